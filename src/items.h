@@ -1,0 +1,49 @@
+/* items.h - item sources: a streaming delimiter reader over a file
+ * descriptor (stdin, -a FILE), an integer range (--range) and inline
+ * arguments (:::).  Items are produced on demand so memory stays flat. */
+#ifndef POOLTOP_ITEMS_H
+#define POOLTOP_ITEMS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum items_status {
+	ITEMS_READY,   /* the next item is in *text and *len */
+	ITEMS_WAIT,    /* nothing buffered: poll items_fd() for POLLIN, then retry */
+	ITEMS_END,     /* no more items */
+	ITEMS_ERROR,   /* read error; errno is set */
+};
+
+struct items;
+
+/* Read `delim`-separated items from fd (which the source then owns).  A
+ * final item without a trailing delimiter still counts.  With
+ * nonblocking, fd is set O_NONBLOCK and ITEMS_WAIT is returned when a
+ * read would block. */
+struct items *items_from_fd(int fd, char delim, bool nonblocking);
+/* Integers first, first+step, ... up to and including last (step may be
+ * negative, never 0). */
+struct items *items_from_range(int64_t first, int64_t last, int64_t step);
+/* The strings argv[0..argc-1], not copied: they must outlive the source. */
+struct items *items_from_array(char **argv, int argc);
+
+/* The next item.  *text stays valid until the next call and is
+ * NUL-terminated (an item may also contain NULs only with a non-NUL
+ * delimiter... it never does with -0). */
+enum items_status items_next(struct items *items, const char **text, size_t *len);
+/* The fd to poll when items_next() said ITEMS_WAIT, else -1. */
+int items_fd(const struct items *items);
+/* The number of items in all, once known (-1 until the input ends). */
+int64_t items_total(const struct items *items);
+void items_free(struct items *items);
+/* The reader's current buffer size in bytes (0 for other sources); for
+ * tests that check memory stays flat. */
+size_t items_buffer_capacity(const struct items *items);
+
+/* Parse "A..B" or "A..B..STEP" (inclusive, like seq A STEP B).  Returns 0,
+ * or -1 with a message for the user in *error (static string). */
+int items_parse_range(const char *spec, int64_t *first, int64_t *last, int64_t *step,
+		      const char **error);
+
+#endif

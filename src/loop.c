@@ -1,0 +1,243 @@
+/* loop.c - a poll() event loop in one sitting: a table of watched fds, a
+ * short list of one-shot timers and a signalfd for signals.  Small on
+ * purpose; pool, front ends and the control socket all hang off it. */
+#include "loop.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <time.h>
+#include <unistd.h>
+
+struct fd_watch {
+	loop_fd_fn *fn;   /* handler, NULL when the slot is free */
+	void *data;       /* handler's argument */
+	int index;        /* position in pollfds */
+};
+
+struct timer {
+	uint64_t id;      /* 0 when the slot is free */
+	double due;       /* monotonic seconds */
+	loop_timer_fn *fn;
+	void *data;
+};
+
+struct loop {
+	struct pollfd *pollfds;    /* what poll() watches, dense */
+	int npollfds, pollfds_cap;
+	struct fd_watch *watches;  /* indexed by fd */
+	int watches_cap;
+	struct timer *timers;      /* unsorted; few enough that a scan is cheapest */
+	int ntimers, timers_cap;
+	uint64_t next_timer_id;
+	int signal_fd;
+	loop_signal_fn *signal_fn;
+	void *signal_data;
+	bool stopping;
+};
+
+static sigset_t original_sigmask;
+
+struct loop *loop_new(void)
+{
+	struct loop *loop = calloc(1, sizeof *loop);
+	if (!loop)
+		return NULL;
+	loop->signal_fd = -1;
+	loop->next_timer_id = 1;
+	sigprocmask(SIG_SETMASK, NULL, &original_sigmask);
+	return loop;
+}
+
+void loop_free(struct loop *loop)
+{
+	if (!loop)
+		return;
+	if (loop->signal_fd >= 0)
+		close(loop->signal_fd);
+	free(loop->pollfds);
+	free(loop->watches);
+	free(loop->timers);
+	free(loop);
+}
+
+static int grow(void **array, int *cap, int need, size_t size)
+{
+	if (need <= *cap)
+		return 0;
+	int new_cap = *cap ? *cap : 16;
+	while (new_cap < need)
+		new_cap *= 2;
+	void *grown = realloc(*array, (size_t)new_cap * size);
+	if (!grown)
+		return -1;
+	memset((char *)grown + (size_t)*cap * size, 0, (size_t)(new_cap - *cap) * size);
+	*array = grown;
+	*cap = new_cap;
+	return 0;
+}
+
+int loop_add_fd(struct loop *loop, int fd, short events, loop_fd_fn *fn, void *data)
+{
+	if (fd < 0 || grow((void **)&loop->watches, &loop->watches_cap, fd + 1, sizeof *loop->watches) ||
+	    grow((void **)&loop->pollfds, &loop->pollfds_cap, loop->npollfds + 1, sizeof *loop->pollfds))
+		return -1;
+	struct fd_watch *watch = &loop->watches[fd];
+	if (!watch->fn) {
+		watch->index = loop->npollfds++;
+		loop->pollfds[watch->index] = (struct pollfd){ .fd = fd };
+	}
+	watch->fn = fn;
+	watch->data = data;
+	loop->pollfds[watch->index].events = events;
+	return 0;
+}
+
+void loop_set_events(struct loop *loop, int fd, short events)
+{
+	if (fd >= 0 && fd < loop->watches_cap && loop->watches[fd].fn)
+		loop->pollfds[loop->watches[fd].index].events = events;
+}
+
+void loop_del_fd(struct loop *loop, int fd)
+{
+	if (fd < 0 || fd >= loop->watches_cap || !loop->watches[fd].fn)
+		return;
+	int hole = loop->watches[fd].index;
+	int last = --loop->npollfds;
+	if (hole != last) {
+		loop->pollfds[hole] = loop->pollfds[last];
+		loop->watches[loop->pollfds[hole].fd].index = hole;
+	}
+	loop->watches[fd].fn = NULL;
+	loop->watches[fd].data = NULL;
+}
+
+uint64_t loop_add_timer(struct loop *loop, double delay, loop_timer_fn *fn, void *data)
+{
+	int slot;
+	for (slot = 0; slot < loop->ntimers; slot++)
+		if (!loop->timers[slot].id)
+			break;
+	if (slot == loop->ntimers) {
+		if (grow((void **)&loop->timers, &loop->timers_cap, loop->ntimers + 1, sizeof *loop->timers))
+			return 0;
+		loop->ntimers++;
+	}
+	loop->timers[slot] = (struct timer){
+		.id = loop->next_timer_id++, .due = loop_now() + delay, .fn = fn, .data = data,
+	};
+	return loop->timers[slot].id;
+}
+
+void loop_del_timer(struct loop *loop, uint64_t id)
+{
+	if (!id)
+		return;
+	for (int i = 0; i < loop->ntimers; i++)
+		if (loop->timers[i].id == id) {
+			loop->timers[i].id = 0;
+			break;
+		}
+	while (loop->ntimers > 0 && !loop->timers[loop->ntimers - 1].id)
+		loop->ntimers--;
+}
+
+static void signal_ready(struct loop *loop, int fd, short revents, void *data)
+{
+	(void)revents;
+	(void)data;
+	struct signalfd_siginfo info;
+	while (read(fd, &info, sizeof info) == (ssize_t)sizeof info)
+		loop->signal_fn(loop, (int)info.ssi_signo, loop->signal_data);
+}
+
+int loop_watch_signals(struct loop *loop, const sigset_t *set, loop_signal_fn *fn, void *data)
+{
+	if (sigprocmask(SIG_BLOCK, set, NULL))
+		return -1;
+	int fd = signalfd(loop->signal_fd, set, SFD_NONBLOCK | SFD_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	loop->signal_fd = fd;
+	loop->signal_fn = fn;
+	loop->signal_data = data;
+	return loop_add_fd(loop, fd, POLLIN, signal_ready, NULL);
+}
+
+const sigset_t *loop_original_sigmask(void)
+{
+	return &original_sigmask;
+}
+
+/* Milliseconds until the next timer, or -1 to wait forever. */
+static int next_timeout(struct loop *loop, double now)
+{
+	double soonest = -1;
+	for (int i = 0; i < loop->ntimers; i++)
+		if (loop->timers[i].id && (soonest < 0 || loop->timers[i].due < soonest))
+			soonest = loop->timers[i].due;
+	if (soonest < 0)
+		return -1;
+	if (soonest <= now)
+		return 0;
+	double ms = (soonest - now) * 1000.0 + 0.999;  /* round up: never wake early */
+	return ms > 86400000.0 ? 86400000 : (int)ms;
+}
+
+static void run_due_timers(struct loop *loop)
+{
+	double now = loop_now();
+	/* Only timers due now: ones a callback adds wait for the next turn. */
+	int count = loop->ntimers;
+	for (int i = 0; i < count && i < loop->ntimers && !loop->stopping; i++) {
+		struct timer timer = loop->timers[i];
+		if (!timer.id || timer.due > now)
+			continue;
+		loop_del_timer(loop, timer.id);
+		timer.fn(loop, timer.data);
+	}
+}
+
+int loop_run(struct loop *loop)
+{
+	loop->stopping = false;
+	while (!loop->stopping) {
+		int timeout = next_timeout(loop, loop_now());
+		int ready = poll(loop->pollfds, (nfds_t)loop->npollfds, timeout);
+		if (ready < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		/* Handlers may add or remove fds: walk from the end so a removal
+		 * (which moves the last entry into the hole) skips nothing twice. */
+		for (int i = loop->npollfds - 1; i >= 0 && ready > 0 && !loop->stopping; i--) {
+			if (i >= loop->npollfds)
+				continue;
+			struct pollfd entry = loop->pollfds[i];
+			if (!entry.revents)
+				continue;
+			ready--;
+			loop->pollfds[i].revents = 0;
+			struct fd_watch *watch = &loop->watches[entry.fd];
+			if (watch->fn)
+				watch->fn(loop, entry.fd, entry.revents, watch->data);
+		}
+		run_due_timers(loop);
+	}
+	return 0;
+}
+
+void loop_stop(struct loop *loop)
+{
+	loop->stopping = true;
+}
+
+double loop_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}

@@ -1,0 +1,42 @@
+/* loop.h - the event loop: one poll() over file descriptors, signals
+ * delivered as a file (signalfd) and one-shot timers.  Everything pooltop
+ * does happens in a callback run from loop_run(). */
+#ifndef POOLTOP_LOOP_H
+#define POOLTOP_LOOP_H
+
+#include <poll.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+struct loop;
+
+typedef void loop_fd_fn(struct loop *loop, int fd, short revents, void *data);
+typedef void loop_timer_fn(struct loop *loop, void *data);
+typedef void loop_signal_fn(struct loop *loop, int signo, void *data);
+
+struct loop *loop_new(void);
+void loop_free(struct loop *loop);
+
+/* Watch fd for events (POLLIN, POLLOUT); one handler per fd. */
+int loop_add_fd(struct loop *loop, int fd, short events, loop_fd_fn *fn, void *data);
+void loop_set_events(struct loop *loop, int fd, short events);
+void loop_del_fd(struct loop *loop, int fd);
+
+/* One-shot timer `delay` seconds from now; returns an id > 0 for loop_del_timer. */
+uint64_t loop_add_timer(struct loop *loop, double delay, loop_timer_fn *fn, void *data);
+void loop_del_timer(struct loop *loop, uint64_t id);
+
+/* Block the signals in `set` and deliver them through the loop.  Children
+ * get the mask pooltop started with (loop_original_sigmask). */
+int loop_watch_signals(struct loop *loop, const sigset_t *set, loop_signal_fn *fn, void *data);
+const sigset_t *loop_original_sigmask(void);
+
+/* Run until loop_stop(); returns 0, or -1 if poll() failed. */
+int loop_run(struct loop *loop);
+void loop_stop(struct loop *loop);
+
+/* Monotonic clock in seconds. */
+double loop_now(void);
+
+#endif

@@ -1,0 +1,138 @@
+/* pool.h - the engine: a pool of slots running items, either one fresh
+ * process per item (command mode) or long-lived workers fed one item per
+ * line (worker mode).  No terminal code: front ends observe it through
+ * pool_events and the view functions, and drive it through the
+ * operations below (one resize operation for every control path). */
+#ifndef POOLTOP_POOL_H
+#define POOLTOP_POOL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "items.h"
+#include "loop.h"
+#include "spool.h"
+#include "template.h"
+
+enum pool_kind { POOL_COMMAND, POOL_WORKER };
+enum shrink_mode { SHRINK_GRACEFUL, SHRINK_KILL };
+enum halt_mode { HALT_NEVER, HALT_SOON, HALT_NOW };
+
+#define POOL_MAX_JOBS 1024
+
+struct pool_config {
+	enum pool_kind kind;
+	const struct template *template; /* command mode: argv per item */
+	char *const *worker_argv;        /* worker mode: the worker command */
+	int jobs;                        /* initial target */
+	int min_jobs, max_jobs;          /* bounds for every resize */
+	enum shrink_mode shrink;         /* default mode of a shrink */
+	int retries;                     /* attempts per item = retries + 1 (0: one attempt) */
+	double timeout;                  /* seconds per item, 0 = none */
+	double grace;                    /* seconds from TERM to KILL */
+	double delay;                    /* seconds between job starts */
+	enum halt_mode halt;             /* what to do when halt_fail/halt_success is reached */
+	int halt_fail, halt_success;     /* 0 = not set */
+	int max_items_per_worker;        /* 0 = unlimited */
+	int inflight;                    /* items outstanding per worker (>= 1) */
+	size_t max_line;                 /* longest result line a worker may write */
+};
+
+/* One finished attempt of an item, handed to the result event. */
+struct pool_result {
+	uint64_t seq;            /* 1-based input position */
+	const char *item;        /* the item's text (NUL-terminated) */
+	size_t item_len;
+	int slot;                /* slot number, 1-based */
+	pid_t pid;               /* the job or worker that ran it (0: never started) */
+	int exit_code;           /* exit status, or -1 when killed by a signal */
+	int signal;              /* the signal that ended it, or 0 */
+	double started_at;       /* wall clock (epoch seconds) */
+	double runtime;          /* seconds */
+	int attempt;             /* 1 for the first attempt */
+	bool failed;             /* this attempt failed */
+	bool will_retry;         /* ...and the item goes back to the queue */
+	const char *error;       /* pooltop's own explanation (exec failure...), or NULL */
+	char *const *argv;       /* the command run (command mode), or NULL */
+	struct spool *out, *err; /* the attempt's output; take it with spool_move */
+};
+
+struct pool_events {
+	void (*result)(void *data, struct pool_result *result);
+	void (*message)(void *data, const char *text);  /* a line for the log / stderr */
+	void (*finished)(void *data);                   /* nothing runs and nothing will */
+	void *data;
+};
+
+enum slot_state { SLOT_IDLE, SLOT_RUN, SLOT_RETIRE, SLOT_STOP };
+
+struct slot_view {
+	int number;              /* 1-based, {%} */
+	enum slot_state state;
+	pid_t pid;               /* job or worker process, 0 when none */
+	uint64_t seq;            /* the oldest item in flight, 0 when none */
+	const char *item;        /* its text, or NULL */
+	size_t item_len;
+	int queued;              /* further items in flight behind it (worker mode) */
+	double item_started;     /* monotonic seconds */
+	uint64_t done, failed;   /* items this slot finished / failed */
+};
+
+struct pool_stats {
+	int target;              /* the worker count asked for */
+	int slots;               /* slots that exist (including retiring) */
+	int running;             /* slots holding an item */
+	uint64_t started, done, failed;  /* done counts failures too; retried attempts excluded */
+	int64_t total;           /* items in all, -1 until the input ends */
+	uint64_t queued;         /* items waiting to be dispatched, as far as known */
+	double items_per_s;      /* completions over the last few seconds */
+	double elapsed;          /* seconds since pool_start */
+	bool paused, suspended, input_done, stopping;
+};
+
+struct pool *pool_new(const struct pool_config *config, struct loop *loop, struct items *items,
+		      const struct pool_events *events);
+void pool_free(struct pool *pool);
+int pool_start(struct pool *pool);
+
+/* Reap exited children; call on SIGCHLD. */
+void pool_reap(struct pool *pool);
+
+/* The one resize operation.  target is clamped to the bounds (*clamped
+ * says so).  Growing starts jobs at once; shrinking retires slots as mode
+ * says: graceful lets a slot finish its item, kill puts its item back at
+ * the head of the queue.  Returns the new target. */
+int pool_resize(struct pool *pool, int target, enum shrink_mode mode, bool *clamped);
+int pool_target(const struct pool *pool);
+void pool_bounds(const struct pool *pool, int *min_jobs, int *max_jobs);
+
+void pool_set_paused(struct pool *pool, bool paused);
+/* SIGSTOP / SIGCONT every running job's process group. */
+void pool_set_suspended(struct pool *pool, bool suspended);
+/* Kill the job running item seq (its item is retried or fails). -1 if none. */
+int pool_kill_item(struct pool *pool, uint64_t seq);
+/* Put every failed item back in the queue; returns how many. */
+size_t pool_requeue_failed(struct pool *pool);
+/* Stop dispatching; running jobs finish. */
+void pool_stop(struct pool *pool);
+/* Stop dispatching and kill every job: TERM to its process group, KILL after grace. */
+void pool_kill_all(struct pool *pool);
+bool pool_finished(const struct pool *pool);
+/* As GNU parallel: 0, failed count up to 100, 101 beyond. */
+int pool_exit_status(const struct pool *pool);
+/* The run could not go on (e.g. workers that die at start-up): message or NULL. */
+const char *pool_fatal_error(const struct pool *pool);
+
+void pool_get_stats(const struct pool *pool, struct pool_stats *stats);
+int pool_slot_count(const struct pool *pool);
+bool pool_slot_view(const struct pool *pool, int index, struct slot_view *view);
+/* Detail for slot index: its command line (malloc'd, or NULL) and the last
+ * bytes of stderr of its current item. */
+char *pool_slot_command(const struct pool *pool, int index);
+size_t pool_slot_stderr_tail(const struct pool *pool, int index, char *out, size_t size);
+/* Every process the pool started that is still running (roots for sampling). */
+size_t pool_pids(const struct pool *pool, pid_t *pids, size_t max);
+
+#endif

@@ -1,0 +1,174 @@
+/* spool.c - job output held whole: memory first, then an unlinked temp
+ * file (O_TMPFILE) once it passes SPOOL_MEMORY_LIMIT. */
+#include "spool.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+void spool_init(struct spool *spool)
+{
+	*spool = (struct spool)SPOOL_INIT;
+}
+
+const char *spool_directory(void)
+{
+	const char *dir = getenv("TMPDIR");
+	return dir && *dir ? dir : "/tmp";
+}
+
+static int write_all(int fd, const char *data, size_t len)
+{
+	while (len > 0) {
+		ssize_t n = write(fd, data, len);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		data += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+static int open_spill_file(void)
+{
+	int fd = open(spool_directory(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+	if (fd >= 0 || (errno != EOPNOTSUPP && errno != EISDIR && errno != ENOENT))
+		return fd;
+	char path[4096];
+	snprintf(path, sizeof path, "%s/pooltop.XXXXXX", spool_directory());
+	fd = mkostemp(path, O_CLOEXEC);
+	if (fd >= 0)
+		unlink(path);
+	return fd;
+}
+
+/* Move the memory part to the file, so memory stays bounded. */
+static int spill(struct spool *spool)
+{
+	if (spool->fd < 0 && (spool->fd = open_spill_file()) < 0)
+		return -1;
+	if (write_all(spool->fd, spool->data, spool->len))
+		return -1;
+	spool->file_len += (off_t)spool->len;
+	spool->len = 0;
+	return 0;
+}
+
+int spool_append(struct spool *spool, const void *data, size_t len)
+{
+	if (spool->len + len > SPOOL_MEMORY_LIMIT) {
+		if (spill(spool))
+			return -1;
+		if (len > SPOOL_MEMORY_LIMIT / 2) {
+			if (write_all(spool->fd, data, len))
+				return -1;
+			spool->file_len += (off_t)len;
+			return 0;
+		}
+	}
+	if (spool->len + len > spool->cap) {
+		size_t cap = spool->cap ? spool->cap : 256;
+		while (cap < spool->len + len)
+			cap *= 2;
+		char *grown = realloc(spool->data, cap);
+		if (!grown)
+			return -1;
+		spool->data = grown;
+		spool->cap = cap;
+	}
+	memcpy(spool->data + spool->len, data, len);
+	spool->len += len;
+	return 0;
+}
+
+size_t spool_size(const struct spool *spool)
+{
+	return (size_t)spool->file_len + spool->len;
+}
+
+bool spool_empty(const struct spool *spool)
+{
+	return spool_size(spool) == 0;
+}
+
+int spool_write_to(const struct spool *spool, int fd)
+{
+	char buf[65536];
+	for (off_t at = 0; at < spool->file_len;) {
+		ssize_t n = pread(spool->fd, buf, sizeof buf, at);
+		if (n <= 0) {
+			if (n < 0 && errno == EINTR)
+				continue;
+			return -1;
+		}
+		if (write_all(fd, buf, (size_t)n))
+			return -1;
+		at += n;
+	}
+	return write_all(fd, spool->data, spool->len);
+}
+
+/* Copy bytes [from, from+count) of the spool's whole content into out. */
+static size_t copy_range(const struct spool *spool, off_t from, size_t count, char *out)
+{
+	size_t done = 0;
+	if (from < spool->file_len) {
+		size_t in_file = (size_t)(spool->file_len - from);
+		if (in_file > count)
+			in_file = count;
+		ssize_t n = pread(spool->fd, out, in_file, from);
+		if (n < 0)
+			n = 0;
+		done = (size_t)n;
+		from += n;
+	}
+	size_t in_memory_at = (size_t)(from - spool->file_len);
+	if (done < count && in_memory_at < spool->len) {
+		size_t take = spool->len - in_memory_at;
+		if (take > count - done)
+			take = count - done;
+		memcpy(out + done, spool->data + in_memory_at, take);
+		done += take;
+	}
+	return done;
+}
+
+size_t spool_peek(const struct spool *spool, char *out, size_t size)
+{
+	if (!size)
+		return 0;
+	size_t n = copy_range(spool, 0, size - 1, out);
+	out[n] = '\0';
+	return n;
+}
+
+size_t spool_tail(const struct spool *spool, char *out, size_t size)
+{
+	if (!size)
+		return 0;
+	size_t total = spool_size(spool), want = size - 1;
+	off_t from = total > want ? (off_t)(total - want) : 0;
+	size_t n = copy_range(spool, from, want, out);
+	out[n] = '\0';
+	return n;
+}
+
+void spool_clear(struct spool *spool)
+{
+	if (spool->fd >= 0)
+		close(spool->fd);
+	free(spool->data);
+	spool_init(spool);
+}
+
+void spool_move(struct spool *dst, struct spool *src)
+{
+	*dst = *src;
+	spool_init(src);
+}

@@ -1,0 +1,40 @@
+/* spool.h - a byte buffer for one job's output that spills to an unlinked
+ * temporary file when it grows large, so output is held whole (never
+ * truncated) without holding much memory. */
+#ifndef POOLTOP_SPOOL_H
+#define POOLTOP_SPOOL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+struct spool {
+	char *data;        /* bytes held in memory */
+	size_t len, cap;
+	int fd;            /* -1, or the unlinked temp file holding the earlier bytes */
+	off_t file_len;    /* bytes in fd */
+};
+
+#define SPOOL_INIT { .fd = -1 }
+/* Bytes kept in memory before spilling to a temp file. */
+#define SPOOL_MEMORY_LIMIT (256 * 1024)
+
+void spool_init(struct spool *spool);
+/* Returns 0, or -1 with errno set (the bytes are then dropped). */
+int spool_append(struct spool *spool, const void *data, size_t len);
+size_t spool_size(const struct spool *spool);
+bool spool_empty(const struct spool *spool);
+/* Write everything held to fd (blocking; retries short writes). 0 or -1. */
+int spool_write_to(const struct spool *spool, int fd);
+/* Copy up to size-1 bytes of the start of the spool into out, NUL-terminated. */
+size_t spool_peek(const struct spool *spool, char *out, size_t size);
+/* The last `size - 1` bytes at most (for "last lines of stderr"). */
+size_t spool_tail(const struct spool *spool, char *out, size_t size);
+void spool_clear(struct spool *spool);
+/* Move src into dst (dst must be empty); src is left empty. */
+void spool_move(struct spool *dst, struct spool *src);
+
+/* Directory for spill files: $TMPDIR or /tmp. */
+const char *spool_directory(void);
+
+#endif
