@@ -1,0 +1,327 @@
+# tests/lib.sh - shared helpers for pooltop's shell tests, sourced by each
+# tests/cli/*.sh and tests/tui/*.sh: TAP output, a private temp dir, bounded
+# polling, running the binary, and a private tmux server for TUI tests.
+#
+# A test looks like:
+#
+#   #!/bin/bash
+#   . "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
+#   run "$POOLTOP" --batch --range=1..3 echo
+#   is "$status" 0 "three echo items succeed"
+#   done_testing
+#
+# TAP goes to stdout, so keep the program's own output away from it: capture
+# it with `run` or redirect it into "$TEST_DIR".
+
+# --- locations -------------------------------------------------------------
+
+# make check exports absolute top_srcdir, top_builddir and POOLTOP; when a
+# test is run by hand, derive them from this file's place in the tree.
+: "${top_srcdir:=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}"
+: "${top_builddir:=$top_srcdir}"
+: "${POOLTOP:=$top_builddir/src/pooltop}"
+export top_srcdir top_builddir POOLTOP
+
+# --- TAP -------------------------------------------------------------------
+
+tap_count=0        # results printed so far
+tap_failed=0       # of which failed
+tap_planned=       # number given to plan, if any
+
+# plan N: announce N tests up front (or use done_testing at the end).
+plan() {
+	tap_planned=$1
+	echo "1..$1"
+}
+
+# diag MESSAGE...: each line of each MESSAGE as a TAP comment line.
+diag() {
+	local message line
+	for message in "$@"; do
+		while IFS= read -r line; do
+			echo "# $line"
+		done <<< "$message"
+	done
+}
+
+_tap_result() {        # _tap_result PASSED DESCRIPTION
+	tap_count=$((tap_count + 1))
+	if [ "$1" = 0 ]; then
+		echo "ok $tap_count - $2"
+		return 0
+	fi
+	tap_failed=$((tap_failed + 1))
+	echo "not ok $tap_count - $2"
+	return 1
+}
+
+# ok COND DESCRIPTION: passes when COND succeeds. COND is either an exit
+# status (0 passes) or a shell command string, evaluated:
+#   ok '[ -s "$TEST_DIR/out" ]' "output is not empty"
+#   some_command; ok $? "some_command succeeds"
+ok() {
+	# No locals besides _ok_status: the evaluated condition must see the
+	# test's own variables ($status, $output...), not shadows of them.
+	local _ok_status
+	if [[ $1 =~ ^[0-9]+$ ]]; then
+		_ok_status=$1
+	else
+		eval "$1" && _ok_status=0 || _ok_status=1
+	fi
+	_tap_result "$_ok_status" "$2" && return 0
+	[[ $1 =~ ^[0-9]+$ ]] || diag "  condition: $1"
+	return 1
+}
+
+# is GOT WANT DESCRIPTION: string equality.
+is() {
+	[ "$1" == "$2" ] && _tap_result 0 "$3" && return 0
+	_tap_result 1 "$3"
+	diag "       got: '$1'" "  expected: '$2'"
+	return 1
+}
+
+# isnt GOT UNWANTED DESCRIPTION: string inequality.
+isnt() {
+	[ "$1" != "$2" ] && _tap_result 0 "$3" && return 0
+	_tap_result 1 "$3"
+	diag "       got: '$1'" "  expected anything else"
+	return 1
+}
+
+# like GOT REGEX DESCRIPTION: GOT matches the extended regular expression.
+like() {
+	[[ $1 =~ $2 ]] && _tap_result 0 "$3" && return 0
+	_tap_result 1 "$3"
+	diag "       got: '$1'" "  expected to match: /$2/"
+	return 1
+}
+
+# unlike GOT REGEX DESCRIPTION: GOT does not match the regular expression.
+unlike() {
+	! [[ $1 =~ $2 ]] && _tap_result 0 "$3" && return 0
+	_tap_result 1 "$3"
+	diag "       got: '$1'" "  expected not to match: /$2/"
+	return 1
+}
+
+# pass DESCRIPTION / fail DESCRIPTION: an unconditional result.
+pass() { _tap_result 0 "$1"; }
+fail() { _tap_result 1 "$1"; }
+
+# skip REASON [COUNT]: report COUNT tests (default 1) as skipped.
+skip() {
+	local reason=$1 count=${2:-1} i
+	for ((i = 0; i < count; i++)); do
+		tap_count=$((tap_count + 1))
+		echo "ok $tap_count # SKIP $reason"
+	done
+}
+
+# skip_all REASON: skip the whole file; only valid before any result.
+skip_all() {
+	echo "1..0 # SKIP $1"
+	exit 0
+}
+
+# bail_out REASON: stop the whole file with an error the harness reports.
+bail_out() {
+	echo "Bail out! $1"
+	exit 255
+}
+
+# done_testing: print the plan (unless given up front) and end the file.
+# The exit status is the number of failures (capped), for runs by hand.
+done_testing() {
+	if [ -z "$tap_planned" ]; then
+		echo "1..$tap_count"
+	elif [ "$tap_planned" != "$tap_count" ]; then
+		diag "planned $tap_planned tests but ran $tap_count"
+	fi
+	exit $((tap_failed > 254 ? 254 : tap_failed))
+}
+
+# require_command NAME...: skip the file unless every NAME is installed.
+require_command() {
+	local name
+	for name in "$@"; do
+		command -v "$name" > /dev/null 2>&1 ||
+			skip_all "$name is not installed"
+	done
+}
+
+# --- temp dir and cleanup --------------------------------------------------
+
+TEST_DIR=$(mktemp -d "${TMPDIR:-/tmp}/pooltop-test.XXXXXX") ||
+	bail_out "cannot create a temporary directory"
+export TEST_DIR
+
+test_exit_hooks=()
+
+# at_exit COMMAND: run COMMAND (a string, evaluated) when the test ends.
+at_exit() {
+	test_exit_hooks+=("$1")
+}
+
+_test_cleanup() {
+	local hook pids
+	for hook in "${test_exit_hooks[@]}"; do
+		eval "$hook" > /dev/null 2>&1
+	done
+	tui_stop
+	# Background jobs the test left running (e.g. a pooltop under test).
+	pids=$(jobs -p)
+	[ -n "$pids" ] && kill $pids 2> /dev/null
+	rm -rf "$TEST_DIR"
+}
+
+trap _test_cleanup EXIT
+trap 'exit 129' HUP
+trap 'exit 130' INT
+trap 'diag "stopped by SIGTERM (over the time limit of make check?)"; exit 143' TERM
+
+# --- time and polling ------------------------------------------------------
+
+# now_ms: wall-clock milliseconds, for measuring durations.
+now_ms() {
+	local micro=${EPOCHREALTIME/[.,]/}
+	echo $((10#$micro / 1000))
+}
+
+_seconds_to_ms() {     # "2" -> 2000, "0.5" -> 500, "1.25" -> 1250
+	local whole=${1%%.*} fraction=000
+	[[ $1 == *.* ]] && fraction="${1#*.}000"
+	echo $((10#${whole:-0} * 1000 + 10#${fraction:0:3}))
+}
+
+# wait_for TIMEOUT_SECONDS COMMAND...: run COMMAND every 50 ms until it
+# succeeds (returns 0) or TIMEOUT_SECONDS pass (returns 1). Bounded always.
+wait_for() {
+	local deadline
+	deadline=$(( $(now_ms) + $(_seconds_to_ms "$1") ))
+	shift
+	while true; do
+		"$@" && return 0
+		[ "$(now_ms)" -ge "$deadline" ] && return 1
+		sleep 0.05
+	done
+}
+
+# --- running the program ---------------------------------------------------
+
+# run COMMAND...: run COMMAND, with stdin from /dev/null, and set $output
+# (stdout), $errors (stderr) and $status. Trailing newlines are dropped as in
+# $(...); the raw streams stay in $TEST_DIR/run.out and $TEST_DIR/run.err.
+run() {
+	"$@" < /dev/null > "$TEST_DIR/run.out" 2> "$TEST_DIR/run.err"
+	status=$?
+	output=$(< "$TEST_DIR/run.out")
+	errors=$(< "$TEST_DIR/run.err")
+}
+
+# --- tmux: drive the TUI ---------------------------------------------------
+
+# Each test gets its own tmux server (socket name per test process) with no
+# user configuration, no status line (the pane is the whole W x H), and
+# panes that stay after their command exits so the last screen and the exit
+# status can still be read.
+TUI_SOCKET=pooltop-test-$$
+TUI_TARGET=pooltop-test
+tui_started=
+
+_tmux() {
+	tmux -u -L "$TUI_SOCKET" -f /dev/null "$@"
+}
+
+# require_tmux: skip the whole file when tmux is not installed.
+require_tmux() {
+	command -v tmux > /dev/null 2>&1 ||
+		skip_all "tmux is not installed (Debian package tmux)"
+}
+
+# tui_start W H COMMAND...: run COMMAND in a detached W x H terminal, in a
+# UTF-8 locale (C.UTF-8 unless TUI_LOCALE names another).
+tui_start() {
+	local width=$1 height=$2
+	shift 2
+	if ! command -v tmux > /dev/null 2>&1; then
+		[ "$tap_count" = 0 ] && require_tmux
+		bail_out "tmux is not installed (Debian package tmux)"
+	fi
+	_tmux start-server \; \
+		set-option -g status off \; \
+		set-option -g remain-on-exit on \; \
+		set-option -g history-limit 10000 \; \
+		new-session -d -s "$TUI_TARGET" -x "$width" -y "$height" \
+			-e "LC_ALL=${TUI_LOCALE:-C.UTF-8}" -- "$@" ||
+		bail_out "tmux could not start a session"
+	tui_started=yes
+}
+
+# tui_keys KEY...: type keys, as tmux send-keys names them (Enter, Up, F1,
+# C-c...); use `tui_keys -l TEXT` for literal text.
+tui_keys() {
+	_tmux send-keys -t "$TUI_TARGET" "$@"
+}
+
+# tui_screen: print the visible screen, one line per row.
+tui_screen() {
+	_tmux capture-pane -p -t "$TUI_TARGET"
+}
+
+# tui_resize W H: resize the terminal (the program gets SIGWINCH).
+tui_resize() {
+	_tmux resize-window -t "$TUI_TARGET" -x "$1" -y "$2"
+}
+
+_tui_screen_has() {
+	tui_screen | grep -qF -- "$1"
+}
+
+_tui_screen_lacks() {
+	! _tui_screen_has "$1"
+}
+
+# tui_wait_text TIMEOUT TEXT: wait until TEXT (a fixed string) is on screen.
+# On timeout the screen is shown as TAP comments and 1 is returned.
+tui_wait_text() {
+	wait_for "$1" _tui_screen_has "$2" && return 0
+	diag "no '$2' on screen after $1 s; the screen was:" "$(tui_screen)"
+	return 1
+}
+
+# tui_wait_gone TIMEOUT TEXT: wait until TEXT is no longer on screen.
+tui_wait_gone() {
+	wait_for "$1" _tui_screen_lacks "$2" && return 0
+	diag "'$2' still on screen after $1 s; the screen was:" "$(tui_screen)"
+	return 1
+}
+
+_tui_exited() {
+	[ "$(_tmux display-message -p -t "$TUI_TARGET" '#{pane_dead}')" = 1 ]
+}
+
+# tui_wait_exit TIMEOUT: wait until the program in the terminal has exited.
+tui_wait_exit() {
+	wait_for "$1" _tui_exited
+}
+
+# tui_exit_status: the exit status of the program, once it has exited.
+tui_exit_status() {
+	_tmux display-message -p -t "$TUI_TARGET" '#{pane_dead_status}'
+}
+
+# tui_pid: the pid of the program running in the terminal.
+tui_pid() {
+	_tmux display-message -p -t "$TUI_TARGET" '#{pane_pid}'
+}
+
+# tui_stop: kill the terminal and the tmux server (also done at exit).
+tui_stop() {
+	[ -n "$tui_started" ] || return 0
+	_tmux kill-server > /dev/null 2>&1
+	tui_started=
+}
+
+[ -x "$POOLTOP" ] ||
+	bail_out "pooltop binary not found at $POOLTOP: build it first (make)"
