@@ -1,0 +1,499 @@
+/* items.c - item sources: a streaming delimiter reader over a file
+ * descriptor, an integer range and inline arguments.  The reader keeps one
+ * buffer that is reused in place, so endless input runs in flat memory. */
+#include "items.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* The reader's usual buffer size; it only grows for one item that does not
+ * fit, and shrinks back once that item has been handed out. */
+#define READER_BASE_CAPACITY ((size_t)64 * 1024)
+
+enum source_kind {
+	SOURCE_FD,
+	SOURCE_RANGE,
+	SOURCE_ARRAY,
+};
+
+struct fd_reader {
+	int fd;            /* the input, owned; closed by items_free */
+	char delimiter;    /* item separator: '\n', '\0' or the -d character */
+	char *buffer;      /* bytes read but not yet handed out live in [start, end) */
+	size_t capacity;   /* size of buffer; one byte is always kept for a final NUL */
+	size_t start;      /* first byte of the next item */
+	size_t end;        /* one past the last byte read */
+	size_t scanned;    /* [start, scanned) is known to hold no delimiter */
+	bool at_eof;       /* read() returned 0: what is buffered is all there is */
+};
+
+struct range_walk {
+	int64_t next;        /* the value handed out next */
+	int64_t step;        /* added after each value, never 0 */
+	uint64_t left_after; /* values still to come after `next` */
+	bool done;           /* every value has been handed out */
+	char text[24];       /* decimal text of the last value handed out */
+};
+
+struct array_walk {
+	char **argv;   /* the caller's strings, not copied */
+	int count;     /* how many there are */
+	int index;     /* the one handed out next */
+};
+
+struct items {
+	enum source_kind kind;   /* which of the members below is in use */
+	int64_t total;           /* items in all, -1 until known */
+	int64_t handed_out;      /* items returned so far */
+	union {
+		struct fd_reader reader;
+		struct range_walk range;
+		struct array_walk array;
+	} source;
+};
+
+static struct items *items_alloc(enum source_kind kind)
+{
+	struct items *items = calloc(1, sizeof(*items));
+
+	if (!items)
+		return NULL;
+	items->kind = kind;
+	items->total = -1;
+	return items;
+}
+
+struct items *items_from_fd(int fd, char delim, bool nonblocking)
+{
+	struct items *items;
+
+	if (nonblocking) {
+		int flags = fcntl(fd, F_GETFL);
+
+		if (flags < 0 || fcntl(fd, F_SETFL, flags | O_NONBLOCK) < 0)
+			return NULL;
+	}
+	items = items_alloc(SOURCE_FD);
+	if (!items)
+		return NULL;
+	items->source.reader.buffer = malloc(READER_BASE_CAPACITY);
+	if (!items->source.reader.buffer) {
+		free(items);
+		return NULL;
+	}
+	items->source.reader.fd = fd;
+	items->source.reader.delimiter = delim;
+	items->source.reader.capacity = READER_BASE_CAPACITY;
+	return items;
+}
+
+/* How many values first, first+step, ... lie within [first, last], minus
+ * one (the count itself can be 2^64), or false for an empty range. */
+static bool range_count_after_first(int64_t first, int64_t last, int64_t step,
+				    uint64_t *count_after_first)
+{
+	uint64_t distance, stride;
+
+	if (step > 0) {
+		if (first > last)
+			return false;
+		distance = (uint64_t)last - (uint64_t)first;
+		stride = (uint64_t)step;
+	} else {
+		if (first < last)
+			return false;
+		distance = (uint64_t)first - (uint64_t)last;
+		stride = (uint64_t)0 - (uint64_t)step;
+	}
+	*count_after_first = distance / stride;
+	return true;
+}
+
+struct items *items_from_range(int64_t first, int64_t last, int64_t step)
+{
+	struct items *items;
+	struct range_walk *range;
+	uint64_t after_first = 0;
+
+	if (step == 0) {
+		errno = EINVAL;
+		return NULL;
+	}
+	items = items_alloc(SOURCE_RANGE);
+	if (!items)
+		return NULL;
+	range = &items->source.range;
+	range->next = first;
+	range->step = step;
+	if (!range_count_after_first(first, last, step, &after_first)) {
+		range->done = true;
+		items->total = 0;
+		return items;
+	}
+	range->left_after = after_first;
+	/* The full int64 span holds 2^64 values; the total saturates. */
+	items->total = after_first >= (uint64_t)INT64_MAX ? INT64_MAX : (int64_t)after_first + 1;
+	return items;
+}
+
+struct items *items_from_array(char **argv, int argc)
+{
+	struct items *items = items_alloc(SOURCE_ARRAY);
+
+	if (!items)
+		return NULL;
+	items->source.array.argv = argv;
+	items->source.array.count = argc < 0 ? 0 : argc;
+	items->total = items->source.array.count;
+	return items;
+}
+
+/* Writes the decimal form of value into text (at least 21 bytes);
+ * returns its length. */
+static size_t format_int64(char *text, int64_t value)
+{
+	char digits[24];
+	size_t count = 0, length = 0;
+	/* Work on the magnitude as unsigned so INT64_MIN needs no special case. */
+	uint64_t magnitude = value < 0 ? (uint64_t)0 - (uint64_t)value : (uint64_t)value;
+
+	do {
+		digits[count++] = (char)('0' + magnitude % 10);
+		magnitude /= 10;
+	} while (magnitude);
+	if (value < 0)
+		text[length++] = '-';
+	while (count)
+		text[length++] = digits[--count];
+	text[length] = '\0';
+	return length;
+}
+
+static enum items_status range_next(struct items *items, const char **text, size_t *len)
+{
+	struct range_walk *range = &items->source.range;
+
+	if (range->done)
+		return ITEMS_END;
+	*len = format_int64(range->text, range->next);
+	*text = range->text;
+	if (range->left_after == 0) {
+		range->done = true;
+	} else {
+		range->left_after--;
+		/* Stays within [first, last], so this cannot overflow. */
+		range->next += range->step;
+	}
+	return ITEMS_READY;
+}
+
+static enum items_status array_next(struct items *items, const char **text, size_t *len)
+{
+	struct array_walk *array = &items->source.array;
+
+	if (array->index >= array->count)
+		return ITEMS_END;
+	*text = array->argv[array->index++];
+	*len = strlen(*text);
+	return ITEMS_READY;
+}
+
+/* Moves the unconsumed bytes to the front of the buffer. */
+static void reader_compact(struct fd_reader *reader)
+{
+	size_t pending = reader->end - reader->start;
+
+	if (reader->start == 0)
+		return;
+	memmove(reader->buffer, reader->buffer + reader->start, pending);
+	reader->scanned -= reader->start;
+	reader->start = 0;
+	reader->end = pending;
+}
+
+/* After a huge item has been handed out, go back to the base size so one
+ * long line does not pin its memory for the rest of the run. */
+static void reader_shrink_if_oversized(struct fd_reader *reader)
+{
+	char *smaller;
+
+	if (reader->capacity <= READER_BASE_CAPACITY)
+		return;
+	if (reader->end - reader->start >= READER_BASE_CAPACITY / 2)
+		return;
+	reader_compact(reader);
+	smaller = realloc(reader->buffer, READER_BASE_CAPACITY);
+	if (!smaller)
+		return;   /* keeping the larger buffer is harmless */
+	reader->buffer = smaller;
+	reader->capacity = READER_BASE_CAPACITY;
+}
+
+/* Makes room to read more: reuse consumed space when there is enough of it,
+ * otherwise grow (only one item larger than the buffer gets here). */
+static bool reader_make_room(struct fd_reader *reader)
+{
+	size_t room = reader->capacity - 1 - reader->end;
+	size_t larger;
+	char *grown;
+
+	if (reader->start == reader->end) {
+		reader->start = reader->end = reader->scanned = 0;
+		return true;
+	}
+	if (room >= READER_BASE_CAPACITY / 4)
+		return true;
+	if (reader->start > 0) {
+		reader_compact(reader);
+		if (reader->capacity - 1 - reader->end >= READER_BASE_CAPACITY / 4)
+			return true;
+	}
+	if (reader->capacity > SIZE_MAX / 2) {
+		errno = ENOMEM;
+		return false;
+	}
+	larger = reader->capacity * 2;
+	grown = realloc(reader->buffer, larger);
+	if (!grown)
+		return false;
+	reader->buffer = grown;
+	reader->capacity = larger;
+	return true;
+}
+
+/* Counts the items still buffered once the input has ended, so the total
+ * is known as soon as the last read returns. */
+static int64_t reader_count_buffered(const struct fd_reader *reader)
+{
+	const char *cursor = reader->buffer + reader->start;
+	const char *limit = reader->buffer + reader->end;
+	int64_t count = 0;
+
+	while (cursor < limit) {
+		const char *found = memchr(cursor, reader->delimiter, (size_t)(limit - cursor));
+
+		count++;
+		if (!found)
+			break;
+		cursor = found + 1;
+	}
+	return count;
+}
+
+/* Reads once into the free tail.  Returns 1 when bytes or EOF arrived, 0 for
+ * ITEMS_WAIT, -1 on error. */
+static int reader_fill(struct items *items)
+{
+	struct fd_reader *reader = &items->source.reader;
+	ssize_t got;
+
+	if (!reader_make_room(reader))
+		return -1;
+	for (;;) {
+		got = read(reader->fd, reader->buffer + reader->end,
+			   reader->capacity - 1 - reader->end);
+		if (got >= 0)
+			break;
+		if (errno == EINTR)
+			continue;
+		if (errno == EAGAIN || errno == EWOULDBLOCK)
+			return 0;
+		return -1;
+	}
+	if (got == 0) {
+		reader->at_eof = true;
+		items->total = items->handed_out + reader_count_buffered(reader);
+		return 1;
+	}
+	reader->end += (size_t)got;
+	return 1;
+}
+
+static enum items_status reader_hand_out(struct items *items, size_t item_end,
+					 size_t next_start, const char **text, size_t *len)
+{
+	struct fd_reader *reader = &items->source.reader;
+
+	reader->buffer[item_end] = '\0';
+	*text = reader->buffer + reader->start;
+	*len = item_end - reader->start;
+	reader->start = next_start;
+	reader->scanned = next_start;
+	items->handed_out++;
+	return ITEMS_READY;
+}
+
+static enum items_status reader_next(struct items *items, const char **text, size_t *len)
+{
+	struct fd_reader *reader = &items->source.reader;
+
+	reader_shrink_if_oversized(reader);
+	for (;;) {
+		char *found = memchr(reader->buffer + reader->scanned, reader->delimiter,
+				     reader->end - reader->scanned);
+		int filled;
+
+		if (found) {
+			size_t item_end = (size_t)(found - reader->buffer);
+
+			return reader_hand_out(items, item_end, item_end + 1, text, len);
+		}
+		reader->scanned = reader->end;
+		if (reader->at_eof) {
+			if (reader->start == reader->end)
+				return ITEMS_END;
+			/* The last item has no delimiter; the spare byte holds its NUL. */
+			return reader_hand_out(items, reader->end, reader->end, text, len);
+		}
+		filled = reader_fill(items);
+		if (filled == 0)
+			return ITEMS_WAIT;
+		if (filled < 0)
+			return ITEMS_ERROR;
+	}
+}
+
+enum items_status items_next(struct items *items, const char **text, size_t *len)
+{
+	enum items_status status;
+
+	switch (items->kind) {
+	case SOURCE_RANGE:
+		status = range_next(items, text, len);
+		break;
+	case SOURCE_ARRAY:
+		status = array_next(items, text, len);
+		break;
+	default:
+		return reader_next(items, text, len);
+	}
+	if (status == ITEMS_READY)
+		items->handed_out++;
+	return status;
+}
+
+int items_fd(const struct items *items)
+{
+	if (items->kind != SOURCE_FD || items->source.reader.at_eof)
+		return -1;
+	return items->source.reader.fd;
+}
+
+int64_t items_total(const struct items *items)
+{
+	return items->total;
+}
+
+size_t items_buffer_capacity(const struct items *items)
+{
+	if (items->kind != SOURCE_FD)
+		return 0;
+	return items->source.reader.capacity;
+}
+
+void items_free(struct items *items)
+{
+	if (!items)
+		return;
+	if (items->kind == SOURCE_FD) {
+		if (items->source.reader.fd >= 0)
+			close(items->source.reader.fd);
+		free(items->source.reader.buffer);
+	}
+	free(items);
+}
+
+/* Parses one optionally signed decimal integer filling all of
+ * [text, text+length).  Returns 0, or -1 with *error set. */
+static int parse_int64(const char *text, size_t length, int64_t *value, const char **error)
+{
+	bool negative = false;
+	uint64_t magnitude = 0;
+	uint64_t limit;
+	size_t index = 0;
+
+	if (length > 0 && (text[0] == '+' || text[0] == '-')) {
+		negative = text[0] == '-';
+		index = 1;
+	}
+	if (index == length) {
+		*error = "range bounds and step must be integers, as in 1..10 or 10..1..-2";
+		return -1;
+	}
+	limit = negative ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX;
+	for (; index < length; index++) {
+		unsigned digit = (unsigned char)text[index] - '0';
+
+		if (digit > 9) {
+			*error = "range bounds and step must be integers, as in 1..10 or 10..1..-2";
+			return -1;
+		}
+		if (magnitude > (limit - digit) / 10) {
+			*error = "number out of range (beyond 64-bit integers)";
+			return -1;
+		}
+		magnitude = magnitude * 10 + digit;
+	}
+	if (negative)
+		*value = magnitude == (uint64_t)INT64_MAX + 1 ? INT64_MIN : -(int64_t)magnitude;
+	else
+		*value = (int64_t)magnitude;
+	return 0;
+}
+
+int items_parse_range(const char *spec, int64_t *first, int64_t *last, int64_t *step,
+		      const char **error)
+{
+	static const char shape_error[] = "expected A..B or A..B..STEP, e.g. 1..10 or 0..100..5";
+	const char *parts[3];
+	size_t lengths[3];
+	int part_count = 0;
+	const char *cursor = spec;
+	int64_t values[3];
+
+	for (;;) {
+		const char *separator = strstr(cursor, "..");
+
+		if (part_count == 3) {
+			*error = shape_error;
+			return -1;
+		}
+		parts[part_count] = cursor;
+		lengths[part_count] = separator ? (size_t)(separator - cursor) : strlen(cursor);
+		if (lengths[part_count] == 0) {
+			*error = shape_error;
+			return -1;
+		}
+		part_count++;
+		if (!separator)
+			break;
+		cursor = separator + 2;
+	}
+	if (part_count < 2) {
+		*error = shape_error;
+		return -1;
+	}
+	for (int index = 0; index < part_count; index++) {
+		if (parse_int64(parts[index], lengths[index], &values[index], error) < 0)
+			return -1;
+	}
+	if (part_count == 2) {
+		values[2] = values[0] <= values[1] ? 1 : -1;
+	} else if (values[2] == 0) {
+		*error = "step must not be 0";
+		return -1;
+	} else if (values[2] < 0 && values[0] < values[1]) {
+		*error = "a negative step never reaches a larger end (write 1..5..1 or 5..1..-1)";
+		return -1;
+	} else if (values[2] > 0 && values[0] > values[1]) {
+		*error = "a positive step never reaches a smaller end (write 5..1..-1 or 1..5..1)";
+		return -1;
+	}
+	*first = values[0];
+	*last = values[1];
+	*step = values[2];
+	return 0;
+}
