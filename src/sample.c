@@ -1,0 +1,452 @@
+/* sample.c - CPU% and resident memory of process trees.  Descendants are
+ * found through /proc/PID/task/TID/children, never by scanning /proc, and
+ * the numbers of all trees' members are read together with libproc2. */
+#include "sample.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <libproc2/pids.h>
+
+/* procps_pids_select() refuses more PIDs than this in one call. */
+#define SELECT_CHUNK 255
+/* Bounds one tree's walk, so a PID reused while we read cannot loop it. */
+#define TREE_MEMBERS_MAX 65536
+
+/* The libproc2 items read, all from /proc/PID/stat, in this order. */
+enum sample_item {
+	ITEM_PID,
+	ITEM_TICKS,
+	ITEM_RSS,
+	ITEM_STATE,
+	ITEM_THREADS,
+};
+
+static enum pids_item sample_items[] = {
+	[ITEM_PID] = PIDS_ID_PID,
+	[ITEM_TICKS] = PIDS_TICS_ALL_C,
+	[ITEM_RSS] = PIDS_RSS,
+	[ITEM_STATE] = PIDS_STATE,
+	[ITEM_THREADS] = PIDS_NLWP,
+};
+
+struct member {
+	pid_t pid;             /* a process found in a tree */
+	int threads;           /* its thread count when read, 0 if not read */
+	size_t tree;           /* index of that tree in the caller's array */
+};
+
+struct member_list {
+	struct member *items;  /* sorted by pid (then tree) once collected */
+	size_t count, capacity;
+};
+
+struct tree_total {
+	uint64_t ticks;        /* utime+stime+cutime+cstime summed over members */
+	uint64_t rss_pages;    /* resident pages summed over members */
+	int processes;         /* members that are not zombies */
+	bool root_alive;       /* the leader was read and is not a zombie */
+};
+
+struct root_state {
+	pid_t root;            /* a tree leader listed in the last call */
+	uint64_t ticks;        /* the tree's tick total read at `time` */
+	double time;           /* monotonic seconds of that reading */
+	double cpu_percent;    /* the figure reported then, -1 if none */
+};
+
+struct state_list {
+	struct root_state *items;  /* sorted by root */
+	size_t count, capacity;
+};
+
+struct sampler {
+	struct pids_info *info;        /* libproc2 handle, created once */
+	long hertz;                    /* clock ticks per second */
+	long page_size;                /* bytes per page, for RSS */
+
+	struct member_list members;    /* this call's members of every tree */
+	struct member_list previous;   /* the last call's, for thread counts */
+	struct tree_total *totals;     /* one per tree of the current call */
+	size_t totals_capacity;
+	struct state_list states;      /* per root listed in the last call */
+	struct state_list next_states; /* being built; then swapped in */
+
+	unsigned chunk[SELECT_CHUNK];  /* PIDs handed to one select */
+	char dirents[4096];            /* getdents64 buffer for task lists */
+	char children[4096];           /* read buffer for children files */
+};
+
+struct sampler *sampler_new(void)
+{
+	struct sampler *sampler = calloc(1, sizeof *sampler);
+	if (!sampler)
+		return NULL;
+	int items = (int)(sizeof sample_items / sizeof sample_items[0]);
+	if (procps_pids_new(&sampler->info, sample_items, items) < 0) {
+		free(sampler);
+		return NULL;
+	}
+	sampler->hertz = sysconf(_SC_CLK_TCK);
+	sampler->page_size = sysconf(_SC_PAGESIZE);
+	if (sampler->hertz <= 0)
+		sampler->hertz = 100;
+	if (sampler->page_size <= 0)
+		sampler->page_size = 4096;
+	return sampler;
+}
+
+void sampler_free(struct sampler *sampler)
+{
+	if (!sampler)
+		return;
+	procps_pids_unref(&sampler->info);
+	free(sampler->members.items);
+	free(sampler->previous.items);
+	free(sampler->totals);
+	free(sampler->states.items);
+	free(sampler->next_states.items);
+	free(sampler);
+}
+
+double sample_cpu_percent(uint64_t ticks_before, uint64_t ticks_now, double seconds, long hertz)
+{
+	if (!(seconds > 0) || hertz <= 0 || ticks_now <= ticks_before)
+		return 0;
+	return (double)(ticks_now - ticks_before) / (double)hertz / seconds * 100.0;
+}
+
+/* Grows *array to hold at least `needed` elements of `size` bytes.  Arrays
+ * only grow, so steady sampling allocates nothing. */
+static int grow(void **array, size_t *capacity, size_t needed, size_t size)
+{
+	if (needed <= *capacity)
+		return 0;
+	size_t wanted = *capacity ? *capacity : 64;
+	while (wanted < needed)
+		wanted *= 2;
+	void *bigger = realloc(*array, wanted * size);
+	if (!bigger)
+		return -1;
+	*array = bigger;
+	*capacity = wanted;
+	return 0;
+}
+
+static int member_add(struct member_list *list, pid_t pid, size_t tree)
+{
+	if (grow((void **)&list->items, &list->capacity, list->count + 1, sizeof *list->items) < 0)
+		return -1;
+	list->items[list->count++] = (struct member){ .pid = pid, .tree = tree };
+	return 0;
+}
+
+/* Index of the first member with this pid, or list->count if none. */
+static size_t member_find(const struct member_list *list, pid_t pid)
+{
+	size_t low = 0, high = list->count;
+	while (low < high) {
+		size_t middle = low + (high - low) / 2;
+		if (list->items[middle].pid < pid)
+			low = middle + 1;
+		else
+			high = middle;
+	}
+	if (low < list->count && list->items[low].pid == pid)
+		return low;
+	return list->count;
+}
+
+static int member_compare(const void *a, const void *b)
+{
+	const struct member *left = a, *right = b;
+	if (left->pid != right->pid)
+		return left->pid < right->pid ? -1 : 1;
+	if (left->tree != right->tree)
+		return left->tree < right->tree ? -1 : 1;
+	return 0;
+}
+
+/* Adds every PID listed in /proc/PID/task/TID/children as a member.  A
+ * task that vanished meanwhile simply has no children. */
+static int children_add(struct sampler *sampler, pid_t pid, pid_t tid, size_t tree)
+{
+	char path[64];
+	snprintf(path, sizeof path, "/proc/%d/task/%d/children", (int)pid, (int)tid);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	long child = 0;
+	bool in_number = false;
+	int result = 0;
+	for (;;) {
+		ssize_t got = read(fd, sampler->children, sizeof sampler->children);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got <= 0)
+			break;
+		/* A number may straddle two reads: parse digit by digit. */
+		for (ssize_t i = 0; i < got; i++) {
+			char c = sampler->children[i];
+			if (c >= '0' && c <= '9') {
+				child = child * 10 + (c - '0');
+				in_number = true;
+				continue;
+			}
+			if (in_number && member_add(&sampler->members, (pid_t)child, tree) < 0)
+				result = -1;
+			child = 0;
+			in_number = false;
+		}
+	}
+	if (in_number && member_add(&sampler->members, (pid_t)child, tree) < 0)
+		result = -1;
+	close(fd);
+	return result;
+}
+
+/* Adds the children of every task (thread) of process `pid`: a child's
+ * parent is the thread that forked it. */
+static int threads_children_add(struct sampler *sampler, pid_t pid, size_t tree)
+{
+	char path[32];
+	snprintf(path, sizeof path, "/proc/%d/task", (int)pid);
+	int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	int result = 0;
+	ssize_t got;
+	while ((got = getdents64(fd, sampler->dirents, sizeof sampler->dirents)) > 0) {
+		for (ssize_t offset = 0; offset < got;) {
+			struct dirent64 *entry = (struct dirent64 *)(sampler->dirents + offset);
+			offset += entry->d_reclen;
+			if (entry->d_name[0] < '0' || entry->d_name[0] > '9')
+				continue;
+			pid_t tid = (pid_t)strtol(entry->d_name, NULL, 10);
+			if (children_add(sampler, pid, tid, tree) < 0)
+				result = -1;
+		}
+	}
+	close(fd);
+	return result;
+}
+
+/* A process that had one thread at the last reading is read as still
+ * having one: listing its tasks would cost as much again, and a child of
+ * a thread started since then is found at the next reading. */
+static int process_children_add(struct sampler *sampler, pid_t pid, size_t tree)
+{
+	size_t known = member_find(&sampler->previous, pid);
+	if (known < sampler->previous.count && sampler->previous.items[known].threads == 1)
+		return children_add(sampler, pid, pid, tree);
+	return threads_children_add(sampler, pid, tree);
+}
+
+/* Appends the root and all its descendants, breadth first. */
+static int tree_collect(struct sampler *sampler, pid_t root, size_t tree)
+{
+	if (root <= 0)
+		return 0;
+	struct member_list *members = &sampler->members;
+	size_t first = members->count;
+	if (member_add(members, root, tree) < 0)
+		return -1;
+	for (size_t next = first; next < members->count; next++) {
+		if (members->count - first >= TREE_MEMBERS_MAX)
+			break;
+		if (process_children_add(sampler, members->items[next].pid, tree) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* Credits one process's numbers to every tree it belongs to. */
+static void process_account(struct sampler *sampler, struct pids_stack *stack,
+			    const struct tree_usage *trees)
+{
+	struct pids_info *info = sampler->info;
+	(void)info; /* PIDS_VAL names it but does not use it */
+	pid_t pid = PIDS_VAL(ITEM_PID, s_int, stack, info);
+	uint64_t ticks = PIDS_VAL(ITEM_TICKS, ull_int, stack, info);
+	uint64_t rss = PIDS_VAL(ITEM_RSS, ul_int, stack, info);
+	int threads = PIDS_VAL(ITEM_THREADS, s_int, stack, info);
+	/* A zombie leader whose other threads still run is alive. */
+	bool zombie = PIDS_VAL(ITEM_STATE, s_ch, stack, info) == 'Z' && threads <= 1;
+	struct member_list *members = &sampler->members;
+	size_t first = member_find(members, pid);
+	for (size_t i = first; i < members->count && members->items[i].pid == pid; i++) {
+		members->items[i].threads = threads;
+		size_t tree = members->items[i].tree;
+		/* The same PID seen twice in one tree (a race) counts once. */
+		if (i > first && members->items[i - 1].tree == tree)
+			continue;
+		struct tree_total *total = &sampler->totals[tree];
+		/* A zombie's ticks still count: its parent has not inherited them yet. */
+		total->ticks += ticks;
+		if (zombie)
+			continue;
+		total->rss_pages += rss;
+		total->processes++;
+		if (pid == trees[tree].root)
+			total->root_alive = true;
+	}
+}
+
+static int chunk_read(struct sampler *sampler, int count, const struct tree_usage *trees)
+{
+	struct pids_fetch *fetch = procps_pids_select(sampler->info, sampler->chunk, count,
+						      PIDS_SELECT_PID);
+	if (!fetch)
+		return -1;
+	for (int i = 0; i < fetch->counts->total; i++)
+		process_account(sampler, fetch->stacks[i], trees);
+	return 0;
+}
+
+/* Reads every distinct member PID, all trees together, in chunks of at
+ * most SELECT_CHUNK: fewer, fuller selects cost less than one per tree. */
+static int members_read(struct sampler *sampler, const struct tree_usage *trees)
+{
+	const struct member_list *members = &sampler->members;
+	int count = 0;
+	for (size_t i = 0; i < members->count; i++) {
+		pid_t pid = members->items[i].pid;
+		if (i > 0 && members->items[i - 1].pid == pid)
+			continue;
+		sampler->chunk[count++] = (unsigned)pid;
+		if (count == SELECT_CHUNK) {
+			if (chunk_read(sampler, count, trees) < 0)
+				return -1;
+			count = 0;
+		}
+	}
+	if (count > 0)
+		return chunk_read(sampler, count, trees);
+	return 0;
+}
+
+static const struct root_state *state_find(const struct state_list *states, pid_t root)
+{
+	size_t low = 0, high = states->count;
+	while (low < high) {
+		size_t middle = low + (high - low) / 2;
+		pid_t found = states->items[middle].root;
+		if (found == root)
+			return &states->items[middle];
+		if (found < root)
+			low = middle + 1;
+		else
+			high = middle;
+	}
+	return NULL;
+}
+
+static int state_compare(const void *a, const void *b)
+{
+	const struct root_state *left = a, *right = b;
+	if (left->root != right->root)
+		return left->root < right->root ? -1 : 1;
+	return 0;
+}
+
+/* Turns one tree's totals into its figures and appends what the next call
+ * needs to next_states (nothing for a tree whose leader is gone). */
+static void tree_report(struct sampler *sampler, struct tree_usage *tree,
+			const struct tree_total *total, double now)
+{
+	if (!total->root_alive) {
+		tree->cpu_percent = -1;
+		tree->rss_bytes = 0;
+		tree->processes = 0;
+		return;
+	}
+	tree->rss_bytes = total->rss_pages * (uint64_t)sampler->page_size;
+	tree->processes = total->processes;
+	struct root_state *next = &sampler->next_states.items[sampler->next_states.count++];
+	const struct root_state *before = state_find(&sampler->states, tree->root);
+	if (before && !(now > before->time)) {
+		/* Asked again with no time passed: repeat the last figure. */
+		*next = *before;
+		tree->cpu_percent = before->cpu_percent;
+		return;
+	}
+	tree->cpu_percent = -1;
+	if (before)
+		tree->cpu_percent = sample_cpu_percent(before->ticks, total->ticks,
+						       now - before->time, sampler->hertz);
+	*next = (struct root_state){ tree->root, total->ticks, now, tree->cpu_percent };
+}
+
+/* What this call built replaces what the last one left: roots not listed
+ * are forgotten.  The lists swap, so nothing is allocated per call. */
+static void results_keep(struct sampler *sampler)
+{
+	struct state_list *next = &sampler->next_states;
+	if (next->count > 1)
+		qsort(next->items, next->count, sizeof *next->items, state_compare);
+	struct state_list states = sampler->states;
+	sampler->states = *next;
+	*next = states;
+	next->count = 0;
+
+	struct member_list previous = sampler->previous;
+	sampler->previous = sampler->members;
+	sampler->members = previous;
+	sampler->members.count = 0;
+}
+
+static void trees_mark_unknown(struct tree_usage *trees, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		trees[i].cpu_percent = -1;
+		trees[i].rss_bytes = 0;
+		trees[i].processes = 0;
+	}
+}
+
+static int scratch_reserve(struct sampler *sampler, size_t n)
+{
+	if (grow((void **)&sampler->totals, &sampler->totals_capacity, n,
+		 sizeof *sampler->totals) < 0)
+		return -1;
+	struct state_list *next = &sampler->next_states;
+	if (grow((void **)&next->items, &next->capacity, n, sizeof *next->items) < 0)
+		return -1;
+	if (n > 0)
+		memset(sampler->totals, 0, n * sizeof *sampler->totals);
+	next->count = 0;
+	sampler->members.count = 0;
+	return 0;
+}
+
+static int trees_read(struct sampler *sampler, const struct tree_usage *trees, size_t n)
+{
+	if (scratch_reserve(sampler, n) < 0)
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		if (tree_collect(sampler, trees[i].root, i) < 0)
+			return -1;
+	struct member_list *members = &sampler->members;
+	if (members->count > 1)
+		qsort(members->items, members->count, sizeof *members->items, member_compare);
+	return members_read(sampler, trees);
+}
+
+int sampler_update(struct sampler *sampler, struct tree_usage *trees, size_t n, double now)
+{
+	if (trees_read(sampler, trees, n) < 0) {
+		/* The last states stay, as a baseline for the next call. */
+		trees_mark_unknown(trees, n);
+		return -1;
+	}
+	for (size_t i = 0; i < n; i++)
+		tree_report(sampler, &trees[i], &sampler->totals[i], now);
+	results_keep(sampler);
+	return 0;
+}

@@ -1,0 +1,445 @@
+/* check_sample.c - unit tests of the process-tree sampler: the CPU%
+ * arithmetic, and real processes (spinning, allocating, exiting) read
+ * through /proc. */
+#include "sample.h"
+
+#include <check.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+/* Processes started here kill themselves after this long, whatever happens. */
+#define CHILD_LIFETIME_SECONDS 60
+
+static double monotonic_now(void)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)now.tv_sec + (double)now.tv_nsec / 1e9;
+}
+
+/* Lets `seconds` of wall time pass, checking the clock every 10 ms. */
+static void let_time_pass(double seconds)
+{
+	double deadline = monotonic_now() + seconds;
+	while (monotonic_now() < deadline) {
+		struct timespec step = { 0, 10 * 1000 * 1000 };
+		nanosleep(&step, NULL);
+	}
+}
+
+static void spin_forever(void)
+{
+	alarm(CHILD_LIFETIME_SECONDS);
+	for (volatile unsigned long counter = 0;; counter++)
+		;
+}
+
+static void wait_forever(void)
+{
+	alarm(CHILD_LIFETIME_SECONDS);
+	for (;;)
+		pause();
+}
+
+/* A process group leader running `body`; returns its pid. */
+static pid_t start_job(void (*body)(void))
+{
+	pid_t pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		setpgid(0, 0);
+		body();
+		_exit(0);
+	}
+	setpgid(pid, pid);
+	return pid;
+}
+
+static void stop_job(pid_t leader)
+{
+	kill(-leader, SIGKILL);
+	kill(leader, SIGKILL);
+	waitpid(leader, NULL, 0);
+}
+
+/* Like `sh -c 'spin | spin'`: a leader that waits over two spinning children. */
+static void spin_in_two_children(void)
+{
+	for (int i = 0; i < 2; i++)
+		if (fork() == 0)
+			spin_forever();
+	wait_forever();
+}
+
+/* A leader whose child spins for 0.4 s of wall time, exits and is reaped. */
+static void spin_briefly_in_child_then_wait(void)
+{
+	pid_t child = fork();
+	if (child == 0) {
+		double end = monotonic_now() + 0.4;
+		while (monotonic_now() < end)
+			;
+		_exit(0);
+	}
+	waitpid(child, NULL, 0);
+	wait_forever();
+}
+
+static void *fork_child_then_wait(void *unused)
+{
+	(void)unused;
+	if (fork() == 0)
+		wait_forever();
+	wait_forever();
+	return NULL;
+}
+
+/* A leader whose child was forked by its second thread, not its main one. */
+static void fork_child_from_second_thread(void)
+{
+	pthread_t thread;
+	if (pthread_create(&thread, NULL, fork_child_then_wait, NULL) != 0)
+		_exit(1);
+	wait_forever();
+}
+
+static void touch_fifty_mebibytes_then_wait(int ready_fd)
+{
+	size_t size = 50u << 20;
+	char *block = malloc(size);
+	if (!block)
+		_exit(1);
+	memset(block, 1, size);
+	if (write(ready_fd, "x", 1) != 1)
+		_exit(1);
+	wait_forever();
+}
+
+static struct tree_usage sample_one(struct sampler *sampler, pid_t root)
+{
+	struct tree_usage tree = { .root = root };
+	ck_assert_int_eq(sampler_update(sampler, &tree, 1, monotonic_now()), 0);
+	return tree;
+}
+
+/* Samples the tree, lets `seconds` pass, samples again; returns the second. */
+static struct tree_usage sample_over(struct sampler *sampler, pid_t root, double seconds)
+{
+	sample_one(sampler, root);
+	let_time_pass(seconds);
+	return sample_one(sampler, root);
+}
+
+/* Polls until the tree has `processes` live members; false after 10 s. */
+static bool wait_for_processes(pid_t root, int processes)
+{
+	struct sampler *sampler = sampler_new();
+	double deadline = monotonic_now() + 10;
+	bool reached = false;
+	while (!reached && monotonic_now() < deadline) {
+		reached = sample_one(sampler, root).processes == processes;
+		if (!reached)
+			let_time_pass(0.01);
+	}
+	sampler_free(sampler);
+	return reached;
+}
+
+START_TEST(no_time_passed_means_zero_percent)
+{
+	ck_assert_double_eq(sample_cpu_percent(100, 200, 0, 100), 0);
+	ck_assert_double_eq(sample_cpu_percent(100, 200, -1, 100), 0);
+}
+END_TEST
+
+START_TEST(a_counter_going_backwards_reads_zero)
+{
+	ck_assert_double_eq(sample_cpu_percent(500, 300, 1, 100), 0);
+	ck_assert_double_eq(sample_cpu_percent(500, 500, 1, 100), 0);
+}
+END_TEST
+
+START_TEST(two_busy_cores_read_two_hundred_percent)
+{
+	ck_assert_double_eq_tol(sample_cpu_percent(1000, 1200, 1, 100), 200, 1e-9);
+	ck_assert_double_eq_tol(sample_cpu_percent(0, 50, 0.5, 100), 100, 1e-9);
+	ck_assert_double_eq_tol(sample_cpu_percent(0, 125, 0.5, 250), 100, 1e-9);
+}
+END_TEST
+
+START_TEST(a_root_seen_for_the_first_time_is_unknown)
+{
+	struct sampler *sampler = sampler_new();
+	ck_assert_ptr_nonnull(sampler);
+	struct tree_usage self = sample_one(sampler, getpid());
+	sampler_free(sampler);
+	ck_assert_double_eq(self.cpu_percent, -1);
+	ck_assert_int_eq(self.processes, 1);
+	ck_assert_uint_gt(self.rss_bytes, 0);
+}
+END_TEST
+
+START_TEST(a_spinning_process_uses_at_least_half_a_core)
+{
+	struct sampler *sampler = sampler_new();
+	pid_t job = start_job(spin_forever);
+	struct tree_usage tree = sample_over(sampler, job, 0.5);
+	stop_job(job);
+	sampler_free(sampler);
+	ck_assert_double_ge(tree.cpu_percent, 50);
+	ck_assert_double_le(tree.cpu_percent, 150);
+	ck_assert_int_eq(tree.processes, 1);
+}
+END_TEST
+
+START_TEST(two_spinning_grandchildren_count_for_their_job)
+{
+	struct sampler *sampler = sampler_new();
+	pid_t job = start_job(spin_in_two_children);
+	bool all_started = wait_for_processes(job, 3);
+	struct tree_usage tree = sample_over(sampler, job, 0.5);
+	stop_job(job);
+	sampler_free(sampler);
+	ck_assert(all_started);
+	ck_assert_int_eq(tree.processes, 3);
+	/* Two cores' worth on an idle machine; generous for a loaded one. */
+	ck_assert_double_ge(tree.cpu_percent, 80);
+	ck_assert_double_le(tree.cpu_percent, 250);
+}
+END_TEST
+
+START_TEST(a_job_inside_another_job_counts_in_both)
+{
+	struct sampler *sampler = sampler_new();
+	pid_t job = start_job(spin_in_two_children);
+	bool all_started = wait_for_processes(job, 3);
+	struct tree_usage trees[2] = { { .root = job }, { .root = 0 } };
+	/* The second tree is one of the spinning children. */
+	char path[64], line[64] = "";
+	snprintf(path, sizeof path, "/proc/%d/task/%d/children", (int)job, (int)job);
+	FILE *children = fopen(path, "re");
+	if (children) {
+		if (!fgets(line, sizeof line, children))
+			line[0] = '\0';
+		fclose(children);
+	}
+	trees[1].root = (pid_t)atoi(line);
+	int result = sampler_update(sampler, trees, 2, monotonic_now());
+	stop_job(job);
+	sampler_free(sampler);
+	ck_assert(all_started);
+	ck_assert_int_eq(result, 0);
+	ck_assert_int_gt(trees[1].root, 0);
+	ck_assert_int_eq(trees[0].processes, 3);
+	ck_assert_int_eq(trees[1].processes, 1);
+}
+END_TEST
+
+START_TEST(a_child_forked_by_a_second_thread_is_found)
+{
+	struct sampler *sampler = sampler_new();
+	pid_t job = start_job(fork_child_from_second_thread);
+	double deadline = monotonic_now() + 10;
+	struct tree_usage tree = sample_one(sampler, job);
+	while (tree.processes != 2 && monotonic_now() < deadline) {
+		let_time_pass(0.01);
+		tree = sample_one(sampler, job);
+	}
+	struct tree_usage again = sample_one(sampler, job);
+	stop_job(job);
+	sampler_free(sampler);
+	ck_assert_int_eq(tree.processes, 2);
+	ck_assert_int_eq(again.processes, 2);
+}
+END_TEST
+
+START_TEST(cpu_of_a_reaped_child_stays_with_its_job)
+{
+	struct sampler *sampler = sampler_new();
+	pid_t job = start_job(spin_briefly_in_child_then_wait);
+	sample_one(sampler, job);
+	let_time_pass(0.4);
+	bool child_reaped = wait_for_processes(job, 1);
+	struct tree_usage tree = sample_one(sampler, job);
+	stop_job(job);
+	sampler_free(sampler);
+	ck_assert(child_reaped);
+	ck_assert_int_eq(tree.processes, 1);
+	/* Without the child's inherited ticks this would read about 0. */
+	ck_assert_double_ge(tree.cpu_percent, 10);
+}
+END_TEST
+
+START_TEST(memory_touched_by_a_child_counts_as_resident)
+{
+	int ready[2];
+	ck_assert_int_eq(pipe(ready), 0);
+	pid_t job = fork();
+	ck_assert_int_ge(job, 0);
+	if (job == 0) {
+		close(ready[0]);
+		touch_fifty_mebibytes_then_wait(ready[1]);
+	}
+	close(ready[1]);
+	char byte;
+	bool touched = read(ready[0], &byte, 1) == 1;
+	close(ready[0]);
+	struct sampler *sampler = sampler_new();
+	struct tree_usage tree = sample_one(sampler, job);
+	stop_job(job);
+	sampler_free(sampler);
+	ck_assert(touched);
+	ck_assert_uint_ge(tree.rss_bytes, 40u << 20);
+	ck_assert_uint_le(tree.rss_bytes, 200u << 20);
+}
+END_TEST
+
+START_TEST(a_root_that_exited_reports_no_processes)
+{
+	struct sampler *sampler = sampler_new();
+	pid_t job = start_job(wait_forever);
+	struct tree_usage alive = sample_one(sampler, job);
+	stop_job(job);
+	struct tree_usage gone = sample_one(sampler, job);
+	sampler_free(sampler);
+	ck_assert_int_eq(alive.processes, 1);
+	ck_assert_int_eq(gone.processes, 0);
+	ck_assert_double_eq(gone.cpu_percent, -1);
+	ck_assert_uint_eq(gone.rss_bytes, 0);
+}
+END_TEST
+
+static bool is_zombie(pid_t pid)
+{
+	char path[64], line[256] = "";
+	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+	FILE *file = fopen(path, "re");
+	if (!file)
+		return false;
+	size_t got = fread(line, 1, sizeof line - 1, file);
+	fclose(file);
+	line[got] = '\0';
+	const char *after_name = strrchr(line, ')');
+	return after_name && after_name[1] == ' ' && after_name[2] == 'Z';
+}
+
+START_TEST(a_root_that_exited_but_is_not_yet_reaped_reports_no_processes)
+{
+	struct sampler *sampler = sampler_new();
+	pid_t job = fork();
+	ck_assert_int_ge(job, 0);
+	if (job == 0)
+		_exit(0);
+	double deadline = monotonic_now() + 10;
+	while (!is_zombie(job) && monotonic_now() < deadline)
+		let_time_pass(0.01);
+	bool zombie = is_zombie(job);
+	struct tree_usage tree = sample_one(sampler, job);
+	waitpid(job, NULL, 0);
+	sampler_free(sampler);
+	ck_assert(zombie);
+	ck_assert_int_eq(tree.processes, 0);
+	ck_assert_double_eq(tree.cpu_percent, -1);
+}
+END_TEST
+
+START_TEST(a_root_left_out_once_is_forgotten)
+{
+	struct sampler *sampler = sampler_new();
+	pid_t self = getpid();
+	sample_one(sampler, self);
+	let_time_pass(0.05);
+	struct tree_usage known = sample_one(sampler, self);
+	ck_assert_int_eq(sampler_update(sampler, NULL, 0, monotonic_now()), 0);
+	struct tree_usage again = sample_one(sampler, self);
+	sampler_free(sampler);
+	ck_assert_double_ge(known.cpu_percent, 0);
+	ck_assert_double_eq(again.cpu_percent, -1);
+}
+END_TEST
+
+START_TEST(asking_twice_at_the_same_time_repeats_the_figure)
+{
+	struct sampler *sampler = sampler_new();
+	pid_t job = start_job(spin_forever);
+	struct tree_usage tree = { .root = job };
+	double start = monotonic_now();
+	sampler_update(sampler, &tree, 1, start);
+	let_time_pass(0.3);
+	double later = monotonic_now();
+	sampler_update(sampler, &tree, 1, later);
+	double first = tree.cpu_percent;
+	sampler_update(sampler, &tree, 1, later);
+	stop_job(job);
+	sampler_free(sampler);
+	ck_assert_double_gt(first, 0);
+	ck_assert_double_eq(tree.cpu_percent, first);
+}
+END_TEST
+
+/* More trees than one libproc2 select takes (255 PIDs). */
+#define MANY_JOBS 300
+
+START_TEST(three_hundred_jobs_are_all_read)
+{
+	static pid_t jobs[MANY_JOBS];
+	static struct tree_usage trees[MANY_JOBS];
+	for (int i = 0; i < MANY_JOBS; i++)
+		jobs[i] = start_job(wait_forever);
+	struct sampler *sampler = sampler_new();
+	for (int i = 0; i < MANY_JOBS; i++)
+		trees[i] = (struct tree_usage){ .root = jobs[i] };
+	int result = sampler_update(sampler, trees, MANY_JOBS, monotonic_now());
+	int alive = 0;
+	for (int i = 0; i < MANY_JOBS; i++)
+		alive += trees[i].processes;
+	for (int i = 0; i < MANY_JOBS; i++)
+		stop_job(jobs[i]);
+	sampler_free(sampler);
+	ck_assert_int_eq(result, 0);
+	ck_assert_int_eq(alive, MANY_JOBS);
+}
+END_TEST
+
+static Suite *sample_suite(void)
+{
+	Suite *suite = suite_create("sample");
+	TCase *arithmetic = tcase_create("arithmetic");
+	tcase_add_test(arithmetic, no_time_passed_means_zero_percent);
+	tcase_add_test(arithmetic, a_counter_going_backwards_reads_zero);
+	tcase_add_test(arithmetic, two_busy_cores_read_two_hundred_percent);
+	suite_add_tcase(suite, arithmetic);
+
+	TCase *processes = tcase_create("processes");
+	tcase_set_timeout(processes, 60);
+	tcase_add_test(processes, a_root_seen_for_the_first_time_is_unknown);
+	tcase_add_test(processes, a_spinning_process_uses_at_least_half_a_core);
+	tcase_add_test(processes, two_spinning_grandchildren_count_for_their_job);
+	tcase_add_test(processes, a_job_inside_another_job_counts_in_both);
+	tcase_add_test(processes, a_child_forked_by_a_second_thread_is_found);
+	tcase_add_test(processes, cpu_of_a_reaped_child_stays_with_its_job);
+	tcase_add_test(processes, memory_touched_by_a_child_counts_as_resident);
+	tcase_add_test(processes, a_root_that_exited_reports_no_processes);
+	tcase_add_test(processes, a_root_that_exited_but_is_not_yet_reaped_reports_no_processes);
+	tcase_add_test(processes, a_root_left_out_once_is_forgotten);
+	tcase_add_test(processes, asking_twice_at_the_same_time_repeats_the_figure);
+	tcase_add_test(processes, three_hundred_jobs_are_all_read);
+	suite_add_tcase(suite, processes);
+	return suite;
+}
+
+int main(void)
+{
+	SRunner *runner = srunner_create(sample_suite());
+	srunner_run_all(runner, CK_ENV);
+	int failed = srunner_ntests_failed(runner);
+	srunner_free(runner);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
