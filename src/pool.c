@@ -1170,6 +1170,11 @@ int pool_target(const struct pool *pool)
 	return pool->target;
 }
 
+enum shrink_mode pool_shrink_mode(const struct pool *pool)
+{
+	return pool->config.shrink;
+}
+
 void pool_bounds(const struct pool *pool, int *min_jobs, int *max_jobs)
 {
 	*min_jobs = pool->config.min_jobs;

@@ -106,6 +106,8 @@ void pool_reap(struct pool *pool);
  * the head of the queue.  Returns the new target. */
 int pool_resize(struct pool *pool, int target, enum shrink_mode mode, bool *clamped);
 int pool_target(const struct pool *pool);
+/* The shrink mode --shrink chose. */
+enum shrink_mode pool_shrink_mode(const struct pool *pool);
 void pool_bounds(const struct pool *pool, int *min_jobs, int *max_jobs);
 
 void pool_set_paused(struct pool *pool, bool paused);

@@ -139,6 +139,19 @@ static size_t copy_range(const struct spool *spool, off_t from, size_t count, ch
 	return done;
 }
 
+int spool_append_spool(struct spool *dst, const struct spool *src)
+{
+	char buffer[65536];
+	size_t total = spool_size(src);
+	for (size_t at = 0; at < total;) {
+		size_t n = copy_range(src, (off_t)at, sizeof buffer, buffer);
+		if (!n || spool_append(dst, buffer, n))
+			return -1;
+		at += n;
+	}
+	return 0;
+}
+
 size_t spool_peek(const struct spool *spool, char *out, size_t size)
 {
 	if (!size)

@@ -22,6 +22,8 @@ struct spool {
 void spool_init(struct spool *spool);
 /* Returns 0, or -1 with errno set (the bytes are then dropped). */
 int spool_append(struct spool *spool, const void *data, size_t len);
+/* Append all of src to dst. */
+int spool_append_spool(struct spool *dst, const struct spool *src);
 size_t spool_size(const struct spool *spool);
 bool spool_empty(const struct spool *spool);
 /* Write everything held to fd (blocking; retries short writes). 0 or -1. */

@@ -1,0 +1,26 @@
+/* batch.h - the plain front end used without a terminal or with --batch:
+ * pooltop's messages on stderr and, with --progress, a status line on
+ * stderr each refresh.  No curses. */
+#ifndef POOLTOP_BATCH_H
+#define POOLTOP_BATCH_H
+
+#include <stdbool.h>
+
+#include "loop.h"
+#include "pool.h"
+
+struct batch;
+
+struct batch *batch_new(struct loop *loop, struct pool *pool, double refresh, bool progress);
+void batch_message(struct batch *batch, const char *text);
+/* A note for the status line, e.g. an autotune step ("jobs 3 -> 4"). */
+void batch_note(struct batch *batch, const char *text);
+/* The run ended: a last status line with --progress. */
+void batch_finish(struct batch *batch);
+void batch_free(struct batch *batch);
+
+/* The status line's text (shared with tests): done/total, failed, running,
+ * items/s, ETA. */
+void batch_status_line(const struct pool_stats *stats, char *out, size_t size);
+
+#endif

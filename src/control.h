@@ -1,0 +1,32 @@
+/* control.h - the command verbs (jobs, pause, resume, status, kill, ...)
+ * that keys, signals, the control socket and the jobs file all run, so
+ * every path drives the engine the same way. */
+#ifndef POOLTOP_CONTROL_H
+#define POOLTOP_CONTROL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "pool.h"
+
+/* What the verbs need beyond the pool, supplied by main. */
+struct control_hooks {
+	void (*quit)(void *data, bool kill);        /* quit: let jobs finish, or kill them */
+	void (*autotune)(void *data, bool on);      /* NULL when autotune is not available */
+	bool (*autotune_enabled)(void *data);
+	void *data;
+};
+
+struct control {
+	struct pool *pool;
+	struct control_hooks hooks;
+};
+
+/* Run one command line ("jobs +2", "status", ...).  The reply is one line
+ * without a newline: "ok ..." or "error ...".  Returns 0 or -1 (error). */
+int control_run(struct control *control, const char *line, char *reply, size_t size);
+
+/* The status object alone (one line of JSON), as `status` replies. */
+void control_status_json(struct control *control, char *out, size_t size);
+
+#endif

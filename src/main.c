@@ -1,0 +1,353 @@
+/* main.c - wires the parts together: options, the item source, the
+ * engine, the output, one front end (TUI or batch) and the signals.
+ * Nothing else lives here. */
+#include <errno.h>
+#include <fcntl.h>
+#include <locale.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include "batch.h"
+#include "control.h"
+#include "demo.h"
+#include "items.h"
+#include "loop.h"
+#include "options.h"
+#include "output.h"
+#include "pool.h"
+#include "template.h"
+#include "tui.h"
+
+struct app {
+	struct options options;
+	struct loop *loop;
+	struct items *items;
+	struct template *template;
+	struct pool *pool;
+	struct output *output;
+	struct control control;
+	struct tui *tui;
+	struct batch *batch;
+	struct demo *demo;
+	int stop_signals;        /* SIGINT/SIGTERM/SIGHUP received so far */
+	int exit_signal_status;  /* 130 or 143 once a signal ended the run */
+	bool quitting;           /* quit asked: leave once the pool finishes */
+};
+
+static struct app *the_app;  /* for atexit: the terminal is restored on every path */
+
+static void restore_terminal(void)
+{
+	if (the_app && the_app->tui)
+		tui_close(the_app->tui);
+}
+
+static void app_message(void *data, const char *text)
+{
+	struct app *app = data;
+	if (app->tui)
+		tui_message(app->tui, text);
+	else
+		batch_message(app->batch, text);
+}
+
+static void app_result(void *data, struct pool_result *result)
+{
+	struct app *app = data;
+	if (app->tui)
+		tui_result(app->tui, result);
+	if (result->will_retry)
+		return;
+	if (result->error && !app->tui) {
+		char text[512];
+		snprintf(text, sizeof text, "item %llu: %s", (unsigned long long)result->seq, result->error);
+		batch_message(app->batch, text);
+	}
+	if (app->demo)
+		demo_result(app->demo, result);
+	else
+		output_result(app->output, result);
+}
+
+/* Close the TUI (leaving a summary line) and write what was held. */
+static void app_leave_screen(struct app *app)
+{
+	if (!app->tui)
+		return;
+	struct pool_stats stats;
+	pool_get_stats(app->pool, &stats);
+	tui_close(app->tui);
+	app->tui = NULL;
+	fprintf(stderr, "pooltop: %llu done, %llu failed, %.1f s\n", (unsigned long long)stats.done,
+		(unsigned long long)stats.failed, stats.elapsed);
+}
+
+static void app_finished(void *data)
+{
+	struct app *app = data;
+	if (app->tui && !app->quitting && tui_finished(app->tui))
+		return;  /* --hold: the TUI stays until q */
+	loop_stop(app->loop);
+}
+
+static void app_quit(void *data, bool kill)
+{
+	struct app *app = data;
+	app->quitting = true;
+	if (pool_finished(app->pool)) {
+		loop_stop(app->loop);
+		return;
+	}
+	if (kill)
+		pool_kill_all(app->pool);
+	else
+		pool_stop(app->pool);
+}
+
+static void app_run_verb(struct app *app, const char *line)
+{
+	char reply[256];
+	if (control_run(&app->control, line, reply, sizeof reply))
+		app_message(app, reply);
+}
+
+/* First INT/TERM/HUP: no new items, running jobs finish.  Second: kill them. */
+static void app_stop_signal(struct app *app, int signo)
+{
+	app->exit_signal_status = 128 + (signo == SIGINT ? SIGINT : SIGTERM);
+	if (++app->stop_signals == 1) {
+		app_message(app, "stopping: running jobs finish (signal again to kill them)");
+		pool_stop(app->pool);
+	} else {
+		pool_kill_all(app->pool);
+	}
+}
+
+static void app_suspend(struct app *app)
+{
+	if (app->tui)
+		tui_suspend(app->tui);
+	pool_set_suspended(app->pool, true);
+	kill(getpid(), SIGSTOP);
+	/* Continued (fg): take the terminal back and wake the jobs. */
+	pool_set_suspended(app->pool, false);
+	if (app->tui)
+		tui_resume(app->tui);
+}
+
+static void app_signal(struct loop *loop, int signo, void *data)
+{
+	(void)loop;
+	struct app *app = data;
+	switch (signo) {
+	case SIGCHLD:
+		pool_reap(app->pool);
+		break;
+	case SIGINT:
+	case SIGTERM:
+	case SIGHUP:
+		app_stop_signal(app, signo);
+		break;
+	case SIGUSR1:
+		app_run_verb(app, "jobs +1");
+		break;
+	case SIGUSR2:
+		app_run_verb(app, "jobs -1");
+		break;
+	case SIGWINCH:
+		if (app->tui)
+			tui_resized(app->tui);
+		break;
+	case SIGTSTP:
+		app_suspend(app);
+		break;
+	default:
+		break;
+	}
+}
+
+/* Without a terminal on fds 0-2, pipes could take those numbers. */
+static void ensure_standard_fds(void)
+{
+	for (int fd = 0; fd < 3; fd++)
+		if (fcntl(fd, F_GETFD) < 0 && open("/dev/null", O_RDWR) != fd)
+			exit(255);
+}
+
+static void raise_fd_limit(struct options *options)
+{
+	struct rlimit limit;
+	if (getrlimit(RLIMIT_NOFILE, &limit))
+		return;
+	limit.rlim_cur = limit.rlim_max;
+	setrlimit(RLIMIT_NOFILE, &limit);
+	getrlimit(RLIMIT_NOFILE, &limit);
+	/* Each slot holds three pipes' ends, plus a few fds of our own. */
+	rlim_t slots = limit.rlim_cur > 64 ? (limit.rlim_cur - 32) / 3 : 1;
+	if ((rlim_t)options->pool.max_jobs > slots)
+		options->pool.max_jobs = (int)slots;
+	if (options->pool.jobs > options->pool.max_jobs)
+		options->pool.jobs = options->pool.max_jobs;
+}
+
+static struct items *open_items(const struct options *options)
+{
+	if (options->inline_items)
+		return items_from_array(options->inline_items, options->inline_count);
+	if (options->has_range)
+		return items_from_range(options->range_first, options->range_last, options->range_step);
+	int fd;
+	if (options->arg_file) {
+		fd = open(options->arg_file, O_RDONLY | O_CLOEXEC);
+		if (fd < 0) {
+			fprintf(stderr, "pooltop: cannot read items from '%s': %s\n", options->arg_file,
+				strerror(errno));
+			return NULL;
+		}
+	} else {
+		if (isatty(0)) {
+			fputs("pooltop: no items: pipe them into standard input, or give -a FILE, "
+			      "--range=A..B or ::: ITEM...\n", stderr);
+			return NULL;
+		}
+		/* Jobs get /dev/null as stdin; pooltop reads items from a copy. */
+		fd = fcntl(0, F_DUPFD_CLOEXEC, 3);
+		int null_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+		if (fd < 0 || null_fd < 0 || dup2(null_fd, 0) < 0)
+			return NULL;
+		close(null_fd);
+	}
+	struct items *items = items_from_fd(fd, options->delimiter, true);
+	if (!items)
+		fprintf(stderr, "pooltop: out of memory\n");
+	return items;
+}
+
+static int start_front_end(struct app *app)
+{
+	const struct options *options = &app->options;
+	if (!options->batch) {
+		struct tui_config config = {
+			.refresh = options->refresh,
+			.color = !options->no_color && !getenv("NO_COLOR"),
+			.hold = options->hold,
+			.title = options->mode == MODE_DEMO ? "demo: Pool(3).map(square, range(10))"
+							   : options->command[0],
+		};
+		app->tui = tui_open(app->loop, app->pool, &app->control, &config);
+	}
+	if (app->tui) {
+		output_hold(app->output, tui_owns_fd(app->tui, 1), tui_owns_fd(app->tui, 2));
+		return 0;
+	}
+	app->batch = batch_new(app->loop, app->pool, options->refresh, options->progress);
+	return app->batch ? 0 : -1;
+}
+
+static int watch_signals(struct app *app)
+{
+	sigset_t set;
+	sigemptyset(&set);
+	int watched[] = { SIGCHLD, SIGINT, SIGTERM, SIGHUP, SIGUSR1, SIGUSR2, SIGWINCH, SIGTSTP };
+	for (size_t i = 0; i < sizeof watched / sizeof watched[0]; i++)
+		sigaddset(&set, watched[i]);
+	/* A write to a closed pipe should fail with EPIPE, not kill pooltop;
+	 * blocking SIGPIPE (not ignoring it) keeps children's default. */
+	sigset_t pipe_set;
+	sigemptyset(&pipe_set);
+	sigaddset(&pipe_set, SIGPIPE);
+	sigprocmask(SIG_BLOCK, &pipe_set, NULL);
+	return loop_watch_signals(app->loop, &set, app_signal, app);
+}
+
+static int run(struct app *app)
+{
+	struct options *options = &app->options;
+	raise_fd_limit(options);
+	if (!(app->items = open_items(options)))
+		return 255;
+	if (options->mode == MODE_DEMO) {
+		options->pool.worker_argv = demo_worker_argv();
+	} else if (options->mode == MODE_WORKER) {
+		char **argv = calloc((size_t)options->command_argc + 1, sizeof *argv);
+		if (!argv)
+			return 255;
+		memcpy(argv, options->command, (size_t)options->command_argc * sizeof *argv);
+		options->pool.worker_argv = argv;
+	} else {
+		app->template = template_new(options->command, options->command_argc, options->shell);
+		options->pool.template = app->template;
+	}
+	struct pool_events events = {
+		.result = app_result, .message = app_message, .finished = app_finished, .data = app,
+	};
+	app->loop = loop_new();
+	app->output = app->loop ? output_new(app->loop, options->keep_order) : NULL;
+	if (!app->output || watch_signals(app))
+		return 255;
+	app->pool = pool_new(&options->pool, app->loop, app->items, &events);
+	if (!app->pool)
+		return 255;
+	app->control = (struct control){
+		.pool = app->pool,
+		.hooks = { .quit = app_quit, .data = app },
+	};
+	if (options->mode == MODE_DEMO && !(app->demo = demo_new(app->output)))
+		return 255;
+	if (start_front_end(app))
+		return 255;
+	pool_start(app->pool);
+	if (!pool_finished(app->pool))
+		loop_run(app->loop);
+
+	struct pool_stats stats;
+	pool_get_stats(app->pool, &stats);
+	app_leave_screen(app);
+	if (app->batch)
+		batch_finish(app->batch);
+	if (app->demo)
+		demo_finish(app->demo, stats.elapsed);
+	output_finish(app->output);
+	output_release(app->output);
+	const char *fatal = pool_fatal_error(app->pool);
+	if (fatal) {
+		fprintf(stderr, "pooltop: %s\n", fatal);
+		return 255;
+	}
+	if (app->exit_signal_status)
+		return app->exit_signal_status;
+	return pool_exit_status(app->pool);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc == 2 && !strcmp(argv[1], DEMO_WORKER_FLAG))
+		return demo_worker_main();
+	setlocale(LC_ALL, "");
+	ensure_standard_fds();
+	static struct app app;
+	int parsed = options_parse(argc, argv, &app.options);
+	if (parsed)
+		return parsed > 0 ? 0 : 255;
+	if (app.options.mode == MODE_CTL) {
+		fputs("pooltop: ctl: the control socket is not available in this build\n", stderr);
+		return 255;
+	}
+	the_app = &app;
+	atexit(restore_terminal);
+	int status = run(&app);
+	if (app.options.mode == MODE_WORKER)
+		free((void *)app.options.pool.worker_argv);
+	pool_free(app.pool);
+	output_free(app.output);
+	batch_free(app.batch);
+	demo_free(app.demo);
+	template_free(app.template);
+	items_free(app.items);
+	loop_free(app.loop);
+	return status;
+}

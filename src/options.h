@@ -1,0 +1,61 @@
+/* options.h - the command line: getopt_long parsing, validation with one
+ * clear message per mistake, and the --help text. */
+#ifndef POOLTOP_OPTIONS_H
+#define POOLTOP_OPTIONS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "pool.h"
+
+enum run_mode { MODE_COMMAND, MODE_WORKER, MODE_DEMO, MODE_CTL };
+
+struct options {
+	enum run_mode mode;
+	char **command;              /* COMMAND [ARG]... (not NULL-terminated: command_argc) */
+	int command_argc;
+	char **inline_items;         /* items after :::, or NULL */
+	int inline_count;
+	const char *arg_file;        /* -a FILE */
+	bool has_range;              /* --range */
+	int64_t range_first, range_last, range_step;
+	char delimiter;              /* '\n', '\0' (-0) or -d CHAR */
+	bool shell;                  /* --shell */
+
+	struct pool_config pool;     /* jobs, bounds, retries, timeouts, worker settings */
+	bool jobs_given;             /* -j was given (the demo's default is 3) */
+	bool autotune;               /* --autotune */
+	int autotune_min, autotune_max;
+
+	bool keep_order;             /* -k */
+	const char *joblog;          /* --joblog=FILE */
+	bool resume, resume_failed;
+	bool batch, progress, hold, no_color;
+	double refresh;              /* seconds between TUI / --progress refreshes */
+	const char *control_path;    /* --control=PATH */
+	const char *jobs_file;       /* --jobs-file=FILE */
+
+	const char *ctl_socket;      /* pooltop ctl SOCKET WORD... */
+	char **ctl_words;
+	int ctl_count;
+};
+
+/* Parse argv into options.  Returns 0 to run, 1 when --help or --version
+ * was printed (exit 0), -1 after printing one error line (exit 255). */
+int options_parse(int argc, char **argv, struct options *options);
+void options_print_help(FILE *out);
+
+/* Parsers shared with the control verbs, exposed for tests. */
+/* -j values: N, +N / -N (CPUs plus or minus N), N% (of CPUs).  0 or -1. */
+int options_parse_jobs(const char *text, int cpus, int *jobs);
+/* Seconds as a non-negative decimal number.  0 or -1. */
+int options_parse_seconds(const char *text, double *seconds);
+/* A byte size with an optional K, M or G suffix.  0 or -1. */
+int options_parse_size(const char *text, size_t *size);
+/* --halt: never | now,fail=N | soon,fail=N | now,success=N | soon,success=N. */
+int options_parse_halt(const char *text, struct pool_config *config);
+int options_online_cpus(void);
+
+#endif

@@ -1,0 +1,297 @@
+/* output.c - grouped job output.  Small outputs are gathered in one buffer
+ * and written once per loop turn; with -k, results that arrive early wait
+ * in a min-heap keyed by sequence number, and only they are held. */
+#include "output.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "spool.h"
+
+struct held_result {
+	uint64_t seq;
+	struct spool out, err;
+};
+
+struct stream {
+	int fd;
+	char *buffer;          /* small writes gathered here */
+	size_t len, cap;
+	bool held;             /* spool everything until output_release */
+	struct spool hold;     /* what is held */
+};
+
+struct output {
+	struct loop *loop;
+	bool keep_order;
+	uint64_t next_seq;             /* -k: the next sequence number to write */
+	struct held_result *heap;      /* -k: results waiting for earlier ones */
+	size_t heap_len, heap_cap;
+	uint64_t *skipped;             /* -k: skipped seqs not yet reached (a min-heap) */
+	size_t skipped_len, skipped_cap;
+	struct stream streams[2];      /* stdout, stderr */
+	uint64_t flush_timer;
+};
+
+#define BUFFER_LIMIT 65536
+
+struct output *output_new(struct loop *loop, bool keep_order)
+{
+	struct output *output = calloc(1, sizeof *output);
+	if (!output)
+		return NULL;
+	output->loop = loop;
+	output->keep_order = keep_order;
+	output->next_seq = 1;
+	for (int i = 0; i < 2; i++) {
+		output->streams[i].fd = i + 1;
+		spool_init(&output->streams[i].hold);
+	}
+	return output;
+}
+
+static void write_all(int fd, const char *data, size_t len)
+{
+	while (len > 0) {
+		ssize_t n = write(fd, data, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return;  /* a closed stdout loses output, as with any filter */
+		data += n;
+		len -= (size_t)n;
+	}
+}
+
+static void stream_flush(struct stream *stream)
+{
+	if (!stream->len)
+		return;
+	write_all(stream->fd, stream->buffer, stream->len);
+	stream->len = 0;
+}
+
+static void flush_timer_fired(struct loop *loop, void *data)
+{
+	(void)loop;
+	struct output *output = data;
+	output->flush_timer = 0;
+	stream_flush(&output->streams[0]);
+	stream_flush(&output->streams[1]);
+}
+
+static void stream_append(struct output *output, struct stream *stream, const char *data, size_t len)
+{
+	if (stream->held) {
+		spool_append(&stream->hold, data, len);
+		return;
+	}
+	if (stream->len + len > BUFFER_LIMIT)
+		stream_flush(stream);
+	if (len > BUFFER_LIMIT) {
+		write_all(stream->fd, data, len);
+		return;
+	}
+	if (stream->len + len > stream->cap) {
+		char *grown = realloc(stream->buffer, BUFFER_LIMIT);
+		if (!grown) {
+			write_all(stream->fd, data, len);
+			return;
+		}
+		stream->buffer = grown;
+		stream->cap = BUFFER_LIMIT;
+	}
+	memcpy(stream->buffer + stream->len, data, len);
+	stream->len += len;
+	/* Written at the end of this loop turn: one write for many results. */
+	if (!output->flush_timer)
+		output->flush_timer = loop_add_timer(output->loop, 0, flush_timer_fired, output);
+}
+
+static void stream_append_spool(struct output *output, struct stream *stream, const struct spool *spool)
+{
+	if (spool->fd < 0) {
+		stream_append(output, stream, spool->data, spool->len);
+		return;
+	}
+	if (stream->held) {
+		spool_append_spool(&stream->hold, spool);
+		return;
+	}
+	stream_flush(stream);
+	spool_write_to(spool, stream->fd);
+}
+
+static void write_result(struct output *output, struct spool *out, struct spool *err)
+{
+	if (!spool_empty(out))
+		stream_append_spool(output, &output->streams[0], out);
+	if (!spool_empty(err))
+		stream_append_spool(output, &output->streams[1], err);
+}
+
+/* ---- -k: a min-heap of early results ------------------------------------ */
+
+static void heap_swap(struct held_result *a, struct held_result *b)
+{
+	struct held_result t = *a;
+	*a = *b;
+	*b = t;
+}
+
+static int heap_push(struct output *output, uint64_t seq, struct spool *out, struct spool *err)
+{
+	if (output->heap_len == output->heap_cap) {
+		size_t cap = output->heap_cap ? output->heap_cap * 2 : 64;
+		struct held_result *grown = realloc(output->heap, cap * sizeof *grown);
+		if (!grown)
+			return -1;
+		output->heap = grown;
+		output->heap_cap = cap;
+	}
+	size_t at = output->heap_len++;
+	output->heap[at].seq = seq;
+	spool_move(&output->heap[at].out, out);
+	spool_move(&output->heap[at].err, err);
+	while (at > 0 && output->heap[(at - 1) / 2].seq > output->heap[at].seq) {
+		heap_swap(&output->heap[(at - 1) / 2], &output->heap[at]);
+		at = (at - 1) / 2;
+	}
+	return 0;
+}
+
+static struct held_result heap_pop(struct output *output)
+{
+	struct held_result top = output->heap[0];
+	output->heap[0] = output->heap[--output->heap_len];
+	size_t at = 0;
+	for (;;) {
+		size_t smallest = at, left = 2 * at + 1, right = left + 1;
+		if (left < output->heap_len && output->heap[left].seq < output->heap[smallest].seq)
+			smallest = left;
+		if (right < output->heap_len && output->heap[right].seq < output->heap[smallest].seq)
+			smallest = right;
+		if (smallest == at)
+			break;
+		heap_swap(&output->heap[at], &output->heap[smallest]);
+		at = smallest;
+	}
+	return top;
+}
+
+static bool skipped_contains_next(struct output *output)
+{
+	/* Skipped seqs are few and usually arrive in order: a linear look is enough. */
+	for (size_t i = 0; i < output->skipped_len; i++)
+		if (output->skipped[i] == output->next_seq) {
+			output->skipped[i] = output->skipped[--output->skipped_len];
+			return true;
+		}
+	return false;
+}
+
+static void write_ready(struct output *output)
+{
+	for (;;) {
+		if (skipped_contains_next(output)) {
+			output->next_seq++;
+			continue;
+		}
+		if (!output->heap_len || output->heap[0].seq != output->next_seq)
+			return;
+		struct held_result held = heap_pop(output);
+		write_result(output, &held.out, &held.err);
+		spool_clear(&held.out);
+		spool_clear(&held.err);
+		output->next_seq++;
+	}
+}
+
+void output_result(struct output *output, struct pool_result *result)
+{
+	if (!output->keep_order) {
+		write_result(output, result->out, result->err);
+		return;
+	}
+	if (result->seq == output->next_seq) {
+		write_result(output, result->out, result->err);
+		output->next_seq++;
+		write_ready(output);
+		return;
+	}
+	if (heap_push(output, result->seq, result->out, result->err))
+		write_result(output, result->out, result->err);
+}
+
+void output_skip(struct output *output, uint64_t seq)
+{
+	if (!output->keep_order || seq < output->next_seq)
+		return;
+	if (seq == output->next_seq) {
+		output->next_seq++;
+		write_ready(output);
+		return;
+	}
+	if (output->skipped_len == output->skipped_cap) {
+		size_t cap = output->skipped_cap ? output->skipped_cap * 2 : 64;
+		uint64_t *grown = realloc(output->skipped, cap * sizeof *grown);
+		if (!grown)
+			return;
+		output->skipped = grown;
+		output->skipped_cap = cap;
+	}
+	output->skipped[output->skipped_len++] = seq;
+}
+
+void output_text(struct output *output, const char *text, size_t len)
+{
+	stream_append(output, &output->streams[0], text, len);
+}
+
+void output_hold(struct output *output, bool stdout_too, bool stderr_too)
+{
+	output->streams[0].held = stdout_too;
+	output->streams[1].held = stderr_too;
+}
+
+void output_release(struct output *output)
+{
+	for (int i = 0; i < 2; i++) {
+		struct stream *stream = &output->streams[i];
+		if (!stream->held)
+			continue;
+		stream->held = false;
+		stream_flush(stream);
+		spool_write_to(&stream->hold, stream->fd);
+		spool_clear(&stream->hold);
+	}
+}
+
+void output_finish(struct output *output)
+{
+	while (output->heap_len) {
+		struct held_result held = heap_pop(output);
+		write_result(output, &held.out, &held.err);
+		spool_clear(&held.out);
+		spool_clear(&held.err);
+	}
+	stream_flush(&output->streams[0]);
+	stream_flush(&output->streams[1]);
+}
+
+void output_free(struct output *output)
+{
+	if (!output)
+		return;
+	output_finish(output);
+	loop_del_timer(output->loop, output->flush_timer);
+	for (int i = 0; i < 2; i++) {
+		free(output->streams[i].buffer);
+		spool_clear(&output->streams[i].hold);
+	}
+	free(output->heap);
+	free(output->skipped);
+	free(output);
+}
