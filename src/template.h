@@ -27,7 +27,9 @@ char **template_argv(const struct template *template, const char *item, size_t i
 char *template_join(char *const *argv);
 
 /* Append s (len bytes) to out as one shell word in single quotes;
- * returns the new length.  out must have room for 4*len+3 bytes. */
+ * returns the new length.  out must have room for 4*len+3 bytes.
+ * (It writes at out itself and NUL-terminates: the length returned is
+ * that of the quoted word, so `cursor += template_shell_quote(...)`.) */
 size_t template_shell_quote(char *out, const char *s, size_t len);
 
 #endif
