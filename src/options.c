@@ -288,6 +288,9 @@ static void split_inline_items(struct options *options, char **words, int count)
 	}
 }
 
+/* The option word being parsed, for messages about it. */
+static const char *current_option = "";
+
 static int parse_option(struct options *options, int option, const char *arg, bool *done)
 {
 	long n;
@@ -437,9 +440,10 @@ static int parse_option(struct options *options, int option, const char *arg, bo
 		printf("pooltop %s\n", PACKAGE_VERSION);
 		*done = true;
 		break;
+	case ':':
+		return fail("option '%s' needs a value (try 'pooltop --help')", current_option);
 	default:
-		fputs("Try 'pooltop --help' for more information.\n", stderr);
-		return -1;
+		return fail("unknown option '%s' (try 'pooltop --help')", current_option);
 	}
 	return 0;
 }
@@ -500,9 +504,10 @@ int options_parse(int argc, char **argv, struct options *options)
 	}
 	bool done = false;
 	int option;
-	opterr = 1;
+	opterr = 0;  /* our own one-line messages instead of getopt's */
 	optind = 1;
-	while ((option = getopt_long(argc, argv, "+a:0d:j:khV", long_options, NULL)) != -1) {
+	while ((option = getopt_long(argc, argv, "+:a:0d:j:khV", long_options, NULL)) != -1) {
+		current_option = argv[optind - 1 < argc ? optind - 1 : argc - 1];
 		if (parse_option(options, option, optarg, &done))
 			return -1;
 		if (done)
