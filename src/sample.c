@@ -79,7 +79,7 @@ struct sampler {
 	struct state_list next_states; /* being built; then swapped in */
 
 	unsigned chunk[SELECT_CHUNK];  /* PIDs handed to one select */
-	char dirents[4096];            /* getdents64 buffer for task lists */
+	_Alignas(struct dirent64) char dirents[4096]; /* getdents64 buffer */
 	char children[4096];           /* read buffer for children files */
 };
 

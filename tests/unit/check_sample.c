@@ -113,10 +113,12 @@ static void fork_child_from_second_thread(void)
 static void touch_fifty_mebibytes_then_wait(int ready_fd)
 {
 	size_t size = 50u << 20;
-	char *block = malloc(size);
+	/* Volatile, so the compiler cannot drop stores nobody reads. */
+	volatile char *block = malloc(size);
 	if (!block)
 		_exit(1);
-	memset(block, 1, size);
+	for (size_t i = 0; i < size; i += 1024)
+		block[i] = 1;
 	if (write(ready_fd, "x", 1) != 1)
 		_exit(1);
 	wait_forever();
