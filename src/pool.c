@@ -329,9 +329,14 @@ static pid_t spawn(char *const argv[], int in_fd, int out_fd, int err_fd, int *e
 	return pid;
 }
 
+/* A pipe from a job to pooltop.  Only pooltop's read end is non-blocking:
+ * the job's write end must block when the pipe is full, or a job writing
+ * faster than pooltop reads gets EAGAIN and loses output. */
 static int make_pipe(int fds[2])
 {
-	return pipe2(fds, O_CLOEXEC | O_NONBLOCK);
+	if (pipe2(fds, O_CLOEXEC))
+		return -1;
+	return fcntl(fds[0], F_SETFL, O_NONBLOCK);
 }
 
 static const char *exec_error_text(int error, int *exit_code)
