@@ -76,6 +76,7 @@ struct pool {
 	size_t nfailed_items, failed_items_cap;
 
 	uint64_t next_seq;       /* seq of the last item taken from the source */
+	uint64_t skipped;        /* items config.skip said not to run */
 	uint64_t started, done, failed, succeeded;
 	bool input_done, items_watched, paused, suspended, stopping, killing_all;
 	bool dispatching, finished, finish_reported;
@@ -174,7 +175,13 @@ static struct pending *next_item(struct pool *pool)
 		return NULL;
 	const char *text;
 	size_t len;
-	switch (items_next(pool->items, &text, &len)) {
+	enum items_status status;
+	while ((status = items_next(pool->items, &text, &len)) == ITEMS_READY && pool->config.skip &&
+	       pool->config.skip(pool->config.skip_data, pool->next_seq + 1)) {
+		pool->next_seq++;
+		pool->skipped++;
+	}
+	switch (status) {
 	case ITEMS_READY: {
 		struct pending *item = pending_new(pool->next_seq + 1, text, len);
 		if (item)
@@ -1295,7 +1302,7 @@ void pool_get_stats(const struct pool *pool, struct pool_stats *stats)
 	}
 	double window = buckets * RATE_BUCKET_SECONDS;
 
-	int64_t total = pool->input_done ? (int64_t)pool->next_seq : -1;
+	int64_t total = pool->input_done ? (int64_t)(pool->next_seq - pool->skipped) : -1;
 	*stats = (struct pool_stats){
 		.target = pool->target,
 		.slots = pool->nslots,

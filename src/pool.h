@@ -38,6 +38,10 @@ struct pool_config {
 	int max_items_per_worker;        /* 0 = unlimited */
 	int inflight;                    /* items outstanding per worker (>= 1) */
 	size_t max_line;                 /* longest result line a worker may write */
+	/* Items for which skip(skip_data, seq) is true are read but never run
+	 * (--resume); NULL runs every item. */
+	bool (*skip)(void *skip_data, uint64_t seq);
+	void *skip_data;
 };
 
 /* One finished attempt of an item, handed to the result event. */
