@@ -15,6 +15,7 @@
 #include "control.h"
 #include "demo.h"
 #include "items.h"
+#include "joblog.h"
 #include "loop.h"
 #include "options.h"
 #include "output.h"
@@ -33,6 +34,7 @@ struct app {
 	struct tui *tui;
 	struct batch *batch;
 	struct demo *demo;
+	struct joblog *joblog;   /* --joblog, or NULL */
 	int stop_signals;        /* SIGINT/SIGTERM/SIGHUP received so far */
 	int exit_signal_status;  /* 130 or 143 once a signal ended the run */
 	bool quitting;           /* quit asked: leave once the pool finishes */
@@ -62,6 +64,7 @@ static void app_result(void *data, struct pool_result *result)
 		tui_result(app->tui, result);
 	if (result->will_retry)
 		return;
+	joblog_write(app->joblog, result);
 	if (result->error && !app->tui) {
 		char text[512];
 		snprintf(text, sizeof text, "item %llu: %s", (unsigned long long)result->seq, result->error);
@@ -227,6 +230,34 @@ static struct items *open_items(const struct options *options)
 	return items;
 }
 
+/* --resume: an item the joblog shows as done is read but not run; -k
+ * must then move past it. */
+static bool app_skip(void *data, uint64_t seq)
+{
+	struct app *app = data;
+	if (!joblog_should_skip(app->joblog, seq))
+		return false;
+	output_skip(app->output, seq);
+	return true;
+}
+
+static int open_joblog(struct app *app)
+{
+	struct options *options = &app->options;
+	if (!options->joblog)
+		return 0;
+	enum joblog_resume resume = options->resume ? JOBLOG_RESUME
+				  : options->resume_failed ? JOBLOG_RESUME_FAILED : JOBLOG_FRESH;
+	app->joblog = joblog_open(options->joblog, resume, options->pool.worker_argv);
+	if (!app->joblog)
+		return -1;
+	if (joblog_skip_count(app->joblog)) {
+		options->pool.skip = app_skip;
+		options->pool.skip_data = app;
+	}
+	return 0;
+}
+
 static int start_front_end(struct app *app)
 {
 	const struct options *options = &app->options;
@@ -287,7 +318,7 @@ static int run(struct app *app)
 	};
 	app->loop = loop_new();
 	app->output = app->loop ? output_new(app->loop, options->keep_order) : NULL;
-	if (!app->output || watch_signals(app))
+	if (!app->output || open_joblog(app) || watch_signals(app))
 		return 255;
 	app->pool = pool_new(&options->pool, app->loop, app->items, &events);
 	if (!app->pool)
@@ -346,6 +377,7 @@ int main(int argc, char **argv)
 	output_free(app.output);
 	batch_free(app.batch);
 	demo_free(app.demo);
+	joblog_close(app.joblog);
 	template_free(app.template);
 	items_free(app.items);
 	loop_free(app.loop);

@@ -1,0 +1,276 @@
+/* joblog.c - the job log: GNU parallel's tab-separated format, written one
+ * line per finished item as it ends, and read back at start-up so that
+ * --resume and --resume-failed skip the items an earlier run finished. */
+#include "joblog.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "spool.h"
+#include "template.h"
+
+struct joblog {
+	int fd;                    /* the log, opened for appending */
+	char *const *worker_argv;  /* worker mode: the command each item is fed to */
+	uint64_t *skip;            /* sorted, distinct seqs not to run again */
+	size_t skip_len, skip_cap;
+};
+
+/* ---- reading -------------------------------------------------------------- */
+
+/* A decimal number (optionally negative) up to the next tab or the end. */
+static bool parse_field(const char *text, const char **end, long long *value)
+{
+	char *stop;
+	errno = 0;
+	*value = strtoll(text, &stop, 10);
+	if (errno || stop == text || (*stop != '\t' && *stop != '\0'))
+		return false;
+	*end = stop;
+	return true;
+}
+
+/* The text after the n-th tab of line, or NULL. */
+static const char *field_after_tabs(const char *line, int n)
+{
+	for (; n > 0; n--) {
+		line = strchr(line, '\t');
+		if (!line)
+			return NULL;
+		line++;
+	}
+	return line;
+}
+
+bool joblog_parse_line(const char *line, uint64_t *seq, bool *succeeded)
+{
+	const char *end;
+	long long number, exit_value, signal_number;
+	if (line[0] == '-' || !parse_field(line, &end, &number) || number < 1)
+		return false;
+	/* Fields: Seq Host Starttime JobRuntime Send Receive Exitval Signal Command. */
+	const char *exit_field = field_after_tabs(line, 6);
+	if (!exit_field || !parse_field(exit_field, &end, &exit_value) || *end != '\t' ||
+	    !parse_field(end + 1, &end, &signal_number))
+		return false;
+	*seq = (uint64_t)number;
+	*succeeded = exit_value == 0 && signal_number == 0;
+	return true;
+}
+
+static int skip_add(struct joblog *joblog, uint64_t seq)
+{
+	if (joblog->skip_len == joblog->skip_cap) {
+		size_t cap = joblog->skip_cap ? joblog->skip_cap * 2 : 256;
+		uint64_t *grown = realloc(joblog->skip, cap * sizeof *grown);
+		if (!grown)
+			return -1;
+		joblog->skip = grown;
+		joblog->skip_cap = cap;
+	}
+	joblog->skip[joblog->skip_len++] = seq;
+	return 0;
+}
+
+static int compare_seq(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return (x > y) - (x < y);
+}
+
+/* Sort the seqs and drop repeats (a seq logged by several runs). */
+static void skip_finish(struct joblog *joblog)
+{
+	if (!joblog->skip_len)
+		return;
+	qsort(joblog->skip, joblog->skip_len, sizeof *joblog->skip, compare_seq);
+	size_t kept = 1;
+	for (size_t i = 1; i < joblog->skip_len; i++)
+		if (joblog->skip[i] != joblog->skip[kept - 1])
+			joblog->skip[kept++] = joblog->skip[i];
+	joblog->skip_len = kept;
+}
+
+/* Collect the seqs not to run again from the log already in fd. */
+static int read_log(struct joblog *joblog, int fd, enum joblog_resume resume)
+{
+	int copy = fcntl(fd, F_DUPFD_CLOEXEC, 0);
+	FILE *file = copy >= 0 ? fdopen(copy, "r") : NULL;
+	if (!file) {
+		if (copy >= 0)
+			close(copy);
+		return -1;
+	}
+	char *line = NULL;
+	size_t size = 0;
+	ssize_t len;
+	int status = 0;
+	while ((len = getline(&line, &size, file)) >= 0) {
+		if (len > 0 && line[len - 1] == '\n')
+			line[len - 1] = '\0';
+		uint64_t seq;
+		bool succeeded;
+		if (!joblog_parse_line(line, &seq, &succeeded))
+			continue;
+		if ((resume == JOBLOG_RESUME || succeeded) && skip_add(joblog, seq)) {
+			status = -1;
+			break;
+		}
+	}
+	if (ferror(file))
+		status = -1;
+	free(line);
+	fclose(file);
+	skip_finish(joblog);
+	return status;
+}
+
+bool joblog_should_skip(const struct joblog *joblog, uint64_t seq)
+{
+	size_t low = 0, high = joblog->skip_len;
+	while (low < high) {
+		size_t middle = low + (high - low) / 2;
+		if (joblog->skip[middle] == seq)
+			return true;
+		if (joblog->skip[middle] < seq)
+			low = middle + 1;
+		else
+			high = middle;
+	}
+	return false;
+}
+
+uint64_t joblog_skip_count(const struct joblog *joblog)
+{
+	return joblog->skip_len;
+}
+
+/* ---- writing -------------------------------------------------------------- */
+
+static int write_all(int fd, const char *data, size_t len)
+{
+	while (len > 0) {
+		ssize_t n = write(fd, data, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		data += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/* A log that will be appended to starts with the header and ends with a
+ * newline (a run killed mid-line must not glue two jobs together). */
+static int prepare_for_append(int fd)
+{
+	off_t size = lseek(fd, 0, SEEK_END);
+	if (size < 0)
+		return -1;
+	if (size == 0)
+		return write_all(fd, JOBLOG_HEADER "\n", sizeof JOBLOG_HEADER);
+	char last;
+	if (pread(fd, &last, 1, size - 1) != 1)
+		return -1;
+	return last == '\n' ? 0 : write_all(fd, "\n", 1);
+}
+
+static void report_error(const char *path, const char *what)
+{
+	fprintf(stderr, "pooltop: cannot %s the joblog '%s': %s\n", what, path, strerror(errno));
+}
+
+struct joblog *joblog_open(const char *path, enum joblog_resume resume, char *const *worker_argv)
+{
+	struct joblog *joblog = calloc(1, sizeof *joblog);
+	if (!joblog) {
+		report_error(path, "open");
+		return NULL;
+	}
+	joblog->worker_argv = worker_argv;
+	int flags = O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC | (resume == JOBLOG_FRESH ? O_TRUNC : 0);
+	joblog->fd = open(path, flags, 0666);
+	if (joblog->fd < 0) {
+		report_error(path, "open");
+		free(joblog);
+		return NULL;
+	}
+	if (resume != JOBLOG_FRESH && read_log(joblog, joblog->fd, resume)) {
+		report_error(path, "read");
+		joblog_close(joblog);
+		return NULL;
+	}
+	if (prepare_for_append(joblog->fd)) {
+		report_error(path, "write");
+		joblog_close(joblog);
+		return NULL;
+	}
+	return joblog;
+}
+
+/* The command as run: the job's argv, or the worker command and the item,
+ * joined and quoted for a shell.  GNU parallel writes a newline in the
+ * command as a NUL byte, which keeps each job on one line; so do we. */
+static char *command_text(const struct joblog *joblog, const struct pool_result *result)
+{
+	char *text;
+	if (result->argv) {
+		text = template_join(result->argv);
+	} else {
+		size_t count = 0;
+		while (joblog->worker_argv && joblog->worker_argv[count])
+			count++;
+		char **words = calloc(count + 2, sizeof *words);
+		if (!words)
+			return NULL;
+		for (size_t i = 0; i < count; i++)
+			words[i] = joblog->worker_argv[i];
+		words[count] = (char *)result->item;
+		text = template_join(words);
+		free(words);
+	}
+	return text;
+}
+
+void joblog_write(struct joblog *joblog, const struct pool_result *result)
+{
+	if (!joblog || result->will_retry)
+		return;
+	char *command = command_text(joblog, result);
+	size_t command_len = command ? strlen(command) : 0;
+	char fields[256];
+	/* Worker mode sends the item and its newline to the worker's stdin. */
+	size_t sent = result->argv ? 0 : result->item_len + 1;
+	int len = snprintf(fields, sizeof fields, "%" PRIu64 "\t:\t%.3f\t%10.3f\t%zu\t%zu\t%d\t%d\t",
+			   result->seq, result->started_at, result->runtime, sent,
+			   result->out ? spool_size(result->out) : 0, result->exit_code, result->signal);
+	char *line = malloc((size_t)len + command_len + 1);
+	if (!line) {
+		free(command);
+		return;
+	}
+	memcpy(line, fields, (size_t)len);
+	for (size_t i = 0; i < command_len; i++)
+		line[len + i] = command[i] == '\n' ? '\0' : command[i];
+	line[(size_t)len + command_len] = '\n';
+	/* One write per line: appends from one run never interleave. */
+	write_all(joblog->fd, line, (size_t)len + command_len + 1);
+	free(line);
+	free(command);
+}
+
+void joblog_close(struct joblog *joblog)
+{
+	if (!joblog)
+		return;
+	if (joblog->fd >= 0)
+		close(joblog->fd);
+	free(joblog->skip);
+	free(joblog);
+}

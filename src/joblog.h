@@ -1,0 +1,39 @@
+/* joblog.h - the job log in GNU parallel's format (--joblog): one
+ * tab-separated line per finished item, and the reader behind --resume and
+ * --resume-failed, which skip items an earlier run already logged. */
+#ifndef POOLTOP_JOBLOG_H
+#define POOLTOP_JOBLOG_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "pool.h"
+
+enum joblog_resume {
+	JOBLOG_FRESH,          /* start a new log (an existing file is replaced) */
+	JOBLOG_RESUME,         /* skip every Seq in the log, append to it */
+	JOBLOG_RESUME_FAILED,  /* skip the Seqs that succeeded, append to it */
+};
+
+/* The exact header line GNU parallel writes (without the newline). */
+#define JOBLOG_HEADER "Seq\tHost\tStarttime\tJobRuntime\tSend\tReceive\tExitval\tSignal\tCommand"
+
+struct joblog;
+
+/* Open (or create) the log at path.  worker_argv is the worker command in
+ * worker mode (logged before each item), NULL in command mode.  Returns
+ * NULL after printing one "pooltop: " line on stderr. */
+struct joblog *joblog_open(const char *path, enum joblog_resume resume, char *const *worker_argv);
+/* True when the log read at open says item seq must not run again. */
+bool joblog_should_skip(const struct joblog *joblog, uint64_t seq);
+/* How many distinct items the log marks as not to run again. */
+uint64_t joblog_skip_count(const struct joblog *joblog);
+/* Append the line for one final result (not for attempts that are retried). */
+void joblog_write(struct joblog *joblog, const struct pool_result *result);
+void joblog_close(struct joblog *joblog);
+
+/* Parse one log line (no newline).  Returns false for the header and for
+ * lines that are not a job. */
+bool joblog_parse_line(const char *line, uint64_t *seq, bool *succeeded);
+
+#endif
