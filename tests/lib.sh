@@ -223,8 +223,8 @@ run() {
 
 # Each test gets its own tmux server (socket name per test process) with no
 # user configuration, no status line (the pane is the whole W x H), and
-# panes that stay after their command exits so the last screen and the exit
-# status can still be read.
+# panes that stay after their command exits, untouched by any "Pane is dead"
+# line, so the last screen and the exit status can still be read.
 TUI_SOCKET=pooltop-test-$$
 TUI_TARGET=pooltop-test
 tui_started=
@@ -251,6 +251,7 @@ tui_start() {
 	_tmux start-server \; \
 		set-option -g status off \; \
 		set-option -g remain-on-exit on \; \
+		set-option -gq remain-on-exit-format '' \; \
 		set-option -g history-limit 10000 \; \
 		new-session -d -s "$TUI_TARGET" -x "$width" -y "$height" \
 			-e "LC_ALL=${TUI_LOCALE:-C.UTF-8}" -- "$@" ||
