@@ -1,0 +1,565 @@
+/* check_options.c - unit tests of the command line: the value parsers
+ * (-j, seconds, sizes, --halt), whole argv vectors as users type them,
+ * the ::: split, the --demo defaults, and every mistake refused. */
+#include <check.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "options.h"
+
+/* ---- helpers -------------------------------------------------------------- */
+
+static struct options parsed;
+
+/* Parse the words after "pooltop" (a NULL-terminated list) into `parsed`
+ * and return what options_parse returned.  Anything printed on stdout
+ * (--help, --version) is thrown away so it cannot mix with the TAP stream. */
+static int parse(const char *first, ...)
+{
+	static char *argv[64];
+	int argc = 0;
+	va_list list;
+
+	argv[argc++] = "pooltop";
+	va_start(list, first);
+	for (const char *word = first; word; word = va_arg(list, const char *)) {
+		ck_assert_int_lt(argc, 63);
+		argv[argc++] = (char *)word;
+	}
+	va_end(list);
+	argv[argc] = NULL;
+
+	fflush(stdout);
+	int saved_stdout = dup(1);
+	int null_fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
+	ck_assert_int_ge(saved_stdout, 0);
+	ck_assert_int_ge(null_fd, 0);
+	dup2(null_fd, 1);
+	close(null_fd);
+	int status = options_parse(argc, argv, &parsed);
+	fflush(stdout);
+	dup2(saved_stdout, 1);
+	close(saved_stdout);
+	return status;
+}
+
+#define parse_words(...) parse(__VA_ARGS__, (const char *)NULL)
+
+#define expect_refused(...) ck_assert_int_eq(parse_words(__VA_ARGS__), -1)
+
+static int jobs_of(const char *text, int cpus)
+{
+	int jobs = -12345;
+	ck_assert_int_eq(options_parse_jobs(text, cpus, &jobs), 0);
+	return jobs;
+}
+
+static void expect_bad_jobs(const char *text)
+{
+	int jobs = 7;
+	ck_assert_msg(options_parse_jobs(text, 4, &jobs) == -1, "-j '%s' was accepted", text);
+	ck_assert_int_eq(jobs, 7);
+}
+
+static double seconds_of(const char *text)
+{
+	double seconds = -1;
+	ck_assert_int_eq(options_parse_seconds(text, &seconds), 0);
+	return seconds;
+}
+
+static void expect_bad_seconds(const char *text)
+{
+	double seconds;
+	ck_assert_msg(options_parse_seconds(text, &seconds) == -1, "seconds '%s' accepted", text);
+}
+
+static size_t size_of(const char *text)
+{
+	size_t size = 0;
+	ck_assert_int_eq(options_parse_size(text, &size), 0);
+	return size;
+}
+
+static void expect_bad_size(const char *text)
+{
+	size_t size;
+	ck_assert_msg(options_parse_size(text, &size) == -1, "size '%s' accepted", text);
+}
+
+static struct pool_config halt_of(const char *text)
+{
+	struct pool_config config = { .halt = HALT_NEVER };
+	ck_assert_msg(options_parse_halt(text, &config) == 0, "--halt '%s' refused", text);
+	return config;
+}
+
+static void expect_bad_halt(const char *text)
+{
+	struct pool_config config = { .halt = HALT_NEVER };
+	ck_assert_msg(options_parse_halt(text, &config) == -1, "--halt '%s' accepted", text);
+}
+
+/* ---- -j values ------------------------------------------------------------ */
+
+START_TEST(a_plain_job_count_is_taken_as_it_is)
+{
+	ck_assert_int_eq(jobs_of("1", 4), 1);
+	ck_assert_int_eq(jobs_of("4", 4), 4);
+	ck_assert_int_eq(jobs_of("16", 2), 16);
+	ck_assert_int_eq(jobs_of("1024", 2), POOL_MAX_JOBS);
+}
+END_TEST
+
+START_TEST(plus_and_minus_counts_are_relative_to_the_cpus_and_never_below_one)
+{
+	ck_assert_int_eq(jobs_of("+2", 4), 6);
+	ck_assert_int_eq(jobs_of("+0", 4), 4);
+	ck_assert_int_eq(jobs_of("-1", 4), 3);
+	ck_assert_int_eq(jobs_of("-4", 4), 1);
+	ck_assert_int_eq(jobs_of("-100", 4), 1);
+	ck_assert_int_eq(jobs_of("+1024", 4), POOL_MAX_JOBS);
+}
+END_TEST
+
+START_TEST(a_percentage_is_of_the_cpus_rounded_and_at_least_one)
+{
+	ck_assert_int_eq(jobs_of("100%", 4), 4);
+	ck_assert_int_eq(jobs_of("50%", 4), 2);
+	ck_assert_int_eq(jobs_of("200%", 2), 4);
+	ck_assert_int_eq(jobs_of("1%", 4), 1);
+	ck_assert_int_eq(jobs_of("75%", 2), 2);
+}
+END_TEST
+
+START_TEST(job_counts_that_make_no_sense_are_refused)
+{
+	expect_bad_jobs("0");
+	expect_bad_jobs("abc");
+	expect_bad_jobs("");
+	expect_bad_jobs("99999999999");
+	expect_bad_jobs("1025");
+	expect_bad_jobs("-0x4");
+	expect_bad_jobs("4x");
+	expect_bad_jobs(" 4");
+	expect_bad_jobs("%");
+	expect_bad_jobs("0%");
+	expect_bad_jobs("+");
+	expect_bad_jobs("-");
+	expect_bad_jobs("+-2");
+	expect_bad_jobs("2.5");
+}
+END_TEST
+
+/* ---- seconds, sizes, --halt ----------------------------------------------- */
+
+START_TEST(seconds_are_non_negative_decimal_numbers)
+{
+	ck_assert_double_eq(seconds_of("1"), 1.0);
+	ck_assert_double_eq(seconds_of("0.5"), 0.5);
+	ck_assert_double_eq(seconds_of("0"), 0.0);
+	ck_assert_double_eq(seconds_of("2.25"), 2.25);
+	ck_assert_double_eq(seconds_of("1e3"), 1000.0);
+	expect_bad_seconds("");
+	expect_bad_seconds("-1");
+	expect_bad_seconds("abc");
+	expect_bad_seconds("1s");
+	expect_bad_seconds(" 1");
+	expect_bad_seconds("inf");
+	expect_bad_seconds("nan");
+	expect_bad_seconds("1e10");
+}
+END_TEST
+
+START_TEST(sizes_take_an_optional_binary_suffix)
+{
+	ck_assert_uint_eq(size_of("65536"), 65536);
+	ck_assert_uint_eq(size_of("64K"), 65536);
+	ck_assert_uint_eq(size_of("64k"), 65536);
+	ck_assert_uint_eq(size_of("16M"), 16u << 20);
+	ck_assert_uint_eq(size_of("1G"), 1u << 30);
+	expect_bad_size("");
+	expect_bad_size("0");
+	expect_bad_size("K");
+	expect_bad_size("1KB");
+	expect_bad_size("1T");
+	expect_bad_size("-1");
+	expect_bad_size(" 1");
+	expect_bad_size("99999999999999999999");
+	expect_bad_size("99999999999999999G");
+}
+END_TEST
+
+START_TEST(halt_takes_when_and_a_failure_or_success_count)
+{
+	struct pool_config config = halt_of("now,fail=1");
+	ck_assert_int_eq(config.halt, HALT_NOW);
+	ck_assert_int_eq(config.halt_fail, 1);
+	ck_assert_int_eq(config.halt_success, 0);
+
+	config = halt_of("soon,fail=3");
+	ck_assert_int_eq(config.halt, HALT_SOON);
+	ck_assert_int_eq(config.halt_fail, 3);
+
+	config = halt_of("now,success=2");
+	ck_assert_int_eq(config.halt, HALT_NOW);
+	ck_assert_int_eq(config.halt_success, 2);
+	ck_assert_int_eq(config.halt_fail, 0);
+
+	config = halt_of("soon,success=5");
+	ck_assert_int_eq(config.halt, HALT_SOON);
+	ck_assert_int_eq(config.halt_success, 5);
+
+	config = halt_of("never");
+	ck_assert_int_eq(config.halt, HALT_NEVER);
+}
+END_TEST
+
+START_TEST(halt_accepts_gnu_parallels_old_numbers)
+{
+	struct pool_config config = halt_of("0");
+	ck_assert_int_eq(config.halt, HALT_NEVER);
+	config = halt_of("1");
+	ck_assert_int_eq(config.halt, HALT_SOON);
+	ck_assert_int_eq(config.halt_fail, 1);
+	config = halt_of("2");
+	ck_assert_int_eq(config.halt, HALT_NOW);
+	ck_assert_int_eq(config.halt_fail, 1);
+}
+END_TEST
+
+START_TEST(halt_refuses_anything_else)
+{
+	expect_bad_halt("");
+	expect_bad_halt("3");
+	expect_bad_halt("now");
+	expect_bad_halt("later,fail=1");
+	expect_bad_halt("now,fail=0");
+	expect_bad_halt("now,fail=x");
+	expect_bad_halt("now,fail=");
+	expect_bad_halt("now,other=1");
+	expect_bad_halt("soon,success=-1");
+	expect_bad_halt("NOW,fail=1");
+}
+END_TEST
+
+/* ---- whole command lines -------------------------------------------------- */
+
+START_TEST(a_typical_command_line_runs_in_command_mode)
+{
+	ck_assert_int_eq(parse_words("-j", "4", "-k", "gzip", "-9", "{}"), 0);
+	ck_assert_int_eq(parsed.mode, MODE_COMMAND);
+	ck_assert_int_eq(parsed.pool.kind, POOL_COMMAND);
+	ck_assert_int_eq(parsed.pool.jobs, 4);
+	ck_assert(parsed.jobs_given);
+	ck_assert(parsed.keep_order);
+	ck_assert_int_eq(parsed.command_argc, 3);
+	ck_assert_str_eq(parsed.command[0], "gzip");
+	ck_assert_str_eq(parsed.command[1], "-9");
+	ck_assert_str_eq(parsed.command[2], "{}");
+	ck_assert_ptr_null(parsed.inline_items);
+	ck_assert(!parsed.has_range);
+	ck_assert_ptr_null(parsed.arg_file);
+	ck_assert_int_eq(parsed.delimiter, '\n');
+}
+END_TEST
+
+START_TEST(defaults_are_online_cpus_graceful_no_retries_and_one_second_refresh)
+{
+	ck_assert_int_eq(parse_words("echo"), 0);
+	ck_assert_int_eq(parsed.pool.jobs, options_online_cpus());
+	ck_assert(!parsed.jobs_given);
+	ck_assert_int_eq(parsed.pool.min_jobs, 1);
+	ck_assert_int_eq(parsed.pool.max_jobs, POOL_MAX_JOBS);
+	ck_assert_int_eq(parsed.pool.shrink, SHRINK_GRACEFUL);
+	ck_assert_int_eq(parsed.pool.retries, 0);
+	ck_assert_double_eq(parsed.pool.timeout, 0);
+	ck_assert_double_eq(parsed.pool.grace, 5.0);
+	ck_assert_int_eq(parsed.pool.inflight, 1);
+	ck_assert_int_eq(parsed.pool.halt, HALT_NEVER);
+	ck_assert_double_eq(parsed.refresh, 1.0);
+	ck_assert(!parsed.keep_order && !parsed.shell && !parsed.batch && !parsed.progress);
+	ck_assert_ptr_null(parsed.joblog);
+}
+END_TEST
+
+START_TEST(options_after_the_command_belong_to_the_command)
+{
+	ck_assert_int_eq(parse_words("echo", "-k", "--batch", "-j", "9"), 0);
+	ck_assert(!parsed.keep_order);
+	ck_assert(!parsed.batch);
+	ck_assert(!parsed.jobs_given);
+	ck_assert_int_eq(parsed.command_argc, 5);
+	ck_assert_str_eq(parsed.command[1], "-k");
+
+	ck_assert_int_eq(parse_words("-k", "--", "-weird-command", "x"), 0);
+	ck_assert(parsed.keep_order);
+	ck_assert_int_eq(parsed.command_argc, 2);
+	ck_assert_str_eq(parsed.command[0], "-weird-command");
+}
+END_TEST
+
+START_TEST(long_options_take_values_with_or_without_equals_and_may_be_abbreviated)
+{
+	ck_assert_int_eq(parse_words("--jobs=3", "--retries", "2", "--timeout=1.5", "--keep",
+				     "--joblog", "log.tsv", "--batch", "--progress", "--refresh=0.25",
+				     "echo"), 0);
+	ck_assert_int_eq(parsed.pool.jobs, 3);
+	ck_assert_int_eq(parsed.pool.retries, 2);
+	ck_assert_double_eq(parsed.pool.timeout, 1.5);
+	ck_assert(parsed.keep_order);
+	ck_assert_str_eq(parsed.joblog, "log.tsv");
+	ck_assert(parsed.batch && parsed.progress);
+	ck_assert_double_eq(parsed.refresh, 0.25);
+}
+END_TEST
+
+START_TEST(item_sources_and_delimiters_are_recorded)
+{
+	ck_assert_int_eq(parse_words("-a", "items.txt", "-0", "echo"), 0);
+	ck_assert_str_eq(parsed.arg_file, "items.txt");
+	ck_assert_int_eq(parsed.delimiter, '\0');
+
+	ck_assert_int_eq(parse_words("--range=10..1..-3", "echo"), 0);
+	ck_assert(parsed.has_range);
+	ck_assert_int_eq(parsed.range_first, 10);
+	ck_assert_int_eq(parsed.range_last, 1);
+	ck_assert_int_eq(parsed.range_step, -3);
+
+	ck_assert_int_eq(parse_words("-d", ",", "echo"), 0);
+	ck_assert_int_eq(parsed.delimiter, ',');
+	ck_assert_int_eq(parse_words("--delimiter=\\t", "echo"), 0);
+	ck_assert_int_eq(parsed.delimiter, '\t');
+	ck_assert_int_eq(parse_words("-d", "\\0", "echo"), 0);
+	ck_assert_int_eq(parsed.delimiter, '\0');
+	ck_assert_int_eq(parse_words("-d", "\\n", "echo"), 0);
+	ck_assert_int_eq(parsed.delimiter, '\n');
+}
+END_TEST
+
+START_TEST(triple_colons_split_the_command_from_its_items)
+{
+	ck_assert_int_eq(parse_words("echo", "{}", "-n", ":::", "a b", ":::", "-k"), 0);
+	ck_assert_int_eq(parsed.command_argc, 3);
+	ck_assert_str_eq(parsed.command[2], "-n");
+	ck_assert_int_eq(parsed.inline_count, 3);
+	ck_assert_str_eq(parsed.inline_items[0], "a b");
+	ck_assert_str_eq(parsed.inline_items[1], ":::");
+	ck_assert_str_eq(parsed.inline_items[2], "-k");
+	ck_assert(!parsed.keep_order);
+}
+END_TEST
+
+START_TEST(triple_colons_with_no_items_give_an_empty_source)
+{
+	ck_assert_int_eq(parse_words("echo", ":::"), 0);
+	ck_assert_int_eq(parsed.command_argc, 1);
+	ck_assert_ptr_nonnull(parsed.inline_items);
+	ck_assert_int_eq(parsed.inline_count, 0);
+}
+END_TEST
+
+START_TEST(the_demo_defaults_to_ten_items_on_three_workers)
+{
+	ck_assert_int_eq(parse_words("--demo"), 0);
+	ck_assert_int_eq(parsed.mode, MODE_DEMO);
+	ck_assert_int_eq(parsed.pool.kind, POOL_WORKER);
+	ck_assert_int_eq(parsed.pool.jobs, 3);
+	ck_assert(parsed.has_range);
+	ck_assert_int_eq(parsed.range_first, 0);
+	ck_assert_int_eq(parsed.range_last, 9);
+	ck_assert_int_eq(parsed.range_step, 1);
+	ck_assert_int_eq(parsed.command_argc, 0);
+}
+END_TEST
+
+START_TEST(the_demo_takes_jobs_and_range_from_the_command_line)
+{
+	ck_assert_int_eq(parse_words("--demo", "-j", "5", "--range", "0..4"), 0);
+	ck_assert_int_eq(parsed.mode, MODE_DEMO);
+	ck_assert_int_eq(parsed.pool.jobs, 5);
+	ck_assert_int_eq(parsed.range_first, 0);
+	ck_assert_int_eq(parsed.range_last, 4);
+}
+END_TEST
+
+START_TEST(worker_mode_keeps_the_worker_command)
+{
+	ck_assert_int_eq(parse_words("--worker", "--inflight=4", "--max-items-per-worker=100",
+				     "--max-line=64K", "python3", "-u", "work.py"), 0);
+	ck_assert_int_eq(parsed.mode, MODE_WORKER);
+	ck_assert_int_eq(parsed.pool.kind, POOL_WORKER);
+	ck_assert_int_eq(parsed.pool.inflight, 4);
+	ck_assert_int_eq(parsed.pool.max_items_per_worker, 100);
+	ck_assert_uint_eq(parsed.pool.max_line, 65536);
+	ck_assert_int_eq(parsed.command_argc, 3);
+	ck_assert_str_eq(parsed.command[0], "python3");
+}
+END_TEST
+
+START_TEST(pool_bounds_and_tuning_options_are_recorded)
+{
+	ck_assert_int_eq(parse_words("--min-jobs=2", "--max-jobs=8", "--shrink=kill",
+				     "--autotune=2..6", "--grace=0.5", "--delay=0.1",
+				     "--halt=soon,fail=2", "echo"), 0);
+	ck_assert_int_eq(parsed.pool.min_jobs, 2);
+	ck_assert_int_eq(parsed.pool.max_jobs, 8);
+	ck_assert_int_eq(parsed.pool.shrink, SHRINK_KILL);
+	ck_assert(parsed.autotune);
+	ck_assert_int_eq(parsed.autotune_min, 2);
+	ck_assert_int_eq(parsed.autotune_max, 6);
+	ck_assert_double_eq(parsed.pool.grace, 0.5);
+	ck_assert_double_eq(parsed.pool.delay, 0.1);
+	ck_assert_int_eq(parsed.pool.halt, HALT_SOON);
+	ck_assert_int_eq(parsed.pool.halt_fail, 2);
+}
+END_TEST
+
+START_TEST(autotune_without_a_range_searches_the_bounds_up_to_64)
+{
+	ck_assert_int_eq(parse_words("--autotune", "echo"), 0);
+	ck_assert(parsed.autotune);
+	ck_assert_int_eq(parsed.autotune_min, 1);
+	ck_assert_int_eq(parsed.autotune_max, 64);
+	ck_assert_int_eq(parse_words("--max-jobs=10", "--autotune", "echo"), 0);
+	ck_assert_int_eq(parsed.autotune_max, 10);
+}
+END_TEST
+
+START_TEST(the_starting_count_is_kept_within_the_bounds)
+{
+	ck_assert_int_eq(parse_words("--min-jobs=4", "-j", "2", "echo"), 0);
+	ck_assert_int_eq(parsed.pool.jobs, 4);
+	ck_assert_int_eq(parse_words("--max-jobs=3", "-j", "10", "echo"), 0);
+	ck_assert_int_eq(parsed.pool.jobs, 3);
+}
+END_TEST
+
+START_TEST(joblog_and_resume_go_together)
+{
+	ck_assert_int_eq(parse_words("--joblog=run.log", "--resume", "echo"), 0);
+	ck_assert(parsed.resume && !parsed.resume_failed);
+	ck_assert_int_eq(parse_words("--joblog=run.log", "--resume-failed", "echo"), 0);
+	ck_assert(parsed.resume_failed && !parsed.resume);
+	expect_refused("--resume", "echo");
+	expect_refused("--resume-failed", "echo");
+	expect_refused("--joblog=run.log", "--resume", "--resume-failed", "echo");
+}
+END_TEST
+
+START_TEST(help_and_version_ask_to_exit_with_success)
+{
+	ck_assert_int_eq(parse_words("--help"), 1);
+	ck_assert_int_eq(parse_words("-h"), 1);
+	ck_assert_int_eq(parse_words("--version"), 1);
+	ck_assert_int_eq(parse_words("-V", "echo"), 1);
+}
+END_TEST
+
+START_TEST(ctl_takes_a_socket_and_a_command)
+{
+	ck_assert_int_eq(parse_words("ctl", "/tmp/pool.sock", "jobs", "8"), 0);
+	ck_assert_int_eq(parsed.mode, MODE_CTL);
+	ck_assert_str_eq(parsed.ctl_socket, "/tmp/pool.sock");
+	ck_assert_int_eq(parsed.ctl_count, 2);
+	ck_assert_str_eq(parsed.ctl_words[0], "jobs");
+	ck_assert_str_eq(parsed.ctl_words[1], "8");
+	expect_refused("ctl", "/tmp/pool.sock");
+}
+END_TEST
+
+START_TEST(every_bad_command_line_is_refused)
+{
+	expect_refused("--bogus", "echo");
+	expect_refused("-x", "echo");
+	expect_refused("-j", "0", "echo");
+	expect_refused("-j", "abc", "echo");
+	expect_refused("-j", "99999999999", "echo");
+	expect_refused("-j");
+	expect_refused("--jobs");
+	expect_refused("--range", "5..1..0", "echo");
+	expect_refused("--range", "x", "echo");
+	expect_refused("--range=1..", "echo");
+	expect_refused("-d", "ab", "echo");
+	expect_refused("--shrink=sometimes", "echo");
+	expect_refused("--retries=-1", "echo");
+	expect_refused("--timeout=soon", "echo");
+	expect_refused("--refresh=0.01", "echo");
+	expect_refused("--inflight=0", "--worker", "cat");
+	expect_refused("--max-items-per-worker=0", "--worker", "cat");
+	expect_refused("--max-line=0", "--worker", "cat");
+	expect_refused("--min-jobs=5", "--max-jobs=2", "echo");
+	expect_refused("--min-jobs=0", "echo");
+	expect_refused("--max-jobs=2000", "echo");
+	expect_refused("--autotune=0..8", "echo");
+	expect_refused("--autotune=8..2", "echo");
+	expect_refused("--autotune=1..2000", "echo");
+	expect_refused("--halt=maybe", "echo");
+	expect_refused("--version=2");
+}
+END_TEST
+
+START_TEST(a_run_needs_a_command_and_one_item_source)
+{
+	expect_refused("-j", "2");
+	expect_refused(":::", "a", "b");
+	expect_refused("--worker");
+	expect_refused("-a", "items.txt", "--range=1..3", "echo");
+	expect_refused("--range=1..3", "echo", ":::", "a");
+	expect_refused("-a", "items.txt", "echo", ":::", "a");
+}
+END_TEST
+
+static Suite *options_suite(void)
+{
+	Suite *suite = suite_create("options");
+	TCase *values = tcase_create("values");
+	TCase *argv = tcase_create("argv");
+
+	tcase_add_test(values, a_plain_job_count_is_taken_as_it_is);
+	tcase_add_test(values, plus_and_minus_counts_are_relative_to_the_cpus_and_never_below_one);
+	tcase_add_test(values, a_percentage_is_of_the_cpus_rounded_and_at_least_one);
+	tcase_add_test(values, job_counts_that_make_no_sense_are_refused);
+	tcase_add_test(values, seconds_are_non_negative_decimal_numbers);
+	tcase_add_test(values, sizes_take_an_optional_binary_suffix);
+	tcase_add_test(values, halt_takes_when_and_a_failure_or_success_count);
+	tcase_add_test(values, halt_accepts_gnu_parallels_old_numbers);
+	tcase_add_test(values, halt_refuses_anything_else);
+	suite_add_tcase(suite, values);
+
+	tcase_add_test(argv, a_typical_command_line_runs_in_command_mode);
+	tcase_add_test(argv, defaults_are_online_cpus_graceful_no_retries_and_one_second_refresh);
+	tcase_add_test(argv, options_after_the_command_belong_to_the_command);
+	tcase_add_test(argv, long_options_take_values_with_or_without_equals_and_may_be_abbreviated);
+	tcase_add_test(argv, item_sources_and_delimiters_are_recorded);
+	tcase_add_test(argv, triple_colons_split_the_command_from_its_items);
+	tcase_add_test(argv, triple_colons_with_no_items_give_an_empty_source);
+	tcase_add_test(argv, the_demo_defaults_to_ten_items_on_three_workers);
+	tcase_add_test(argv, the_demo_takes_jobs_and_range_from_the_command_line);
+	tcase_add_test(argv, worker_mode_keeps_the_worker_command);
+	tcase_add_test(argv, pool_bounds_and_tuning_options_are_recorded);
+	tcase_add_test(argv, autotune_without_a_range_searches_the_bounds_up_to_64);
+	tcase_add_test(argv, the_starting_count_is_kept_within_the_bounds);
+	tcase_add_test(argv, joblog_and_resume_go_together);
+	tcase_add_test(argv, help_and_version_ask_to_exit_with_success);
+	tcase_add_test(argv, ctl_takes_a_socket_and_a_command);
+	tcase_add_test(argv, every_bad_command_line_is_refused);
+	tcase_add_test(argv, a_run_needs_a_command_and_one_item_source);
+	suite_add_tcase(suite, argv);
+	return suite;
+}
+
+int main(void)
+{
+	SRunner *runner = srunner_create(options_suite());
+	int failed;
+
+	srunner_run_all(runner, CK_ENV);
+	failed = srunner_ntests_failed(runner);
+	srunner_free(runner);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
