@@ -68,6 +68,18 @@ static void autotune_off(struct control *control)
 		control->hooks.autotune(control->hooks.data, false);
 }
 
+/* Every worker count change, whatever its origin, ends here. */
+static int resize(struct control *control, long target, enum shrink_mode mode, bool *clamped)
+{
+	int bounded = target < 0 ? 0 : target > 1000000 ? 1000000 : (int)target;
+	return pool_resize(control->pool, bounded, mode, clamped);
+}
+
+int control_autotune_jobs(struct control *control, int target)
+{
+	return resize(control, target, SHRINK_GRACEFUL, NULL);
+}
+
 static int verb_jobs(struct control *control, int argc, char **argv, char *reply, size_t size)
 {
 	(void)argc;
@@ -85,8 +97,7 @@ static int verb_jobs(struct control *control, int argc, char **argv, char *reply
 	enum shrink_mode mode = forced ? SHRINK_KILL : pool_shrink_mode(control->pool);
 	autotune_off(control);
 	bool clamped = false;
-	int now = pool_resize(control->pool, target < 0 ? 0 : target > 1000000 ? 1000000 : (int)target,
-			      mode, &clamped);
+	int now = resize(control, target, mode, &clamped);
 	if (clamped) {
 		int min_jobs, max_jobs;
 		pool_bounds(control->pool, &min_jobs, &max_jobs);

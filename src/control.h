@@ -17,14 +17,21 @@ struct control_hooks {
 	void *data;
 };
 
+struct autotune;
+
 struct control {
 	struct pool *pool;
 	struct control_hooks hooks;
+	struct autotune *autotune;  /* for observers (the TUI): NULL until autotune is first on */
 };
 
 /* Run one command line ("jobs +2", "status", ...).  The reply is one line
  * without a newline: "ok ..." or "error ...".  Returns 0 or -1 (error). */
 int control_run(struct control *control, const char *line, char *reply, size_t size);
+
+/* Resize on autotune's behalf: the path `jobs N` takes, but autotune
+ * stays on and a shrink is always graceful.  Returns the new target. */
+int control_autotune_jobs(struct control *control, int target);
 
 /* The status object alone (one line of JSON), as `status` replies. */
 void control_status_json(struct control *control, char *out, size_t size);

@@ -1,6 +1,8 @@
 /* main.c - wires the parts together: options, the item source, the
  * engine, the output, one front end (TUI or batch) and the signals.
  * Nothing else lives here. */
+#include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <locale.h>
@@ -11,10 +13,13 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include "autotune.h"
 #include "batch.h"
 #include "control.h"
+#include "ctlsock.h"
 #include "demo.h"
 #include "items.h"
+#include "jobsfile.h"
 #include "joblog.h"
 #include "loop.h"
 #include "options.h"
@@ -35,6 +40,9 @@ struct app {
 	struct batch *batch;
 	struct demo *demo;
 	struct joblog *joblog;   /* --joblog, or NULL */
+	struct ctlsock *ctlsock; /* --control, or NULL */
+	struct jobsfile *jobsfile;  /* --jobs-file, or NULL */
+	struct autotune *autotune;  /* --autotune or `autotune on`, else NULL */
 	int stop_signals;        /* SIGINT/SIGTERM/SIGHUP received so far */
 	int exit_signal_status;  /* 130 or 143 once a signal ended the run */
 	bool quitting;           /* quit asked: leave once the pool finishes */
@@ -46,6 +54,8 @@ static void restore_terminal(void)
 {
 	if (the_app && the_app->tui)
 		tui_close(the_app->tui);
+	if (the_app)
+		ctlsock_unlink(the_app->ctlsock);  /* also when exit() is called on the way */
 }
 
 static void app_message(void *data, const char *text)
@@ -64,6 +74,7 @@ static void app_result(void *data, struct pool_result *result)
 		tui_result(app->tui, result);
 	if (result->will_retry)
 		return;
+	jobsfile_item_done(app->jobsfile);
 	joblog_write(app->joblog, result);
 	if (result->error && !app->tui) {
 		char text[512];
@@ -109,6 +120,43 @@ static void app_quit(void *data, bool kill)
 		pool_kill_all(app->pool);
 	else
 		pool_stop(app->pool);
+}
+
+/* Autotune steps show on the --progress line; the TUI reads the history. */
+static void app_autotune_note(void *data, const char *text)
+{
+	struct app *app = data;
+	if (app->batch)
+		batch_note(app->batch, text);
+}
+
+/* The search covers --autotune's range within the pool's bounds; without
+ * --autotune, `autotune on` searches the bounds (up to 64). */
+static struct autotune *app_autotune_new(struct app *app)
+{
+	struct options *options = &app->options;
+	int min_jobs, max_jobs;
+	pool_bounds(app->pool, &min_jobs, &max_jobs);
+	int low = options->autotune ? options->autotune_min : min_jobs;
+	int high = options->autotune ? options->autotune_max : max_jobs < 64 ? max_jobs : 64;
+	struct autotune_tuning tuning;
+	autotune_default_tuning(&tuning, low > min_jobs ? low : min_jobs, high < max_jobs ? high : max_jobs);
+	return autotune_new(app->loop, &app->control, &tuning, app_autotune_note, app);
+}
+
+static void app_autotune(void *data, bool on)
+{
+	struct app *app = data;
+	if (!app->autotune && on)
+		app->control.autotune = app->autotune = app_autotune_new(app);
+	else if (app->autotune)
+		autotune_set_enabled(app->autotune, on);
+}
+
+static bool app_autotune_enabled(void *data)
+{
+	struct app *app = data;
+	return autotune_enabled(app->autotune);
 }
 
 static void app_run_verb(struct app *app, const char *line)
@@ -195,6 +243,115 @@ static void raise_fd_limit(struct options *options)
 		options->pool.max_jobs = (int)slots;
 	if (options->pool.jobs > options->pool.max_jobs)
 		options->pool.jobs = options->pool.max_jobs;
+}
+
+/* Threads this user runs now, as RLIMIT_NPROC counts them. */
+static long user_thread_count(void)
+{
+	DIR *proc = opendir("/proc");
+	if (!proc)
+		return 0;
+	long count = 0;
+	uid_t uid = getuid();
+	struct dirent *entry;
+	while ((entry = readdir(proc))) {
+		if (!isdigit((unsigned char)entry->d_name[0]))
+			continue;
+		char path[300], line[128];
+		snprintf(path, sizeof path, "/proc/%s/status", entry->d_name);
+		FILE *status = fopen(path, "re");
+		if (!status)
+			continue;
+		bool mine = false;
+		while (fgets(line, sizeof line, status)) {
+			unsigned long real_uid, threads;
+			if (sscanf(line, "Uid: %lu", &real_uid) == 1)
+				mine = real_uid == uid;
+			else if (mine && sscanf(line, "Threads: %lu", &threads) == 1)
+				count += (long)threads;
+		}
+		fclose(status);
+	}
+	closedir(proc);
+	return count;
+}
+
+/* Every job is a process of this user: never plan more workers than
+ * RLIMIT_NPROC leaves room for. */
+static void clamp_to_process_limit(struct options *options)
+{
+	struct rlimit limit;
+	if (getrlimit(RLIMIT_NPROC, &limit) || limit.rlim_cur == RLIM_INFINITY ||
+	    limit.rlim_cur >= (rlim_t)options->pool.max_jobs * 64)
+		return;
+	long room = (long)limit.rlim_cur - user_thread_count();
+	if (room < 1)
+		room = 1;
+	struct pool_config *pool = &options->pool;
+	if (pool->max_jobs <= room)
+		return;
+	if (pool->jobs > room)
+		fprintf(stderr, "pooltop: only %ld workers fit in the process limit (ulimit -u %lu): "
+			"running %ld\n", room, (unsigned long)limit.rlim_cur, room);
+	pool->max_jobs = (int)room;
+	if (pool->min_jobs > pool->max_jobs)
+		pool->min_jobs = pool->max_jobs;
+	if (pool->jobs > pool->max_jobs)
+		pool->jobs = pool->max_jobs;
+}
+
+/* --jobs-file: the file's count, when it holds one, is the initial count;
+ * --autotune starts inside its range. */
+static int choose_initial_jobs(struct app *app)
+{
+	struct options *options = &app->options;
+	struct pool_config *pool = &options->pool;
+	if (options->jobs_file) {
+		if (!(app->jobsfile = jobsfile_new(options->jobs_file, options_online_cpus())))
+			return -1;
+		int jobs;
+		char message[512];
+		enum jobsfile_change change = jobsfile_poll(app->jobsfile, &jobs, message, sizeof message);
+		if (change == JOBSFILE_COUNT)
+			pool->jobs = jobs;
+		else if (change == JOBSFILE_BAD)
+			fprintf(stderr, "pooltop: %s\n", message);
+	}
+	if (options->autotune) {
+		if (pool->jobs < options->autotune_min)
+			pool->jobs = options->autotune_min;
+		if (pool->jobs > options->autotune_max)
+			pool->jobs = options->autotune_max;
+	}
+	if (pool->jobs < pool->min_jobs)
+		pool->jobs = pool->min_jobs;
+	if (pool->jobs > pool->max_jobs)
+		pool->jobs = pool->max_jobs;
+	return 0;
+}
+
+/* The control socket opens before any job starts: if it cannot, the run
+ * does not begin. */
+static int open_control_socket(struct app *app)
+{
+	if (!app->options.control_path)
+		return 0;
+	char error[512];
+	app->ctlsock = ctlsock_open(app->loop, &app->control, app->options.control_path, error, sizeof error);
+	if (app->ctlsock)
+		return 0;
+	fprintf(stderr, "pooltop: %s\n", error);
+	return -1;
+}
+
+/* Once the pool runs: follow the jobs file, start autotune. */
+static int start_tuning(struct app *app)
+{
+	if (app->jobsfile && jobsfile_follow(app->jobsfile, app->loop, &app->control, app_message, app))
+		return -1;
+	if (app->options.autotune && !(app->control.autotune = app->autotune = app_autotune_new(app)))
+		return -1;
+	return 0;
 }
 
 static struct items *open_items(const struct options *options)
@@ -299,6 +456,7 @@ static int run(struct app *app)
 {
 	struct options *options = &app->options;
 	raise_fd_limit(options);
+	clamp_to_process_limit(options);
 	if (!(app->items = open_items(options)))
 		return 255;
 	if (options->mode == MODE_DEMO) {
@@ -318,20 +476,29 @@ static int run(struct app *app)
 	};
 	app->loop = loop_new();
 	app->output = app->loop ? output_new(app->loop, options->keep_order) : NULL;
-	if (!app->output || open_joblog(app) || watch_signals(app))
+	if (!app->output || open_joblog(app) || watch_signals(app) || choose_initial_jobs(app))
 		return 255;
 	app->pool = pool_new(&options->pool, app->loop, app->items, &events);
 	if (!app->pool)
 		return 255;
 	app->control = (struct control){
 		.pool = app->pool,
-		.hooks = { .quit = app_quit, .data = app },
+		.hooks = {
+			.quit = app_quit,
+			.autotune = app_autotune,
+			.autotune_enabled = app_autotune_enabled,
+			.data = app,
+		},
 	};
+	if (open_control_socket(app))
+		return 255;
 	if (options->mode == MODE_DEMO && !(app->demo = demo_new(app->output)))
 		return 255;
 	if (start_front_end(app))
 		return 255;
 	pool_start(app->pool);
+	if (start_tuning(app))
+		return 255;
 	if (!pool_finished(app->pool))
 		loop_run(app->loop);
 
@@ -364,15 +531,17 @@ int main(int argc, char **argv)
 	int parsed = options_parse(argc, argv, &app.options);
 	if (parsed)
 		return parsed > 0 ? 0 : 255;
-	if (app.options.mode == MODE_CTL) {
-		fputs("pooltop: ctl: the control socket is not available in this build\n", stderr);
-		return 255;
-	}
+	if (app.options.mode == MODE_CTL)
+		return ctlsock_client(app.options.ctl_socket, app.options.ctl_words, app.options.ctl_count);
 	the_app = &app;
 	atexit(restore_terminal);
 	int status = run(&app);
 	if (app.options.mode == MODE_WORKER)
 		free((void *)app.options.pool.worker_argv);
+	ctlsock_close(app.ctlsock);
+	app.ctlsock = NULL;
+	autotune_free(app.autotune);
+	jobsfile_free(app.jobsfile);
 	pool_free(app.pool);
 	output_free(app.output);
 	batch_free(app.batch);

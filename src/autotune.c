@@ -1,0 +1,357 @@
+/* autotune.c - the hill climb and its driver.  The driver samples the
+ * pool four times a second, lets the pool turn over after each change,
+ * then measures a window of completions and asks the search what next. */
+#include "autotune.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define TICK_SECONDS 0.25
+#define WARMUP_SECONDS 0.5       /* at least this long after a change before measuring */
+
+/* ---- the search ---------------------------------------------------------- */
+
+void autotune_default_tuning(struct autotune_tuning *tuning, int min_jobs, int max_jobs)
+{
+	*tuning = (struct autotune_tuning){
+		.min_jobs = min_jobs,
+		.max_jobs = max_jobs,
+		.gain = 0.08,
+		.tolerance = 0.04,
+		.shift = 0.25,
+		.reprobe_windows = 8,
+	};
+}
+
+void autotune_search_init(struct autotune_search *search, const struct autotune_tuning *tuning)
+{
+	*search = (struct autotune_search){
+		.tuning = *tuning,
+		.phase = AUTOTUNE_MEASURE,
+		.direction = 1,
+		.step = 1,
+		.next_reprobe = 1,
+	};
+	if (search->tuning.min_jobs < 1)
+		search->tuning.min_jobs = 1;
+	if (search->tuning.max_jobs < search->tuning.min_jobs)
+		search->tuning.max_jobs = search->tuning.min_jobs;
+}
+
+static int clamp_jobs(const struct autotune_search *search, long jobs)
+{
+	if (jobs < search->tuning.min_jobs)
+		return search->tuning.min_jobs;
+	if (jobs > search->tuning.max_jobs)
+		return search->tuning.max_jobs;
+	return (int)jobs;
+}
+
+static int settle(struct autotune_search *search)
+{
+	search->phase = AUTOTUNE_SETTLED;
+	search->settled_windows = 0;
+	search->direction = 1;
+	search->step = 1;
+	return search->base_jobs;
+}
+
+static int probe(struct autotune_search *search);
+
+/* No move left this way: look the other way once, unless moves already
+ * paid on this side (then the other side is known to be worse). */
+static int turn_or_settle(struct autotune_search *search)
+{
+	if (search->direction > 0 && !search->climbed) {
+		search->direction = -1;
+		search->step = 1;
+		return probe(search);
+	}
+	return settle(search);
+}
+
+static int probe(struct autotune_search *search)
+{
+	int target = clamp_jobs(search, (long)search->base_jobs + (long)search->direction * search->step);
+	if (target == search->base_jobs)
+		return turn_or_settle(search);
+	search->phase = AUTOTUNE_PROBE;
+	search->probe_jobs = target;
+	return target;
+}
+
+/* Climb from where the pool stands: first up, one worker. */
+static int start_climb(struct autotune_search *search, int jobs, double rate)
+{
+	search->base_jobs = clamp_jobs(search, jobs);
+	search->base_rate = search->peak_rate = rate;
+	search->direction = 1;
+	search->step = 1;
+	search->climbed = false;
+	if (search->base_jobs != jobs) {  /* outside the range: come into it first */
+		search->phase = AUTOTUNE_MEASURE;
+		return search->base_jobs;
+	}
+	return probe(search);
+}
+
+/* More workers must pay clearly; fewer may cost a little (they hold less
+ * memory and CPU), but never drift far below the best rate seen. */
+static bool probe_pays(const struct autotune_search *search, double rate)
+{
+	if (search->direction > 0)
+		return rate > search->base_rate * (1 + search->tuning.gain);
+	return rate >= search->peak_rate * (1 - search->tuning.tolerance);
+}
+
+static int judge_probe(struct autotune_search *search, double rate)
+{
+	if (probe_pays(search, rate)) {
+		search->base_jobs = search->probe_jobs;
+		search->base_rate = rate;
+		if (rate > search->peak_rate)
+			search->peak_rate = rate;
+		search->climbed = true;
+		search->step *= 2;
+		return probe(search);
+	}
+	if (search->step > 1) {
+		search->step /= 2;
+		return probe(search);
+	}
+	return turn_or_settle(search);
+}
+
+static int watch_settled(struct autotune_search *search, double rate)
+{
+	if (fabs(rate - search->base_rate) > search->tuning.shift * search->base_rate)
+		return start_climb(search, search->base_jobs, rate);  /* the workload changed */
+	search->base_rate = (search->base_rate + rate) / 2;
+	if (++search->settled_windows < search->tuning.reprobe_windows)
+		return search->base_jobs;
+	/* Now and then try one neighbour, alternating sides. */
+	search->peak_rate = search->base_rate;
+	search->direction = search->next_reprobe;
+	search->next_reprobe = -search->next_reprobe;
+	search->step = 1;
+	search->climbed = true;  /* one side only */
+	search->settled_windows = 0;
+	int target = clamp_jobs(search, (long)search->base_jobs + search->direction);
+	if (target == search->base_jobs)
+		return settle(search);
+	search->phase = AUTOTUNE_PROBE;
+	search->probe_jobs = target;
+	return target;
+}
+
+int autotune_search_next(struct autotune_search *search, int jobs, double rate)
+{
+	switch (search->phase) {
+	case AUTOTUNE_PROBE:
+		if (jobs == search->probe_jobs)
+			return judge_probe(search, rate);
+		break;
+	case AUTOTUNE_SETTLED:
+		if (jobs == search->base_jobs)
+			return watch_settled(search, rate);
+		break;
+	case AUTOTUNE_MEASURE:
+		break;
+	}
+	return start_climb(search, jobs, rate);  /* first window, or moved by someone else */
+}
+
+bool autotune_window_full(double seconds, uint64_t completed, int jobs)
+{
+	return seconds >= AUTOTUNE_WINDOW_SECONDS &&
+	       completed >= (uint64_t)AUTOTUNE_WINDOW_ITEMS_PER_JOB * (uint64_t)(jobs > 0 ? jobs : 1);
+}
+
+/* ---- the driver ---------------------------------------------------------- */
+
+struct autotune {
+	struct loop *loop;
+	struct control *control;
+	struct autotune_search search;
+	autotune_note_fn *note;
+	void *note_data;
+	bool enabled;
+	uint64_t timer;
+	double created;
+
+	int jobs;                /* the count being measured */
+	bool warming;            /* waiting for the pool to turn over after a change */
+	double changed_at;       /* when the count last changed */
+	uint64_t done_at_change; /* completions then */
+	double window_start;     /* the window being measured */
+	uint64_t window_done;
+	int ticks, starved_ticks;/* samples in the window, and those without full work */
+
+	struct autotune_step history[AUTOTUNE_HISTORY];  /* a ring */
+	size_t steps;            /* steps taken in all */
+};
+
+static void autotune_tick(struct loop *loop, void *data);
+
+static void window_restart(struct autotune *autotune, const struct pool_stats *stats, double now)
+{
+	autotune->jobs = stats->target;
+	autotune->window_start = now;
+	autotune->window_done = stats->done;
+	autotune->ticks = autotune->starved_ticks = 0;
+}
+
+/* After a change, retiring and new jobs first have to come and go: wait
+ * for about one completion per worker. */
+static void begin_warmup(struct autotune *autotune, const struct pool_stats *stats, double now)
+{
+	autotune->warming = true;
+	autotune->changed_at = now;
+	autotune->done_at_change = stats->done;
+	window_restart(autotune, stats, now);
+}
+
+static void record_step(struct autotune *autotune, int from, int to, double rate)
+{
+	autotune->history[autotune->steps % AUTOTUNE_HISTORY] = (struct autotune_step){
+		.elapsed = loop_now() - autotune->created, .from = from, .to = to, .rate = rate,
+	};
+	autotune->steps++;
+	if (!autotune->note)
+		return;
+	char text[96];
+	snprintf(text, sizeof text, "autotune: jobs %d -> %d, %.1f/s at %d", from, to, rate, from);
+	autotune->note(autotune->note_data, text);
+}
+
+static void window_judge(struct autotune *autotune, const struct pool_stats *stats, double now)
+{
+	double seconds = now - autotune->window_start;
+	double rate = (double)(stats->done - autotune->window_done) / seconds;
+	int from = autotune->jobs;
+	int next = autotune_search_next(&autotune->search, from, rate);
+	if (next == from) {
+		window_restart(autotune, stats, now);
+		return;
+	}
+	int now_jobs = control_autotune_jobs(autotune->control, next);
+	record_step(autotune, from, now_jobs, rate);
+	struct pool_stats after;
+	pool_get_stats(autotune->control->pool, &after);
+	begin_warmup(autotune, &after, now);
+}
+
+static void autotune_sample(struct autotune *autotune)
+{
+	struct pool_stats stats;
+	pool_get_stats(autotune->control->pool, &stats);
+	double now = loop_now();
+	if (stats.target != autotune->jobs) {  /* resized by another path: measure anew */
+		begin_warmup(autotune, &stats, now);
+		return;
+	}
+	bool starved = stats.paused || stats.suspended || stats.stopping || stats.running < stats.target;
+	if (autotune->warming) {
+		bool turned_over = stats.done - autotune->done_at_change >= (uint64_t)stats.target;
+		if (now - autotune->changed_at >= WARMUP_SECONDS && turned_over && !starved) {
+			autotune->warming = false;
+			window_restart(autotune, &stats, now);
+		}
+		return;
+	}
+	autotune->ticks++;
+	autotune->starved_ticks += starved;
+	/* Without full work (pause, the input's end, a slow producer) the rate
+	 * says nothing about the worker count. */
+	if (autotune->ticks >= 4 && autotune->starved_ticks * 4 > autotune->ticks) {
+		window_restart(autotune, &stats, now);
+		return;
+	}
+	if (autotune_window_full(now - autotune->window_start, stats.done - autotune->window_done,
+				 autotune->jobs))
+		window_judge(autotune, &stats, now);
+}
+
+static void autotune_tick(struct loop *loop, void *data)
+{
+	struct autotune *autotune = data;
+	autotune->timer = loop_add_timer(loop, TICK_SECONDS, autotune_tick, autotune);
+	autotune_sample(autotune);
+}
+
+struct autotune *autotune_new(struct loop *loop, struct control *control, const struct autotune_tuning *tuning,
+			      autotune_note_fn *note, void *data)
+{
+	struct autotune *autotune = calloc(1, sizeof *autotune);
+	if (!autotune)
+		return NULL;
+	autotune->loop = loop;
+	autotune->control = control;
+	autotune->note = note;
+	autotune->note_data = data;
+	autotune->created = loop_now();
+	autotune_search_init(&autotune->search, tuning);
+	autotune_set_enabled(autotune, true);
+	return autotune;
+}
+
+void autotune_free(struct autotune *autotune)
+{
+	if (!autotune)
+		return;
+	loop_del_timer(autotune->loop, autotune->timer);
+	free(autotune);
+}
+
+void autotune_set_enabled(struct autotune *autotune, bool on)
+{
+	if (on == autotune->enabled)
+		return;
+	autotune->enabled = on;
+	loop_del_timer(autotune->loop, autotune->timer);
+	autotune->timer = 0;
+	if (!on)
+		return;
+	autotune_search_init(&autotune->search, &autotune->search.tuning);
+	struct pool_stats stats;
+	pool_get_stats(autotune->control->pool, &stats);
+	begin_warmup(autotune, &stats, loop_now());
+	autotune->timer = loop_add_timer(autotune->loop, TICK_SECONDS, autotune_tick, autotune);
+}
+
+bool autotune_enabled(const struct autotune *autotune)
+{
+	return autotune && autotune->enabled;
+}
+
+size_t autotune_history(const struct autotune *autotune, struct autotune_step *steps, size_t max)
+{
+	size_t kept = autotune->steps < AUTOTUNE_HISTORY ? autotune->steps : AUTOTUNE_HISTORY;
+	size_t count = kept < max ? kept : max;
+	for (size_t i = 0; i < count; i++)
+		steps[i] = autotune->history[(autotune->steps - count + i) % AUTOTUNE_HISTORY];
+	return count;
+}
+
+void autotune_describe(const struct autotune *autotune, char *out, size_t size)
+{
+	if (!autotune || !autotune->enabled) {
+		snprintf(out, size, "autotune off");
+		return;
+	}
+	const struct autotune_search *search = &autotune->search;
+	switch (search->phase) {
+	case AUTOTUNE_MEASURE:
+		snprintf(out, size, "autotune: measuring %d", autotune->jobs);
+		break;
+	case AUTOTUNE_PROBE:
+		snprintf(out, size, "autotune: trying %d (best %d, %.1f/s)", search->probe_jobs, search->base_jobs,
+			 search->base_rate);
+		break;
+	case AUTOTUNE_SETTLED:
+		snprintf(out, size, "autotune: settled at %d (%.1f/s)", search->base_jobs, search->base_rate);
+		break;
+	}
+}

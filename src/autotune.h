@@ -1,0 +1,87 @@
+/* autotune.h - --autotune: searches the worker count with the most
+ * completed items per second.  The search is a pure hill climb over
+ * measured windows (unit-tested); the driver measures and resizes. */
+#ifndef POOLTOP_AUTOTUNE_H
+#define POOLTOP_AUTOTUNE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "control.h"
+#include "loop.h"
+
+/* ---- the search: windows in, worker counts out ---------------------------- */
+
+struct autotune_tuning {
+	int min_jobs, max_jobs;  /* the range searched */
+	double gain;             /* a move up must beat the current rate by this fraction */
+	double tolerance;        /* a move down may cost this fraction of the best rate */
+	double shift;            /* settled: a rate change by this fraction restarts the search */
+	int reprobe_windows;     /* settled: try a neighbour after this many windows */
+};
+
+/* The defaults: 8% gain, 4% tolerance, 25% shift, a probe every 8 windows. */
+void autotune_default_tuning(struct autotune_tuning *tuning, int min_jobs, int max_jobs);
+
+enum autotune_phase {
+	AUTOTUNE_MEASURE,        /* measuring where it stands */
+	AUTOTUNE_PROBE,          /* trying probe_jobs against base_jobs */
+	AUTOTUNE_SETTLED,        /* holding base_jobs, watching the rate */
+};
+
+struct autotune_search {
+	struct autotune_tuning tuning;
+	enum autotune_phase phase;
+	int base_jobs;           /* the best count found */
+	double base_rate;        /* its measured items/s */
+	double peak_rate;        /* the best rate of this climb: moves down answer to it */
+	int probe_jobs;          /* the count on trial */
+	int direction;           /* +1 adds workers, -1 removes them */
+	int step;                /* workers per move: doubles while moves pay, halves when not */
+	bool climbed;            /* a move paid in this climb (so the other side is worse) */
+	int settled_windows;     /* windows since settling or the last probe */
+	int next_reprobe;        /* side of the next periodic probe */
+};
+
+void autotune_search_init(struct autotune_search *search, const struct autotune_tuning *tuning);
+/* One full window measured `rate` items/s with `jobs` workers: returns the
+ * count to run next (jobs itself to stay). */
+int autotune_search_next(struct autotune_search *search, int jobs, double rate);
+
+/* A window is long enough to judge when it spans min_seconds and about
+ * five item-times: five completions per worker. */
+#define AUTOTUNE_WINDOW_SECONDS 2.0
+#define AUTOTUNE_WINDOW_ITEMS_PER_JOB 5
+bool autotune_window_full(double seconds, uint64_t completed, int jobs);
+
+/* ---- the driver ------------------------------------------------------------ */
+
+struct autotune_step {
+	double elapsed;          /* seconds since autotune was created */
+	int from, to;            /* the worker count before and after */
+	double rate;             /* items/s measured at `from` */
+};
+
+typedef void autotune_note_fn(void *data, const char *text);
+
+struct autotune;
+
+/* Tune through control (the `jobs` path, autotune kept on) within the
+ * tuning's range; each step is also told to note.  Starts enabled. */
+struct autotune *autotune_new(struct loop *loop, struct control *control, const struct autotune_tuning *tuning,
+			      autotune_note_fn *note, void *data);
+void autotune_free(struct autotune *autotune);
+/* Off stops the search (a manual change does this); on restarts it from
+ * the current count. */
+void autotune_set_enabled(struct autotune *autotune, bool on);
+bool autotune_enabled(const struct autotune *autotune);
+/* The last steps taken, oldest first (at most AUTOTUNE_HISTORY): for the
+ * TUI's history line. */
+#define AUTOTUNE_HISTORY 32
+size_t autotune_history(const struct autotune *autotune, struct autotune_step *steps, size_t max);
+/* What it does now, e.g. "autotune: settled at 3", "autotune: trying 4",
+ * "autotune off". */
+void autotune_describe(const struct autotune *autotune, char *out, size_t size);
+
+#endif

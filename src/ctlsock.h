@@ -1,0 +1,33 @@
+/* ctlsock.h - the control socket (--control=PATH): a Unix stream socket
+ * that runs one control verb per line and answers one line each, and the
+ * `pooltop ctl` client that talks to it. */
+#ifndef POOLTOP_CTLSOCK_H
+#define POOLTOP_CTLSOCK_H
+
+#include <stddef.h>
+
+#include "control.h"
+#include "loop.h"
+
+/* Longest command line a client may send, newline included. */
+#define CTLSOCK_MAX_LINE 4096
+
+struct ctlsock;
+
+/* Create the socket at path (mode 0600) and serve it from the loop.  An
+ * existing path is refused unless it is a stale socket nobody listens on.
+ * NULL with a one-line reason in error. */
+struct ctlsock *ctlsock_open(struct loop *loop, struct control *control, const char *path, char *error,
+			     size_t error_size);
+/* Close every connection and remove the socket file (only if it is still
+ * the one this process created).  NULL is fine. */
+void ctlsock_close(struct ctlsock *sock);
+/* Remove the socket file alone: safe from an atexit handler. */
+void ctlsock_unlink(struct ctlsock *sock);
+
+/* pooltop ctl PATH WORD...: send the words as one line, print the reply.
+ * Returns the exit status: 0 on "ok", 1 on "error", 255 when nothing
+ * answers. */
+int ctlsock_client(const char *path, char **words, int count);
+
+#endif
