@@ -1,0 +1,385 @@
+/* tui_columns.c - the worker and result tables as one entry per column,
+ * the layout that fits them to the terminal's width, and the formatters
+ * behind each cell.  Every cell passes through the one sanitizer. */
+#include "tui_columns.h"
+
+#include <inttypes.h>
+#include <langinfo.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "text.h"
+
+/* Longest text measured when deciding whether something fits. */
+#define FIT_SCRATCH_SIZE 2048
+
+static const char *ellipsis(void)
+{
+	return strcmp(nl_langinfo(CODESET), "UTF-8") ? "~" : "\xe2\x80\xa6";
+}
+
+int tui_text_fit(char *out, size_t size, const char *in, size_t len, int width)
+{
+	if (size == 0)
+		return 0;
+	char scratch[FIT_SCRATCH_SIZE];
+	int columns = text_sanitize(scratch, sizeof scratch, in, len, 0);
+	if (width <= 0 || columns <= width) {
+		snprintf(out, size, "%s", scratch);
+		return text_width(out);
+	}
+	const char *mark = ellipsis();
+	size_t mark_len = strlen(mark);
+	if (size <= mark_len) {
+		out[0] = '\0';
+		return 0;
+	}
+	columns = text_sanitize(out, size - mark_len, in, len, width - 1);
+	memcpy(out + strlen(out), mark, mark_len + 1);
+	return columns + 1;
+}
+
+const char *tui_state_name(enum slot_state state)
+{
+	switch (state) {
+	case SLOT_RUN:
+		return "run";
+	case SLOT_RETIRE:
+		return "retire";
+	case SLOT_STOP:
+		return "stop";
+	case SLOT_IDLE:
+	default:
+		return "idle";
+	}
+}
+
+void tui_signal_name(int signo, char *out, size_t size)
+{
+	static const struct {
+		int number;
+		const char *name;
+	} names[] = {
+		{ SIGHUP, "HUP" },   { SIGINT, "INT" },   { SIGQUIT, "QUIT" }, { SIGILL, "ILL" },
+		{ SIGTRAP, "TRAP" }, { SIGABRT, "ABRT" }, { SIGBUS, "BUS" },   { SIGFPE, "FPE" },
+		{ SIGKILL, "KILL" }, { SIGUSR1, "USR1" }, { SIGSEGV, "SEGV" }, { SIGUSR2, "USR2" },
+		{ SIGPIPE, "PIPE" }, { SIGALRM, "ALRM" }, { SIGTERM, "TERM" }, { SIGXCPU, "XCPU" },
+		{ SIGXFSZ, "XFSZ" }, { SIGSYS, "SYS" },
+	};
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+		if (names[i].number == signo) {
+			snprintf(out, size, "%s", names[i].name);
+			return;
+		}
+	}
+	snprintf(out, size, "%d", signo);
+}
+
+/* --- the worker table ------------------------------------------------------ */
+
+static void worker_slot(const void *row, int width, char *out, size_t size)
+{
+	(void)width;
+	const struct worker_row *worker = row;
+	snprintf(out, size, "%d", worker->view.number);
+}
+
+static void worker_pid(const void *row, int width, char *out, size_t size)
+{
+	(void)width;
+	const struct worker_row *worker = row;
+	if (worker->view.pid > 0)
+		snprintf(out, size, "%d", (int)worker->view.pid);
+	else
+		snprintf(out, size, "-");
+}
+
+static void worker_state(const void *row, int width, char *out, size_t size)
+{
+	(void)width;
+	const struct worker_row *worker = row;
+	snprintf(out, size, "%s", tui_state_name(worker->view.state));
+}
+
+/* The oldest item in flight; "+N" says how many more are queued behind it. */
+static void worker_item(const void *row, int width, char *out, size_t size)
+{
+	const struct worker_row *worker = row;
+	out[0] = '\0';
+	if (!worker->view.item)
+		return;
+	char suffix[24] = "";
+	if (worker->view.queued > 0)
+		snprintf(suffix, sizeof suffix, " +%d", worker->view.queued);
+	int suffix_width = (int)strlen(suffix);
+	if (width <= suffix_width + 1) {
+		suffix[0] = '\0';  /* no room: the item matters more */
+		suffix_width = 0;
+	}
+	tui_text_fit(out, size - strlen(suffix), worker->view.item, worker->view.item_len,
+		     width > 0 ? width - suffix_width : 0);
+	strcat(out, suffix);
+}
+
+static void worker_time(const void *row, int width, char *out, size_t size)
+{
+	(void)width;
+	const struct worker_row *worker = row;
+	out[0] = '\0';
+	if (worker->view.item)
+		format_duration(out, size, worker->now - worker->view.item_started);
+}
+
+static void worker_cpu(const void *row, int width, char *out, size_t size)
+{
+	(void)width;
+	const struct worker_row *worker = row;
+	out[0] = '\0';
+	if (worker->view.pid > 0)
+		format_percent(out, size, worker->sampled ? worker->cpu_percent : -1);
+}
+
+static void worker_rss(const void *row, int width, char *out, size_t size)
+{
+	(void)width;
+	const struct worker_row *worker = row;
+	out[0] = '\0';
+	if (worker->view.pid <= 0)
+		return;
+	if (worker->sampled && worker->rss_bytes > 0)
+		format_bytes(out, size, worker->rss_bytes);
+	else
+		snprintf(out, size, "-");
+}
+
+static void worker_done(const void *row, int width, char *out, size_t size)
+{
+	(void)width;
+	const struct worker_row *worker = row;
+	snprintf(out, size, "%" PRIu64, worker->view.done);
+}
+
+static void worker_failed(const void *row, int width, char *out, size_t size)
+{
+	(void)width;
+	const struct worker_row *worker = row;
+	snprintf(out, size, "%" PRIu64, worker->view.failed);
+}
+
+static const struct tui_column worker_columns[] = {
+	{ "SLOT", 4, ALIGN_RIGHT, 90, 0, worker_slot },
+	{ "PID", 7, ALIGN_RIGHT, 60, 0, worker_pid },
+	{ "STATE", 6, ALIGN_LEFT, 80, 0, worker_state },
+	{ "ITEM", 8, ALIGN_LEFT, 100, 1, worker_item },
+	{ "TIME", 6, ALIGN_RIGHT, 40, 0, worker_time },
+	{ "CPU%", 6, ALIGN_RIGHT, 70, 0, worker_cpu },
+	{ "RSS", 6, ALIGN_RIGHT, 50, 0, worker_rss },
+	{ "DONE", 5, ALIGN_RIGHT, 30, 0, worker_done },
+	{ "FAIL", 4, ALIGN_RIGHT, 20, 0, worker_failed },
+};
+
+const struct tui_table tui_worker_table = {
+	worker_columns, sizeof worker_columns / sizeof worker_columns[0],
+};
+
+/* --- the results pane ------------------------------------------------------ */
+
+void tui_result_status(const struct result_row *row, char *out, size_t size)
+{
+	char name[16];
+	if (row->error[0] && row->pid <= 0) {
+		snprintf(out, size, "error");
+	} else if (row->signal) {
+		tui_signal_name(row->signal, name, sizeof name);
+		snprintf(out, size, "signal %s", name);
+	} else {
+		snprintf(out, size, "exit %d", row->exit_code);
+	}
+	if (row->will_retry) {
+		size_t len = strlen(out);
+		snprintf(out + len, size - len, " retry");
+	}
+}
+
+void tui_result_row_fill(struct result_row *row, const struct pool_result *result,
+			 const char *first_output, size_t first_output_len)
+{
+	*row = (struct result_row){
+		.seq = result->seq,
+		.pid = result->pid,
+		.slot = result->slot,
+		.exit_code = result->exit_code,
+		.signal = result->signal,
+		.attempt = result->attempt,
+		.runtime = result->runtime,
+		.failed = result->failed,
+		.will_retry = result->will_retry,
+	};
+	text_sanitize(row->item, sizeof row->item, result->item ? result->item : "",
+		      result->item ? result->item_len : 0, 0);
+	const char *newline = memchr(first_output, '\n', first_output_len);
+	size_t line_len = newline ? (size_t)(newline - first_output) : first_output_len;
+	if (line_len > 0 && first_output[line_len - 1] == '\r')
+		line_len--;
+	text_sanitize(row->output, sizeof row->output, first_output, line_len, 0);
+	if (result->error)
+		text_sanitize(row->error, sizeof row->error, result->error, strlen(result->error), 0);
+}
+
+static void result_seq(const void *row, int width, char *out, size_t size)
+{
+	(void)width;
+	const struct result_row *result = row;
+	snprintf(out, size, "#%" PRIu64, result->seq);
+}
+
+static void result_item(const void *row, int width, char *out, size_t size)
+{
+	const struct result_row *result = row;
+	tui_text_fit(out, size, result->item, strlen(result->item), width);
+}
+
+/* The first line of output, or pooltop's explanation when it has one. */
+static void result_output(const void *row, int width, char *out, size_t size)
+{
+	const struct result_row *result = row;
+	const char *text = result->error[0] ? result->error : result->output;
+	tui_text_fit(out, size, text, strlen(text), width);
+}
+
+static void result_status(const void *row, int width, char *out, size_t size)
+{
+	(void)width;
+	tui_result_status(row, out, size);
+}
+
+static void result_time(const void *row, int width, char *out, size_t size)
+{
+	(void)width;
+	const struct result_row *result = row;
+	format_duration(out, size, result->runtime);
+}
+
+static void result_pid(const void *row, int width, char *out, size_t size)
+{
+	(void)width;
+	const struct result_row *result = row;
+	if (result->pid > 0)
+		snprintf(out, size, "pid %d", (int)result->pid);
+	else
+		snprintf(out, size, "-");
+}
+
+static const struct tui_column result_columns[] = {
+	{ "SEQ", 6, ALIGN_RIGHT, 90, 0, result_seq },
+	{ "ITEM", 6, ALIGN_LEFT, 100, 1, result_item },
+	{ "OUTPUT", 6, ALIGN_LEFT, 60, 2, result_output },
+	{ "STATUS", 12, ALIGN_LEFT, 95, 0, result_status },
+	{ "TIME", 6, ALIGN_RIGHT, 50, 0, result_time },
+	{ "PID", 11, ALIGN_RIGHT, 40, 0, result_pid },
+};
+
+const struct tui_table tui_result_table = {
+	result_columns, sizeof result_columns / sizeof result_columns[0],
+};
+
+/* --- layout and cells ------------------------------------------------------ */
+
+/* Width the shown columns need, one space between neighbours. */
+static int columns_needed(const struct tui_table *table, const int *widths, int *shown)
+{
+	int needed = 0;
+	*shown = 0;
+	for (size_t i = 0; i < table->count; i++) {
+		if (!widths[i])
+			continue;
+		needed += widths[i] + (*shown > 0);
+		(*shown)++;
+	}
+	return needed;
+}
+
+/* The shown column that matters least, or -1 when only one is left. */
+static int column_least_kept(const struct tui_table *table, const int *widths)
+{
+	int least = -1, shown = 0;
+	for (size_t i = 0; i < table->count; i++) {
+		if (!widths[i])
+			continue;
+		shown++;
+		if (least < 0 || table->columns[i].keep < table->columns[least].keep)
+			least = (int)i;
+	}
+	return shown > 1 ? least : -1;
+}
+
+static void columns_share_spare(const struct tui_table *table, int *widths, int spare)
+{
+	int weights = 0;
+	for (size_t i = 0; i < table->count; i++)
+		if (widths[i])
+			weights += table->columns[i].flex;
+	if (weights == 0 || spare <= 0)
+		return;
+	int given = 0, last = -1;
+	for (size_t i = 0; i < table->count; i++) {
+		if (!widths[i] || !table->columns[i].flex)
+			continue;
+		int share = spare * table->columns[i].flex / weights;
+		widths[i] += share;
+		given += share;
+		last = (int)i;
+	}
+	widths[last] += spare - given;  /* the rounding remainder */
+}
+
+int tui_columns_fit(const struct tui_table *table, int width, int *widths)
+{
+	for (size_t i = 0; i < table->count; i++)
+		widths[i] = table->columns[i].width;
+	int shown, needed;
+	while ((needed = columns_needed(table, widths, &shown)) > width) {
+		int least = column_least_kept(table, widths);
+		if (least < 0) {
+			/* One column left: it gets what there is. */
+			for (size_t i = 0; i < table->count; i++)
+				if (widths[i])
+					widths[i] = width > 0 ? width : 0;
+			return width > 0 ? width : 0;
+		}
+		widths[least] = 0;
+	}
+	columns_share_spare(table, widths, width - needed);
+	return columns_needed(table, widths, &shown);
+}
+
+void tui_column_cell(const struct tui_column *column, const void *row, int width, char *out,
+		     size_t size)
+{
+	char text[CELL_SIZE];
+	if (row)
+		column->format(row, width, text, sizeof text);
+	else
+		snprintf(text, sizeof text, "%s", column->title);
+	char fitted[CELL_SIZE];
+	int used = tui_text_fit(fitted, sizeof fitted, text, strlen(text), width);
+	int padding = width > used ? width - used : 0;
+	size_t length = strlen(fitted);
+	if (size < length + (size_t)padding + 1) {
+		snprintf(out, size, "%s", fitted);
+		return;
+	}
+	char *end = out;
+	if (column->align == ALIGN_RIGHT) {
+		memset(end, ' ', (size_t)padding);
+		end += padding;
+	}
+	memcpy(end, fitted, length);
+	end += length;
+	if (column->align == ALIGN_LEFT) {
+		memset(end, ' ', (size_t)padding);
+		end += padding;
+	}
+	*end = '\0';
+}

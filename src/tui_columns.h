@@ -1,0 +1,93 @@
+/* tui_columns.h - the columns of the TUI's tables as data: one entry per
+ * column (title, width, alignment, formatter), a layout that drops the
+ * least important columns to fit the width, and the cell text.  No curses
+ * here, so the formatting can be tested on its own. */
+#ifndef POOLTOP_TUI_COLUMNS_H
+#define POOLTOP_TUI_COLUMNS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "pool.h"
+
+enum column_align { ALIGN_LEFT, ALIGN_RIGHT };
+
+/* Largest cell text, in bytes, a formatter writes. */
+#define CELL_SIZE 512
+
+struct tui_column {
+	const char *title;         /* header text */
+	int width;                 /* columns; the minimum for a flexible column */
+	enum column_align align;
+	int keep;                  /* importance: the lowest is dropped first when narrow */
+	int flex;                  /* share of the spare width (0: fixed width) */
+	/* Writes the cell for row into out (sanitized, at most `width` columns). */
+	void (*format)(const void *row, int width, char *out, size_t size);
+};
+
+struct tui_table {
+	const struct tui_column *columns;
+	size_t count;
+};
+
+/* One row of the worker table: the slot as the engine shows it, and the
+ * last sample of its process tree. */
+struct worker_row {
+	struct slot_view view;
+	double now;                /* monotonic seconds, for the time on the item */
+	double cpu_percent;        /* the tree's CPU%, -1 when not known */
+	uint64_t rss_bytes;        /* the tree's resident memory */
+	bool sampled;              /* cpu_percent and rss_bytes belong to view.pid */
+};
+
+/* Sizes of the text a result keeps (sanitized, cut to fit). */
+#define RESULT_ITEM_SIZE 256
+#define RESULT_OUTPUT_SIZE 160
+#define RESULT_ERROR_SIZE 128
+
+/* One finished attempt, as the results pane keeps it. */
+struct result_row {
+	uint64_t seq;
+	pid_t pid;
+	int slot;
+	int exit_code;             /* -1 when ended by a signal */
+	int signal;
+	int attempt;
+	double runtime;
+	bool failed, will_retry;
+	char item[RESULT_ITEM_SIZE];      /* the item, sanitized */
+	char output[RESULT_OUTPUT_SIZE];  /* first line of its output, sanitized */
+	char error[RESULT_ERROR_SIZE];    /* pooltop's explanation, sanitized, or "" */
+};
+
+extern const struct tui_table tui_worker_table;
+extern const struct tui_table tui_result_table;
+
+/* Chooses which columns show in `width` terminal columns (one space
+ * between columns): widths[i] is column i's width, 0 when dropped.
+ * Flexible columns share what is left.  Returns the width used. */
+int tui_columns_fit(const struct tui_table *table, int width, int *widths);
+
+/* Writes one aligned cell of exactly `width` display columns: the column's
+ * text for row (row NULL: its title), cut with an ellipsis if too long. */
+void tui_column_cell(const struct tui_column *column, const void *row, int width, char *out,
+		     size_t size);
+
+/* Sanitizes untrusted text into at most `width` columns (0: no limit);
+ * when it does not fit, the last column shows an ellipsis. */
+int tui_text_fit(char *out, size_t size, const char *in, size_t len, int width);
+
+/* Fills a result row from an engine result (first output line, status). */
+void tui_result_row_fill(struct result_row *row, const struct pool_result *result,
+			 const char *first_output, size_t first_output_len);
+/* How an attempt ended: "exit 0", "signal TERM", an error, plus ", retry". */
+void tui_result_status(const struct result_row *row, char *out, size_t size);
+
+/* The short name of a worker state: run, idle, retire, stop. */
+const char *tui_state_name(enum slot_state state);
+/* The short name of a signal (TERM, KILL...) or its number. */
+void tui_signal_name(int signo, char *out, size_t size);
+
+#endif
