@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -82,6 +83,7 @@ struct pool {
 	bool dispatching, finished, finish_reported;
 	double start_time, last_start;
 	uint64_t delay_timer;
+	uint64_t deadlock_timer; /* worker mode: looks for workers waiting on input while holding items */
 	int dev_null;
 	char *fatal;
 	int early_deaths;        /* consecutive workers that died before answering anything */
@@ -91,6 +93,8 @@ struct pool {
 };
 
 static void dispatch(struct pool *pool);
+static bool work_left(const struct pool *pool);
+static void deadlock_watch(struct pool *pool);
 static void check_finished(struct pool *pool);
 static void worker_spawn(struct pool *pool, struct slot *slot);
 static void worker_close_stdin(struct pool *pool, struct slot *slot);
@@ -652,6 +656,7 @@ static void worker_send(struct pool *pool, struct slot *slot, struct pending *it
 	if (slot->inflight_count == 1)
 		worker_arm_timeout(pool, slot);
 	worker_flush(pool, slot);
+	deadlock_watch(pool);
 }
 
 static void worker_kill(struct pool *pool, struct slot *slot, const char *why)
@@ -678,8 +683,9 @@ static void worker_line(struct pool *pool, struct slot *slot, const char *line, 
 	if (next)
 		next->started = loop_now();  /* the worker reaches it only now */
 	worker_arm_timeout(pool, slot);
-	if (pool->config.max_items_per_worker &&
-	    slot->worker_items >= (uint64_t)pool->config.max_items_per_worker && !slot->inflight_count)
+	bool restart_due = pool->config.max_items_per_worker &&
+			   slot->worker_items >= (uint64_t)pool->config.max_items_per_worker;
+	if (!slot->inflight_count && (slot->retiring || restart_due))
 		worker_close_stdin(pool, slot);
 }
 
@@ -716,9 +722,13 @@ static bool worker_read(struct pool *pool, struct slot *slot)
 	if (n < 0)
 		return false;
 	if (n == 0) {
+		/* Usually the worker is exiting; if it lingers without its
+		 * output, it is killed after --grace. */
 		close_fd(pool, &slot->out_fd);
-		if (!slot->stdin_closed && !slot->killing)
-			worker_kill(pool, slot, "closed its standard output");
+		if (!slot->stdin_closed && !slot->killing) {
+			slot->error = "the worker closed its standard output";
+			worker_close_stdin(pool, slot);
+		}
 		return false;
 	}
 	slot->read_len += (size_t)n;
@@ -808,7 +818,7 @@ static void worker_kill_timer(struct loop *loop, void *data)
 	struct slot *slot = data;
 	slot->kill_timer = 0;
 	if (slot->pid)
-		kill(-slot->pid, SIGKILL);
+		worker_kill(slot->pool, slot, "did not exit within --grace of its end of input");
 }
 
 /* Ask the worker to exit: EOF on its stdin once its queued lines are
@@ -856,7 +866,15 @@ static void worker_exited(struct pool *pool, struct slot *slot, int status)
 	for (bool oldest = true; slot->inflight_count; oldest = false) {
 		struct pending *item = slot_pop_item(pool, slot);
 		if (oldest && !requeue_only) {
-			const char *why = slot->error ? slot->error : "the worker exited while running this item";
+			char why[128];
+			if (slot->killing && slot->error)
+				snprintf(why, sizeof why, "%s", slot->error);
+			else if (WIFSIGNALED(status))
+				snprintf(why, sizeof why, "the worker was killed by signal %d while running this item",
+					 WTERMSIG(status));
+			else
+				snprintf(why, sizeof why, "the worker exited with status %d while running this item",
+					 WEXITSTATUS(status));
 			finish_attempt(pool, slot, item, status ? status : 1 << 8, why);
 		} else {
 			pool->started--;
@@ -867,11 +885,9 @@ static void worker_exited(struct pool *pool, struct slot *slot, int status)
 	slot->pid = 0;
 	slot->read_len = slot->write_len = slot->write_offset = 0;
 	slot->requeue = slot->suspended = slot->killing = false;
-	if (slot->retiring || (pool->stopping && !pool->killing_all) || pool->killing_all) {
-		slot_remove(pool, slot);
-		return;
-	}
-	if (expected && !pool->config.max_items_per_worker) {
+	/* Asked to exit: a restart (--max-items-per-worker) respawns only
+	 * while there is work left; a retirement or the end removes the slot. */
+	if (slot->retiring || pool->stopping || (expected && !work_left(pool))) {
 		slot_remove(pool, slot);
 		return;
 	}
@@ -892,6 +908,57 @@ static void worker_exited(struct pool *pool, struct slot *slot, int status)
 		return;
 	}
 	worker_spawn(pool, slot);
+}
+
+/* A worker blocked in read() on its stdin while it holds items we have
+ * fully written can never answer them: it skipped a result line.  Python's
+ * Pool hangs forever here; we read the leader's current system call from
+ * /proc and replace the worker instead. */
+static bool worker_waits_for_input(const struct slot *slot)
+{
+	char path[64], text[128];
+	snprintf(path, sizeof path, "/proc/%d/syscall", (int)slot->pid);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	ssize_t n = read(fd, text, sizeof text - 1);
+	close(fd);
+	if (n <= 0)
+		return false;
+	text[n] = '\0';
+	long number;
+	unsigned long first_argument;
+	return sscanf(text, "%ld 0x%lx", &number, &first_argument) == 2 && number == SYS_read &&
+	       first_argument == 0;
+}
+
+#define DEADLOCK_CHECK_SECONDS 1.0
+
+static void deadlock_check(struct loop *loop, void *data)
+{
+	struct pool *pool = data;
+	pool->deadlock_timer = 0;
+	double now = loop_now();
+	bool holding = false;
+	for (int i = 0; i < pool->nslots; i++) {
+		struct slot *slot = pool->slots[i];
+		struct pending *oldest = slot_oldest(slot);
+		if (!oldest || !slot->pid || slot->killing || slot->suspended)
+			continue;
+		holding = true;
+		if (now - oldest->started >= DEADLOCK_CHECK_SECONDS && slot->write_offset == slot->write_len &&
+		    worker_waits_for_input(slot))
+			worker_kill(pool, slot, "waits for input without answering its item "
+				    "(one result line per item expected)");
+	}
+	if (holding)
+		pool->deadlock_timer = loop_add_timer(loop, DEADLOCK_CHECK_SECONDS, deadlock_check, pool);
+}
+
+static void deadlock_watch(struct pool *pool)
+{
+	if (!pool->deadlock_timer)
+		pool->deadlock_timer = loop_add_timer(pool->loop, DEADLOCK_CHECK_SECONDS, deadlock_check, pool);
 }
 
 /* ---- signals, timeouts, kills ------------------------------------------- */
@@ -981,6 +1048,9 @@ static struct slot *free_slot(struct pool *pool)
 		}
 		if (!slot->pid || slot->stdin_closed || slot->inflight_count >= pool->config.inflight)
 			continue;
+		if (pool->config.max_items_per_worker &&
+		    slot->worker_items + (uint64_t)slot->inflight_count >= (uint64_t)pool->config.max_items_per_worker)
+			continue;  /* its replacement takes the next items */
 		if (!best || slot->inflight_count < best->inflight_count)
 			best = slot;
 	}
@@ -1096,6 +1166,7 @@ void pool_free(struct pool *pool)
 		free(pool->failed_items[i]);
 	free(pool->failed_items);
 	loop_del_timer(pool->loop, pool->delay_timer);
+	loop_del_timer(pool->loop, pool->deadlock_timer);
 	if (pool->dev_null >= 0)
 		close(pool->dev_null);
 	free(pool->fatal);
