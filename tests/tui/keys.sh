@@ -11,7 +11,8 @@ job_state() {          # job_state PID: R, S, T...
 
 tui_start 100 30 "$POOLTOP" -j 2 --range=1001..1010 -- sh -c 'echo "note about $0" >&2; exec sleep $0'
 pooltop_pid=$(tui_pid)
-at_exit "kill -CONT -- $(pgrep -P "$pooltop_pid" | sed 's/^/-/' | tr '\n' ' ') 2> /dev/null; kill -TERM $pooltop_pid; kill -TERM $pooltop_pid"
+# Two TERMs kill the jobs, stopped ones too (KILL follows after the grace).
+at_exit "kill -TERM $pooltop_pid; kill -TERM $pooltop_pid"
 tui_wait_text 10 "1002"
 
 tui_keys p
