@@ -35,6 +35,8 @@ struct loop {
 	loop_signal_fn *signal_fn;
 	void *signal_data;
 	bool stopping;
+	bool in_turn;              /* running handlers: turn_time is valid */
+	double turn_time;          /* when this turn's poll() returned */
 };
 
 static sigset_t original_sigmask;
@@ -211,6 +213,8 @@ int loop_run(struct loop *loop)
 				continue;
 			return -1;
 		}
+		loop->turn_time = loop_now();
+		loop->in_turn = true;
 		/* Handlers may add or remove fds: walk from the end so a removal
 		 * (which moves the last entry into the hole) skips nothing twice. */
 		for (int i = loop->npollfds - 1; i >= 0 && ready > 0 && !loop->stopping; i--) {
@@ -226,6 +230,7 @@ int loop_run(struct loop *loop)
 				watch->fn(loop, entry.fd, entry.revents, watch->data);
 		}
 		run_due_timers(loop);
+		loop->in_turn = false;
 	}
 	return 0;
 }
@@ -240,4 +245,9 @@ double loop_now(void)
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+double loop_time(const struct loop *loop)
+{
+	return loop->in_turn ? loop->turn_time : loop_now();
 }

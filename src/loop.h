@@ -38,5 +38,9 @@ void loop_stop(struct loop *loop);
 
 /* Monotonic clock in seconds. */
 double loop_now(void);
+/* The same clock read once per loop turn: inside handlers, the time the
+ * turn's poll() returned (cheap for per-item bookkeeping); outside them,
+ * loop_now(). */
+double loop_time(const struct loop *loop);
 
 #endif

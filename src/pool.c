@@ -82,6 +82,7 @@ struct pool {
 	bool input_done, items_watched, paused, suspended, stopping, killing_all;
 	bool dispatching, finished, finish_reported;
 	double start_time, last_start;
+	double wall_offset;      /* wall clock minus monotonic clock */
 	uint64_t delay_timer;
 	uint64_t deadlock_timer; /* worker mode: looks for workers waiting on input while holding items */
 	int dev_null;
@@ -114,7 +115,14 @@ static void pool_message(struct pool *pool, const char *format, ...)
 		pool->events.message(pool->events.data, text);
 }
 
-static double wall_now(void)
+/* Wall-clock time of a monotonic instant (for results and the joblog),
+ * from one offset taken at start: no extra clock reads per item. */
+static double wall_time(const struct pool *pool, double monotonic)
+{
+	return monotonic + pool->wall_offset;
+}
+
+static double wall_now_slow(void)
 {
 	struct timespec ts;
 	clock_gettime(CLOCK_REALTIME, &ts);
@@ -416,7 +424,7 @@ static void check_halt(struct pool *pool)
 static void finish_attempt(struct pool *pool, struct slot *slot, struct pending *item, int status,
 			   const char *error)
 {
-	double now = loop_now();
+	double now = loop_time(pool->loop);
 	item->attempts++;
 	bool failed = error || !WIFEXITED(status) || WEXITSTATUS(status) != 0;
 	bool will_retry = failed && item->attempts <= pool->config.retries && !pool->stopping;
@@ -503,8 +511,8 @@ static void job_start(struct pool *pool, struct slot *slot, struct pending *item
 	slot->argv = template_argv(pool->config.template, item->text, item->len, item->seq, slot->number);
 	slot->error = NULL;
 	slot->requeue = slot->killing = false;
-	item->started = loop_now();
-	item->started_wall = wall_now();
+	item->started = loop_time(pool->loop);
+	item->started_wall = wall_time(pool, item->started);
 	slot_push_item(pool, slot, item);
 	pool->started++;
 	pool->last_start = item->started;
@@ -639,8 +647,8 @@ static void worker_arm_timeout(struct pool *pool, struct slot *slot)
 
 static void worker_send(struct pool *pool, struct slot *slot, struct pending *item)
 {
-	item->started = loop_now();
-	item->started_wall = wall_now();
+	item->started = loop_time(pool->loop);
+	item->started_wall = wall_time(pool, item->started);
 	pool->started++;
 	pool->last_start = item->started;
 	if (memchr(item->text, '\n', item->len)) {
@@ -655,7 +663,10 @@ static void worker_send(struct pool *pool, struct slot *slot, struct pending *it
 	slot_push_item(pool, slot, item);
 	if (slot->inflight_count == 1)
 		worker_arm_timeout(pool, slot);
-	worker_flush(pool, slot);
+	/* During a dispatch round, lines are gathered and written once at its
+	 * end: one write() per worker per round, not one per item. */
+	if (!pool->dispatching)
+		worker_flush(pool, slot);
 	deadlock_watch(pool);
 }
 
@@ -681,7 +692,7 @@ static void worker_line(struct pool *pool, struct slot *slot, const char *line, 
 	finish_attempt(pool, slot, item, 0, NULL);
 	struct pending *next = slot_oldest(slot);
 	if (next)
-		next->started = loop_now();  /* the worker reaches it only now */
+		next->started = loop_time(pool->loop);  /* the worker reaches it only now */
 	worker_arm_timeout(pool, slot);
 	bool restart_due = pool->config.max_items_per_worker &&
 			   slot->worker_items >= (uint64_t)pool->config.max_items_per_worker;
@@ -1096,6 +1107,10 @@ static void dispatch(struct pool *pool)
 			job_start(pool, slot, item);
 	}
 	pool->dispatching = false;
+	if (pool->config.kind == POOL_WORKER)
+		for (int i = 0; i < pool->nslots; i++)
+			if (pool->slots[i]->write_len > pool->slots[i]->write_offset)
+				worker_flush(pool, pool->slots[i]);
 	check_finished(pool);
 }
 
@@ -1176,6 +1191,7 @@ void pool_free(struct pool *pool)
 int pool_start(struct pool *pool)
 {
 	pool->start_time = loop_now();
+	pool->wall_offset = wall_now_slow() - pool->start_time;
 	pool->rate_bucket = (int64_t)(pool->start_time / RATE_BUCKET_SECONDS);
 	pool_resize(pool, pool->config.jobs, SHRINK_GRACEFUL, NULL);
 	dispatch(pool);
