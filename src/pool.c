@@ -737,7 +737,7 @@ static bool worker_read(struct pool *pool, struct slot *slot)
 		 * output, it is killed after --grace. */
 		close_fd(pool, &slot->out_fd);
 		if (!slot->stdin_closed && !slot->killing) {
-			slot->error = "the worker closed its standard output";
+			slot->error = "closed its standard output";
 			worker_close_stdin(pool, slot);
 		}
 		return false;
@@ -829,7 +829,8 @@ static void worker_kill_timer(struct loop *loop, void *data)
 	struct slot *slot = data;
 	slot->kill_timer = 0;
 	if (slot->pid)
-		worker_kill(slot->pool, slot, "did not exit within --grace of its end of input");
+		worker_kill(slot->pool, slot, slot->error ? slot->error
+				: "did not exit within --grace of its end of input");
 }
 
 /* Ask the worker to exit: EOF on its stdin once its queued lines are
@@ -874,6 +875,11 @@ static void worker_exited(struct pool *pool, struct slot *slot, int status)
 	/* The oldest item was being worked on: that attempt failed.  Items
 	 * behind it never reached the worker's hands and go back uncounted. */
 	bool requeue_only = slot->requeue;
+	if (!slot->killing && !expected)
+		pool_message(pool, "worker %d (pid %d) %s %d; %s", slot->number, (int)slot->pid,
+			     WIFSIGNALED(status) ? "was killed by signal" : "exited with status",
+			     WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status),
+			     slot->inflight_count ? "its item is retried or failed" : "it is replaced");
 	for (bool oldest = true; slot->inflight_count; oldest = false) {
 		struct pending *item = slot_pop_item(pool, slot);
 		if (oldest && !requeue_only) {
