@@ -1395,7 +1395,9 @@ void pool_get_stats(const struct pool *pool, struct pool_stats *stats)
 	}
 	double window = buckets * RATE_BUCKET_SECONDS;
 
-	int64_t total = pool->input_done ? (int64_t)(pool->next_seq - pool->skipped) : -1;
+	/* A range or ::: knows its size at once; a stream only at its end. */
+	int64_t known = pool->input_done ? (int64_t)pool->next_seq : items_total(pool->items);
+	int64_t total = known >= 0 ? known - (int64_t)pool->skipped : -1;
 	*stats = (struct pool_stats){
 		.target = pool->target,
 		.slots = pool->nslots,
