@@ -389,8 +389,21 @@ static void count_rate(struct pool *pool, double now)
 	pool->rate_counts[bucket % RATE_BUCKETS]++;
 }
 
+/* Failed items kept for pool_requeue_failed; beyond this many the oldest
+ * is forgotten, so an endless stream of failures cannot grow memory. */
+#define FAILED_ITEMS_KEPT 10000
+
 static void remember_failed(struct pool *pool, struct pending *item)
 {
+	if (pool->nfailed_items == FAILED_ITEMS_KEPT) {
+		/* Drop the older half at once: cheap when failures never stop. */
+		size_t drop = FAILED_ITEMS_KEPT / 2;
+		for (size_t i = 0; i < drop; i++)
+			free(pool->failed_items[i]);
+		memmove(pool->failed_items, pool->failed_items + drop,
+			(FAILED_ITEMS_KEPT - drop) * sizeof *pool->failed_items);
+		pool->nfailed_items -= drop;
+	}
 	if (pool->nfailed_items == pool->failed_items_cap) {
 		size_t cap = pool->failed_items_cap ? pool->failed_items_cap * 2 : 16;
 		struct pending **grown = realloc(pool->failed_items, cap * sizeof *grown);
