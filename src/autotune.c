@@ -19,7 +19,7 @@ void autotune_default_tuning(struct autotune_tuning *tuning, int min_jobs, int m
 		.min_jobs = min_jobs,
 		.max_jobs = max_jobs,
 		.gain = 0.08,
-		.tolerance = 0.04,
+		.tolerance = 0.05,
 		.shift = 0.25,
 		.reprobe_windows = 8,
 	};
@@ -33,6 +33,7 @@ void autotune_search_init(struct autotune_search *search, const struct autotune_
 		.direction = 1,
 		.step = 1,
 		.next_reprobe = 1,
+		.reprobe_after = tuning->reprobe_windows,
 	};
 	if (search->tuning.min_jobs < 1)
 		search->tuning.min_jobs = 1;
@@ -49,12 +50,18 @@ static int clamp_jobs(const struct autotune_search *search, long jobs)
 	return (int)jobs;
 }
 
+/* A first move of about a quarter of the workers: one worker more out of
+ * 16 changes too little to stand out from the noise. */
+static int first_step(int jobs)
+{
+	return jobs >= 6 ? (jobs + 2) / 4 : 1;
+}
+
 static int settle(struct autotune_search *search)
 {
 	search->phase = AUTOTUNE_SETTLED;
 	search->settled_windows = 0;
-	search->direction = 1;
-	search->step = 1;
+	search->reprobing = search->confirming = false;
 	return search->base_jobs;
 }
 
@@ -66,7 +73,7 @@ static int turn_or_settle(struct autotune_search *search)
 {
 	if (search->direction > 0 && !search->climbed) {
 		search->direction = -1;
-		search->step = 1;
+		search->step = first_step(search->base_jobs);
 		return probe(search);
 	}
 	return settle(search);
@@ -82,44 +89,101 @@ static int probe(struct autotune_search *search)
 	return target;
 }
 
-/* Climb from where the pool stands: first up, one worker. */
-static int start_climb(struct autotune_search *search, int jobs, double rate)
+/* Climb from base_jobs, measured at rate: first up. */
+static int start_climb(struct autotune_search *search, double rate)
 {
-	search->base_jobs = clamp_jobs(search, jobs);
-	search->base_rate = search->peak_rate = rate;
+	search->base_rate = search->reference_rate = rate;
+	search->accepted = 1;
 	search->direction = 1;
-	search->step = 1;
-	search->climbed = false;
-	if (search->base_jobs != jobs) {  /* outside the range: come into it first */
-		search->phase = AUTOTUNE_MEASURE;
-		return search->base_jobs;
-	}
+	search->step = first_step(search->base_jobs);
+	search->climbed = search->reprobing = search->confirming = false;
+	search->reprobe_after = search->tuning.reprobe_windows;
 	return probe(search);
 }
 
-/* More workers must pay clearly; fewer may cost a little (they hold less
- * memory and CPU), but never drift far below the best rate seen. */
-static bool probe_pays(const struct autotune_search *search, double rate)
+/* Where the search starts (or restarts after being moved): measured over
+ * two windows, since every later verdict is judged against it. */
+static int measure_start(struct autotune_search *search, int jobs, double rate)
+{
+	int inside = clamp_jobs(search, jobs);
+	if (inside != jobs) {  /* outside the range: come into it first */
+		search->phase = AUTOTUNE_MEASURE;
+		search->measured = false;
+		return inside;
+	}
+	if (search->phase == AUTOTUNE_MEASURE && search->measured && search->base_jobs == jobs)
+		return start_climb(search, (search->first_rate + rate) / 2);
+	search->phase = AUTOTUNE_MEASURE;
+	search->measured = true;
+	search->base_jobs = jobs;
+	search->first_rate = rate;
+	return jobs;
+}
+
+/* The rate a probe must reach.  More workers must pay clearly.  Fewer
+ * may cost a little (they hold less memory and CPU) against the mean of
+ * the rates this climb took, so the losses cannot add up.  Once settled,
+ * a probe down must lose nothing, or noise would wear the count down one
+ * probe at a time. */
+static double probe_threshold(const struct autotune_search *search)
 {
 	if (search->direction > 0)
-		return rate > search->base_rate * (1 + search->tuning.gain);
-	return rate >= search->peak_rate * (1 - search->tuning.tolerance);
+		return search->base_rate * (1 + search->tuning.gain);
+	if (search->reprobing)
+		return search->base_rate;
+	return search->reference_rate * (1 - search->tuning.tolerance);
+}
+
+static bool probe_pays(const struct autotune_search *search, double rate)
+{
+	return search->direction > 0 ? rate > probe_threshold(search) : rate >= probe_threshold(search);
+}
+
+/* Close to the line one window's noise can decide: such a verdict is
+ * measured again, and the two windows judged together. */
+static bool marginal(const struct autotune_search *search, double rate)
+{
+	double line = probe_threshold(search), band = 1 + search->tuning.gain;
+	return rate > line / band && rate < line * band;
+}
+
+static int take_probe(struct autotune_search *search, double rate)
+{
+	search->base_jobs = search->probe_jobs;
+	search->base_rate = rate;
+	search->accepted++;
+	search->reference_rate += (rate - search->reference_rate) / search->accepted;
+	search->climbed = true;
+	search->reprobing = false;
+	search->reprobe_after = search->tuning.reprobe_windows;
+	search->step *= 2;
+	return probe(search);
 }
 
 static int judge_probe(struct autotune_search *search, double rate)
 {
-	if (probe_pays(search, rate)) {
-		search->base_jobs = search->probe_jobs;
-		search->base_rate = rate;
-		if (rate > search->peak_rate)
-			search->peak_rate = rate;
-		search->climbed = true;
-		search->step *= 2;
-		return probe(search);
+	if (search->confirming) {
+		rate = (search->first_rate + rate) / 2;
+		search->confirming = false;
+	} else if (marginal(search, rate)) {
+		search->confirming = true;
+		search->first_rate = rate;
+		return search->probe_jobs;
 	}
-	if (search->step > 1) {
+	if (probe_pays(search, rate))
+		return take_probe(search, rate);
+	if (search->reprobing) {  /* nothing better nearby: look less often */
+		int longest = search->tuning.reprobe_windows * 4;
+		search->reprobe_after = search->reprobe_after * 2 > longest ? longest : search->reprobe_after * 2;
+		return settle(search);
+	}
+	/* A smaller step the same way, unless the bounds make it the count
+	 * just turned down. */
+	while (search->step > 1) {
 		search->step /= 2;
-		return probe(search);
+		int target = clamp_jobs(search, (long)search->base_jobs + (long)search->direction * search->step);
+		if (target != search->probe_jobs && target != search->base_jobs)
+			return probe(search);
 	}
 	return turn_or_settle(search);
 }
@@ -127,40 +191,29 @@ static int judge_probe(struct autotune_search *search, double rate)
 static int watch_settled(struct autotune_search *search, double rate)
 {
 	if (fabs(rate - search->base_rate) > search->tuning.shift * search->base_rate)
-		return start_climb(search, search->base_jobs, rate);  /* the workload changed */
+		return start_climb(search, rate);  /* the workload changed */
 	search->base_rate = (search->base_rate + rate) / 2;
-	if (++search->settled_windows < search->tuning.reprobe_windows)
+	if (++search->settled_windows < search->reprobe_after)
 		return search->base_jobs;
-	/* Now and then try one neighbour, alternating sides. */
-	search->peak_rate = search->base_rate;
+	/* Now and then try the neighbours, one side at a time. */
+	search->reference_rate = search->base_rate;
+	search->accepted = 1;
 	search->direction = search->next_reprobe;
 	search->next_reprobe = -search->next_reprobe;
-	search->step = 1;
+	search->step = first_step(search->base_jobs);
 	search->climbed = true;  /* one side only */
+	search->reprobing = true;
 	search->settled_windows = 0;
-	int target = clamp_jobs(search, (long)search->base_jobs + search->direction);
-	if (target == search->base_jobs)
-		return settle(search);
-	search->phase = AUTOTUNE_PROBE;
-	search->probe_jobs = target;
-	return target;
+	return probe(search);
 }
 
 int autotune_search_next(struct autotune_search *search, int jobs, double rate)
 {
-	switch (search->phase) {
-	case AUTOTUNE_PROBE:
-		if (jobs == search->probe_jobs)
-			return judge_probe(search, rate);
-		break;
-	case AUTOTUNE_SETTLED:
-		if (jobs == search->base_jobs)
-			return watch_settled(search, rate);
-		break;
-	case AUTOTUNE_MEASURE:
-		break;
-	}
-	return start_climb(search, jobs, rate);  /* first window, or moved by someone else */
+	if (search->phase == AUTOTUNE_PROBE && jobs == search->probe_jobs)
+		return judge_probe(search, rate);
+	if (search->phase == AUTOTUNE_SETTLED && jobs == search->base_jobs)
+		return watch_settled(search, rate);
+	return measure_start(search, jobs, rate);  /* the start, or moved by someone else */
 }
 
 bool autotune_window_full(double seconds, uint64_t completed, int jobs)

@@ -16,17 +16,17 @@
 struct autotune_tuning {
 	int min_jobs, max_jobs;  /* the range searched */
 	double gain;             /* a move up must beat the current rate by this fraction */
-	double tolerance;        /* a move down may cost this fraction of the best rate */
+	double tolerance;        /* a move down may cost this fraction of the climb's rate */
 	double shift;            /* settled: a rate change by this fraction restarts the search */
-	int reprobe_windows;     /* settled: try a neighbour after this many windows */
+	int reprobe_windows;     /* settled: windows before probing a neighbour (grows to 4x) */
 };
 
-/* The defaults: 8% gain, 4% tolerance, 25% shift, a probe every 8 windows. */
+/* The defaults: 8% gain, 5% tolerance, 25% shift, a probe every 8 windows. */
 void autotune_default_tuning(struct autotune_tuning *tuning, int min_jobs, int max_jobs);
 
 enum autotune_phase {
-	AUTOTUNE_MEASURE,        /* measuring where it stands */
-	AUTOTUNE_PROBE,          /* trying probe_jobs against base_jobs */
+	AUTOTUNE_MEASURE,        /* measuring where it starts (two windows) */
+	AUTOTUNE_PROBE,          /* trying probe_jobs against base_jobs (twice when close) */
 	AUTOTUNE_SETTLED,        /* holding base_jobs, watching the rate */
 };
 
@@ -35,12 +35,18 @@ struct autotune_search {
 	enum autotune_phase phase;
 	int base_jobs;           /* the best count found */
 	double base_rate;        /* its measured items/s */
-	double peak_rate;        /* the best rate of this climb: moves down answer to it */
+	double reference_rate;   /* mean rate of the counts this climb took: moves down answer to it */
+	int accepted;            /* counts taken in this climb */
 	int probe_jobs;          /* the count on trial */
 	int direction;           /* +1 adds workers, -1 removes them */
 	int step;                /* workers per move: doubles while moves pay, halves when not */
 	bool climbed;            /* a move paid in this climb (so the other side is worse) */
+	bool measured;           /* MEASURE: first_rate holds the first window */
+	bool confirming;         /* PROBE: a close verdict, measured once more */
+	double first_rate;       /* the first of two windows measured together */
+	bool reprobing;          /* the probe on trial is a periodic one */
 	int settled_windows;     /* windows since settling or the last probe */
+	int reprobe_after;       /* settled windows before the next probe: grows while probes fail */
 	int next_reprobe;        /* side of the next periodic probe */
 };
 

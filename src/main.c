@@ -159,10 +159,12 @@ static bool app_autotune_enabled(void *data)
 	return autotune_enabled(app->autotune);
 }
 
+/* A verb from a signal has nobody to answer: errors and clamped counts
+ * are told as messages. */
 static void app_run_verb(struct app *app, const char *line)
 {
 	char reply[256];
-	if (control_run(&app->control, line, reply, sizeof reply))
+	if (control_run(&app->control, line, reply, sizeof reply) || strstr(reply, "clamped"))
 		app_message(app, reply);
 }
 

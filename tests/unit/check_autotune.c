@@ -1,0 +1,301 @@
+/* check_autotune.c - unit tests of the autotune search, fed windows from
+ * model workloads: CPU-bound on two cores, sleep-bound, flat, noisy, and
+ * one that changes under it. */
+#include "autotune.h"
+
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+/* Items per second a workload gives with `jobs` workers. */
+typedef double workload_fn(int jobs);
+
+/* Ten items/s per core, two cores, a little lost to switching beyond. */
+static double cpu_bound(int jobs)
+{
+	if (jobs <= 2)
+		return 10.0 * jobs;
+	return 20.0 * (1 - 0.002 * (jobs - 2));
+}
+
+/* Each worker sleeps: throughput grows with every worker. */
+static double sleep_bound(int jobs)
+{
+	return 10.0 * jobs;
+}
+
+/* One shared resource: more workers change nothing. */
+static double flat(int jobs)
+{
+	(void)jobs;
+	return 50.0;
+}
+
+/* Best at 6, worse on either side. */
+static double peaked_at_six(int jobs)
+{
+	int distance = jobs > 6 ? jobs - 6 : 6 - jobs;
+	return 100.0 - 12.0 * distance;
+}
+
+/* Deterministic noise in [-amplitude, +amplitude]. */
+static unsigned noise_state = 12345;
+static double noise(double amplitude)
+{
+	noise_state = noise_state * 1103515245u + 12345u;
+	double unit = (double)((noise_state >> 8) & 0xffff) / 65535.0;
+	return (unit * 2 - 1) * amplitude;
+}
+
+struct run {
+	int jobs;             /* where the pool ended */
+	int moves;            /* how many times the count changed */
+	int lowest, highest;  /* the range visited */
+};
+
+/* Feed `windows` windows of workload (with relative noise) from start. */
+static struct run tune(struct autotune_search *search, workload_fn *workload, int start, int windows,
+		       double noise_amplitude)
+{
+	struct run run = { .jobs = start, .lowest = start, .highest = start };
+	for (int i = 0; i < windows; i++) {
+		double rate = workload(run.jobs) * (1 + noise(noise_amplitude));
+		int next = autotune_search_next(search, run.jobs, rate);
+		if (next != run.jobs)
+			run.moves++;
+		run.jobs = next;
+		if (next < run.lowest)
+			run.lowest = next;
+		if (next > run.highest)
+			run.highest = next;
+	}
+	return run;
+}
+
+static struct autotune_search new_search(int min_jobs, int max_jobs)
+{
+	struct autotune_tuning tuning;
+	autotune_default_tuning(&tuning, min_jobs, max_jobs);
+	struct autotune_search search;
+	autotune_search_init(&search, &tuning);
+	return search;
+}
+
+START_TEST(a_cpu_bound_workload_on_two_cores_settles_at_two_or_three)
+{
+	int starts[] = { 1, 2, 3, 8, 32, 64 };
+	for (size_t i = 0; i < sizeof starts / sizeof starts[0]; i++) {
+		struct autotune_search search = new_search(1, 64);
+		tune(&search, cpu_bound, starts[i], 40, 0);
+		ck_assert_msg(search.base_jobs >= 2 && search.base_jobs <= 3, "from %d it settled at %d", starts[i],
+			      search.base_jobs);
+	}
+}
+END_TEST
+
+START_TEST(a_sleep_bound_workload_climbs_to_the_maximum)
+{
+	struct autotune_search search = new_search(1, 64);
+	struct run run = tune(&search, sleep_bound, 1, 12, 0);
+	ck_assert_int_eq(run.jobs, 64);
+	/* Steps double while they pay: 1, 2, 4, 8, 16, 32, 64 is six moves. */
+	ck_assert_int_le(run.moves, 6);
+}
+END_TEST
+
+START_TEST(with_five_percent_noise_the_answers_hold)
+{
+	for (unsigned seed = 1; seed <= 50; seed++) {
+		noise_state = seed;
+		struct autotune_search search = new_search(1, 32);
+		tune(&search, cpu_bound, 1 + (int)(seed % 8), 60, 0.05);
+		ck_assert_msg(search.base_jobs >= 2 && search.base_jobs <= 3, "seed %u: CPU-bound settled at %d",
+			      seed, search.base_jobs);
+		search = new_search(1, 32);
+		tune(&search, sleep_bound, 1 + (int)(seed % 8), 30, 0.05);
+		ck_assert_msg(search.base_jobs >= 28, "seed %u: sleep-bound stopped at %d", seed,
+			      search.base_jobs);
+	}
+}
+END_TEST
+
+START_TEST(the_search_never_leaves_its_range)
+{
+	struct autotune_search search = new_search(3, 10);
+	struct run run = tune(&search, sleep_bound, 3, 60, 0.05);
+	ck_assert_int_ge(run.lowest, 3);
+	ck_assert_int_le(run.highest, 10);
+	ck_assert_int_eq(search.base_jobs, 10);
+	search = new_search(3, 10);
+	run = tune(&search, flat, 5, 60, 0.05);
+	ck_assert_int_ge(run.lowest, 3);
+	ck_assert_int_le(run.highest, 10);
+}
+END_TEST
+
+START_TEST(the_start_is_measured_twice_and_comes_into_the_range_first)
+{
+	struct autotune_search search = new_search(4, 8);
+	ck_assert_int_eq(autotune_search_next(&search, 1, 10.0), 4);
+	ck_assert_int_eq(autotune_search_next(&search, 4, 40.0), 4);
+	ck_assert_int_eq(autotune_search_next(&search, 4, 40.0), 5);
+	search = new_search(4, 8);
+	ck_assert_int_eq(autotune_search_next(&search, 20, 10.0), 8);
+}
+END_TEST
+
+START_TEST(when_more_workers_do_not_pay_fewer_are_kept)
+{
+	struct autotune_search search = new_search(1, 64);
+	struct run run = tune(&search, flat, 16, 60, 0);
+	ck_assert_int_eq(search.base_jobs, 1);
+	ck_assert_int_le(run.highest, 20);  /* a quarter more at most */
+}
+END_TEST
+
+START_TEST(it_finds_a_peak_in_the_middle_from_either_side)
+{
+	int starts[] = { 1, 3, 6, 10, 20 };
+	for (size_t i = 0; i < sizeof starts / sizeof starts[0]; i++) {
+		struct autotune_search search = new_search(1, 32);
+		tune(&search, peaked_at_six, starts[i], 40, 0);
+		ck_assert_msg(search.base_jobs == 6, "from %d it settled at %d", starts[i], search.base_jobs);
+	}
+}
+END_TEST
+
+START_TEST(noise_below_the_threshold_does_not_move_a_settled_count)
+{
+	struct autotune_search search = new_search(1, 64);
+	struct run run = tune(&search, cpu_bound, 2, 10, 0);
+	ck_assert(search.phase == AUTOTUNE_SETTLED);
+	int settled = run.jobs;
+	/* With 3% noise, only the periodic probes move it, one worker away
+	 * and back. */
+	run = tune(&search, cpu_bound, settled, 80, 0.03);
+	ck_assert_int_ge(run.lowest, settled - 1);
+	ck_assert_int_le(run.highest, settled + 1);
+	ck_assert_int_ge(search.base_jobs, 2);
+	ck_assert_int_le(search.base_jobs, 3);
+	ck_assert_int_le(run.moves, 80 / search.tuning.reprobe_windows * 2 + 2);
+}
+END_TEST
+
+/* Settled windows at jobs until the search proposes another count. */
+static int windows_until_a_probe(struct autotune_search *search, int jobs)
+{
+	int windows = 1;
+	while (autotune_search_next(search, jobs, cpu_bound(jobs)) == jobs && windows < 1000)
+		windows++;
+	return windows;
+}
+
+START_TEST(a_settled_search_probes_a_neighbour_less_often_while_none_pays)
+{
+	struct autotune_search search = new_search(1, 64);
+	/* Measured at 2; 2 -> 3 fails, 2 -> 1 fails: settled at 2. */
+	ck_assert_int_eq(autotune_search_next(&search, 2, cpu_bound(2)), 2);
+	ck_assert_int_eq(autotune_search_next(&search, 2, cpu_bound(2)), 3);
+	ck_assert_int_eq(autotune_search_next(&search, 3, cpu_bound(3)), 1);
+	ck_assert_int_eq(autotune_search_next(&search, 1, cpu_bound(1)), 2);
+	ck_assert(search.phase == AUTOTUNE_SETTLED);
+	int every = search.tuning.reprobe_windows;
+	int expected[] = { every, every * 2, every * 4, every * 4 };
+	for (size_t i = 0; i < sizeof expected / sizeof expected[0]; i++) {
+		ck_assert_int_eq(windows_until_a_probe(&search, 2), expected[i]);
+		ck_assert(search.phase == AUTOTUNE_PROBE);
+		/* One worker away, alternating sides; it does not pay: back to 2. */
+		ck_assert_int_eq(search.probe_jobs, i % 2 ? 1 : 3);
+		int probe = search.probe_jobs;
+		ck_assert_int_eq(autotune_search_next(&search, probe, cpu_bound(probe)), 2);
+		ck_assert(search.phase == AUTOTUNE_SETTLED);
+	}
+}
+END_TEST
+
+/* The workload changes from CPU-bound to sleep-bound: the rate jump
+ * restarts the climb. */
+static int shifts_at;
+static int shift_window;
+static double cpu_then_sleep(int jobs)
+{
+	return shift_window++ < shifts_at ? cpu_bound(jobs) : sleep_bound(jobs) * 2;
+}
+
+START_TEST(a_shift_in_throughput_restarts_the_search)
+{
+	struct autotune_search search = new_search(1, 32);
+	shifts_at = 15;
+	shift_window = 0;
+	struct run run = tune(&search, cpu_then_sleep, 2, 15, 0);
+	ck_assert_int_le(run.jobs, 3);
+	run = tune(&search, cpu_then_sleep, run.jobs, 15, 0);
+	ck_assert_int_eq(run.jobs, 32);
+}
+END_TEST
+
+START_TEST(being_moved_by_someone_else_starts_a_new_climb)
+{
+	struct autotune_search search = new_search(1, 64);
+	tune(&search, cpu_bound, 2, 10, 0);
+	ck_assert(search.phase == AUTOTUNE_SETTLED);
+	/* Measured at 9 though it settled elsewhere: measure 9 again, then
+	 * climb from it (9 has a first step of 2). */
+	ck_assert_int_eq(autotune_search_next(&search, 9, cpu_bound(9)), 9);
+	ck_assert(search.phase == AUTOTUNE_MEASURE);
+	ck_assert_int_eq(autotune_search_next(&search, 9, cpu_bound(9)), 11);
+	ck_assert_int_eq(search.base_jobs, 9);
+}
+END_TEST
+
+START_TEST(min_equal_to_max_never_moves)
+{
+	struct autotune_search search = new_search(4, 4);
+	struct run run = tune(&search, sleep_bound, 4, 30, 0.1);
+	ck_assert_int_eq(run.moves, 0);
+	ck_assert_int_eq(run.jobs, 4);
+}
+END_TEST
+
+START_TEST(a_window_holds_two_seconds_and_five_completions_per_worker)
+{
+	ck_assert(!autotune_window_full(1.9, 1000, 2));
+	ck_assert(!autotune_window_full(2.0, 9, 2));
+	ck_assert(autotune_window_full(2.0, 10, 2));
+	ck_assert(!autotune_window_full(30.0, 319, 64));
+	ck_assert(autotune_window_full(30.0, 320, 64));
+}
+END_TEST
+
+static Suite *autotune_suite(void)
+{
+	Suite *suite = suite_create("autotune");
+	TCase *search = tcase_create("search");
+	tcase_add_test(search, a_cpu_bound_workload_on_two_cores_settles_at_two_or_three);
+	tcase_add_test(search, a_sleep_bound_workload_climbs_to_the_maximum);
+	tcase_add_test(search, with_five_percent_noise_the_answers_hold);
+	tcase_add_test(search, the_search_never_leaves_its_range);
+	tcase_add_test(search, the_start_is_measured_twice_and_comes_into_the_range_first);
+	tcase_add_test(search, when_more_workers_do_not_pay_fewer_are_kept);
+	tcase_add_test(search, it_finds_a_peak_in_the_middle_from_either_side);
+	tcase_add_test(search, noise_below_the_threshold_does_not_move_a_settled_count);
+	tcase_add_test(search, a_settled_search_probes_a_neighbour_less_often_while_none_pays);
+	tcase_add_test(search, a_shift_in_throughput_restarts_the_search);
+	tcase_add_test(search, being_moved_by_someone_else_starts_a_new_climb);
+	tcase_add_test(search, min_equal_to_max_never_moves);
+	suite_add_tcase(suite, search);
+
+	TCase *window = tcase_create("window");
+	tcase_add_test(window, a_window_holds_two_seconds_and_five_completions_per_worker);
+	suite_add_tcase(suite, window);
+	return suite;
+}
+
+int main(void)
+{
+	SRunner *runner = srunner_create(autotune_suite());
+	srunner_run_all(runner, CK_ENV);
+	int failed = srunner_ntests_failed(runner);
+	srunner_free(runner);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
