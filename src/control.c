@@ -191,7 +191,7 @@ static const struct verb verbs[] = {
 
 int control_run(struct control *control, const char *line, char *reply, size_t size)
 {
-	char copy[256];
+	char copy[CONTROL_MAX_LINE];
 	size_t len = strlen(line);
 	if (len >= sizeof copy)
 		return reply_error(reply, size, "command too long");

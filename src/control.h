@@ -25,6 +25,9 @@ struct control {
 	struct autotune *autotune;  /* for observers (the TUI): NULL until autotune is first on */
 };
 
+/* The longest command line, newline included: the control socket's limit. */
+#define CONTROL_MAX_LINE 4096
+
 /* Run one command line ("jobs +2", "status", ...).  The reply is one line
  * without a newline: "ok ..." or "error ...".  Returns 0 or -1 (error). */
 int control_run(struct control *control, const char *line, char *reply, size_t size);

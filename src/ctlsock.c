@@ -24,7 +24,7 @@ struct client {
 	struct ctlsock *sock;
 	struct client *next;
 	int fd;                      /* -1 once dropped */
-	char input[CTLSOCK_MAX_LINE];/* the line being received */
+	char input[CONTROL_MAX_LINE];/* the line being received */
 	size_t input_len;
 	bool discarding;             /* an overlong line: skip to its newline */
 	bool peer_done;              /* the peer sent EOF: close once output is written */
@@ -173,7 +173,7 @@ static void client_take(struct client *client, const char *data, size_t len)
 		size_t take = newline ? (size_t)(newline - data) : len;
 		if (client->discarding) {
 			/* nothing to keep */
-		} else if (client->input_len + take >= CTLSOCK_MAX_LINE) {
+		} else if (client->input_len + take >= CONTROL_MAX_LINE) {
 			client->input_len = 0;
 			client->discarding = true;
 			client_reply(client, "error line too long (a command has at most 4095 bytes)");
@@ -445,8 +445,8 @@ static char *join_words(char **words, int count)
 		}
 		len += strlen(words[i]) + 1;
 	}
-	if (len >= CTLSOCK_MAX_LINE) {
-		fprintf(stderr, "pooltop: ctl: the command is too long (at most %d bytes)\n", CTLSOCK_MAX_LINE - 1);
+	if (len >= CONTROL_MAX_LINE) {
+		fprintf(stderr, "pooltop: ctl: the command is too long (at most %d bytes)\n", CONTROL_MAX_LINE - 1);
 		return NULL;
 	}
 	char *line = malloc(len + 1);

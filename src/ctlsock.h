@@ -9,9 +9,6 @@
 #include "control.h"
 #include "loop.h"
 
-/* Longest command line a client may send, newline included. */
-#define CTLSOCK_MAX_LINE 4096
-
 struct ctlsock;
 
 /* Create the socket at path (mode 0600) and serve it from the loop.  An

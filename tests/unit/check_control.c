@@ -184,7 +184,7 @@ START_TEST(unknown_empty_and_overlong_commands_are_errors)
 	ck_assert_str_eq(reply, "error empty command");
 	ck_assert_int_eq(run("   "), -1);
 	ck_assert_str_eq(reply, "error empty command");
-	char long_line[600];
+	char long_line[CONTROL_MAX_LINE + 10];
 	memset(long_line, 'x', sizeof long_line - 1);
 	long_line[sizeof long_line - 1] = '\0';
 	ck_assert_int_eq(run(long_line), -1);
