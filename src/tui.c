@@ -47,7 +47,6 @@ enum look {
 	LOOK_NORMAL,
 	LOOK_TITLE,              /* column headings */
 	LOOK_SELECTED,           /* the cursor row of the focused pane */
-	LOOK_SELECTED_AWAY,      /* the cursor row of the other pane */
 	LOOK_FAILED,
 	LOOK_RETRY,
 	LOOK_KEY,                /* a key name in the footer */
@@ -148,7 +147,6 @@ static void looks_set(struct tui *tui)
 	if (!tui->color) {
 		looks[LOOK_TITLE] = A_BOLD | A_UNDERLINE;
 		looks[LOOK_SELECTED] = A_REVERSE;
-		looks[LOOK_SELECTED_AWAY] = A_UNDERLINE;
 		looks[LOOK_FAILED] = A_BOLD;
 		looks[LOOK_KEY] = A_REVERSE;
 		looks[LOOK_MARK] = A_BOLD;
@@ -167,7 +165,6 @@ static void looks_set(struct tui *tui)
 	init_pair(PAIR_BAR, COLOR_GREEN, -1);
 	looks[LOOK_TITLE] = COLOR_PAIR(PAIR_TITLE);
 	looks[LOOK_SELECTED] = COLOR_PAIR(PAIR_SELECTED);
-	looks[LOOK_SELECTED_AWAY] = A_UNDERLINE;
 	looks[LOOK_FAILED] = COLOR_PAIR(PAIR_FAILED);
 	looks[LOOK_RETRY] = COLOR_PAIR(PAIR_RETRY);
 	looks[LOOK_KEY] = COLOR_PAIR(PAIR_KEY);
@@ -329,6 +326,23 @@ static int text_put(int y, int x, const char *text, int end)
 static void line_clear(int y)
 {
 	mvhline(y, 0, ' ', COLS);
+}
+
+/* Sets the look of table row y: the cursor row of the focused pane is a
+ * bar across the screen; in the other pane it is underlined, keeping the
+ * row's own look (a failure stays red). */
+static void row_look_set(const struct tui *tui, enum look look, bool cursor, bool focused, int y)
+{
+	if (cursor && focused) {
+		look_set(tui, LOOK_SELECTED);
+		if (look == LOOK_FAILED && !tui->color)
+			attron(A_BOLD);
+		line_clear(y);
+		return;
+	}
+	look_set(tui, look);
+	if (cursor)
+		attron(A_UNDERLINE);
 }
 
 static int table_row_draw(const struct tui_table *table, const int *widths, int y,
@@ -563,13 +577,8 @@ static void workers_draw(struct tui *tui, const struct layout *layout)
 		struct worker_row row;
 		if (index >= slots || !worker_row_read(tui, index, now, &row))
 			break;
-		enum look look = LOOK_NORMAL;
-		if (index == tui->worker_index)
-			look = tui->focus == PANE_WORKERS ? LOOK_SELECTED : LOOK_SELECTED_AWAY;
-		look_set(tui, look);
 		int y = layout->table_y + 1 + line;
-		if (look != LOOK_NORMAL)
-			line_clear(y);
+		row_look_set(tui, LOOK_NORMAL, index == tui->worker_index, tui->focus == PANE_WORKERS, y);
 		table_row_draw(&tui_worker_table, widths, y, &row);
 	}
 	look_set(tui, LOOK_NORMAL);
@@ -628,14 +637,8 @@ static void results_draw(struct tui *tui, const struct layout *layout)
 		if (!row)
 			break;
 		enum look look = row->will_retry ? LOOK_RETRY : row->failed ? LOOK_FAILED : LOOK_NORMAL;
-		if (position == cursor)
-			look = tui->focus == PANE_RESULTS ? LOOK_SELECTED : LOOK_SELECTED_AWAY;
-		look_set(tui, look);
-		if (position == cursor && row->failed && !tui->color)
-			attron(A_BOLD);
 		int y = layout->results_y + 1 + line;
-		if (look == LOOK_SELECTED || look == LOOK_SELECTED_AWAY)
-			line_clear(y);
+		row_look_set(tui, look, position == cursor, tui->focus == PANE_RESULTS, y);
 		table_row_draw(&tui_result_table, widths, y, row);
 	}
 	look_set(tui, LOOK_NORMAL);
