@@ -110,12 +110,12 @@ has_exited() {
 # $status to its exit status; a PID still running is killed (status 999).
 wait_exit() {
 	if wait_for "$2" has_exited "$1"; then
-		wait "$1"
+		wait "$1" 2> /dev/null
 		status=$?
 		return 0
 	fi
 	kill -KILL "$1" 2> /dev/null
-	wait "$1"
+	wait "$1" 2> /dev/null
 	status=999
 	return 1
 }
