@@ -406,7 +406,8 @@ static void header_parts(const struct tui *tui, const struct pool_stats *stats,
 	if (stats->total >= 0 && stats->done >= (uint64_t)stats->total)
 		left = 0;
 	snprintf(parts[PART_ETA], 64, "ETA %s", format_eta(figure, sizeof figure, left));
-	snprintf(parts[PART_CPU], 64, "CPU %s%%", format_percent(figure, sizeof figure, tui->total_cpu));
+	format_percent(figure, sizeof figure, tui->total_cpu);
+	snprintf(parts[PART_CPU], 64, "CPU %s%s", figure, tui->total_cpu >= 0 ? "%" : "");
 	/* Elapsed time as a clock, m:ss or h:mm:ss. */
 	snprintf(parts[PART_ELAPSED], 64, "%s", format_eta(figure, sizeof figure, stats->elapsed));
 	snprintf(parts[PART_TITLE], 64, "%s", tui->title);
