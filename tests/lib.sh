@@ -221,13 +221,17 @@ run() {
 
 # --- tmux: drive the TUI ---------------------------------------------------
 
-# Each test gets its own tmux server (socket name per test process) with no
-# user configuration, no status line (the pane is the whole W x H), and
-# panes that stay after their command exits, untouched by any "Pane is dead"
-# line, so the last screen and the exit status can still be read.
+# Each tui_start gets a tmux server of its own (a new socket name, so a
+# server still shutting down is never reused) with no user configuration,
+# no status line (the pane is the whole W x H), and panes that stay after
+# their command exits, untouched by any "Pane is dead" line, so the last
+# screen and the exit status can still be read.
 TUI_SOCKET=pooltop-test-$$
 TUI_TARGET=pooltop-test
 tui_started=
+tui_start_count=0
+tui_pid_file=
+tui_status_file=
 
 _tmux() {
 	tmux -u -L "$TUI_SOCKET" -f /dev/null "$@"
@@ -239,8 +243,23 @@ require_tmux() {
 		skip_all "tmux is not installed (Debian package tmux)"
 }
 
+# The program does not run as the pane's own process: tmux 3.3 often loses
+# the exit status of a pane's process (pane_dead_status stays empty), so a
+# small bash parent waits for it and writes its pid and status to files.
+# The program stays in the terminal's foreground process group with the
+# terminal as stdin, and gets SIGINT and SIGQUIT back (bash ignores them in
+# background commands); the parent ignores the keyboard's signals.
+_tui_parent='pid_file=$1 status_file=$2; shift 2
+env --default-signal=INT,QUIT "$@" <&0 &
+echo "$!" > "$pid_file"
+trap "" INT QUIT TSTP TTIN TTOU
+wait "$!"
+echo "$?" > "$status_file"'
+
 # tui_start W H COMMAND...: run COMMAND in a detached W x H terminal, in a
-# UTF-8 locale (C.UTF-8 unless TUI_LOCALE names another).
+# UTF-8 locale (C.UTF-8 unless TUI_LOCALE names another). COMMAND is a
+# program and its arguments; use `bash -c '...'` for a shell command line.
+# A terminal started before is stopped first.
 tui_start() {
 	local width=$1 height=$2
 	shift 2
@@ -248,15 +267,23 @@ tui_start() {
 		[ "$tap_count" = 0 ] && require_tmux
 		bail_out "tmux is not installed (Debian package tmux)"
 	fi
+	tui_stop
+	tui_start_count=$((tui_start_count + 1))
+	TUI_SOCKET=pooltop-test-$$-$tui_start_count
+	tui_pid_file=$TEST_DIR/tui-$tui_start_count.pid
+	tui_status_file=$TEST_DIR/tui-$tui_start_count.status
 	_tmux start-server \; \
 		set-option -g status off \; \
 		set-option -g remain-on-exit on \; \
 		set-option -gq remain-on-exit-format '' \; \
 		set-option -g history-limit 10000 \; \
 		new-session -d -s "$TUI_TARGET" -x "$width" -y "$height" \
-			-e "LC_ALL=${TUI_LOCALE:-C.UTF-8}" -- "$@" ||
+			-e "LC_ALL=${TUI_LOCALE:-C.UTF-8}" -- \
+			bash -c "$_tui_parent" tui "$tui_pid_file" "$tui_status_file" "$@" ||
 		bail_out "tmux could not start a session"
 	tui_started=yes
+	wait_for 10 test -s "$tui_pid_file" ||
+		bail_out "the program in tmux did not start"
 }
 
 # tui_keys KEY...: type keys, as tmux send-keys names them (Enter, Up, F1,
@@ -299,7 +326,7 @@ tui_wait_gone() {
 }
 
 _tui_exited() {
-	[ "$(_tmux display-message -p -t "$TUI_TARGET" '#{pane_dead}')" = 1 ]
+	[ -s "$tui_status_file" ]
 }
 
 # tui_wait_exit TIMEOUT: wait until the program in the terminal has exited.
@@ -307,14 +334,15 @@ tui_wait_exit() {
 	wait_for "$1" _tui_exited
 }
 
-# tui_exit_status: the exit status of the program, once it has exited.
+# tui_exit_status: the exit status of the program once it has exited, as
+# the shell gives it: 128 + N when signal N killed it.
 tui_exit_status() {
-	_tmux display-message -p -t "$TUI_TARGET" '#{pane_dead_status}'
+	cat "$tui_status_file" 2> /dev/null
 }
 
 # tui_pid: the pid of the program running in the terminal.
 tui_pid() {
-	_tmux display-message -p -t "$TUI_TARGET" '#{pane_pid}'
+	cat "$tui_pid_file"
 }
 
 # tui_stop: kill the terminal and the tmux server (also done at exit).
