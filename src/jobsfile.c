@@ -150,13 +150,19 @@ static enum jobsfile_change report_bad(struct jobsfile *jobsfile, const char *te
 		return JOBSFILE_SAME;
 	free(jobsfile->reported);
 	jobsfile->reported = strdup(text);
+	/* Shown trimmed, short, and with nothing a terminal would act on. */
+	const char *start = text, *end = text + strlen(text);
+	while (start < end && isspace((unsigned char)*start))
+		start++;
+	while (end > start && isspace((unsigned char)end[-1]))
+		end--;
 	char shown[40];
 	size_t len = 0;
-	for (const char *c = text; *c && len + 1 < sizeof shown; c++)
+	for (const char *c = start; c < end && len + 1 < sizeof shown; c++)
 		shown[len++] = isprint((unsigned char)*c) ? *c : '?';
 	shown[len] = '\0';
 	snprintf(message, size, "jobs file '%s' holds '%s%s', not a worker count (N, +N, -N or N%%): ignored",
-		 jobsfile->path, shown, strlen(text) >= sizeof shown - 1 ? "..." : "");
+		 jobsfile->path, shown, (size_t)(end - start) > len ? "..." : "");
 	return JOBSFILE_BAD;
 }
 

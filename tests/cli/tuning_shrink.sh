@@ -1,0 +1,67 @@
+#!/bin/bash
+# tests/cli/tuning_shrink.sh - the two ways to shrink: graceful (a retiring
+# worker finishes its item) and kill (--shrink=kill or `jobs -N!`: the
+# newest jobs are killed and their items go back to the head of the
+# queue).  Either way no item is lost and none is completed twice.
+. "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
+. "$top_srcdir/tests/cli/tuning_lib.sh"
+
+# Each item notes its start, works a while, then prints itself.
+item="echo {} >> '$TEST_DIR/started'; sleep 1.5; echo {}"
+
+each_once() {          # each_once FILE COUNT: lines 1..COUNT, each once
+	[ "$(sort -n "$1" | tr '\n' ' ')" = "$(seq 1 "$2" | tr '\n' ' ')" ]
+}
+
+started_count() {
+	wc -l < "$TEST_DIR/started"
+}
+
+# --- graceful ---------------------------------------------------------------
+
+: > "$TEST_DIR/started"
+start_pool -j6 --range=1..12 --shell "$item" || bail_out "pooltop did not start"
+wait_field 10 running 6 "six jobs run"
+ctl jobs 2
+is "$reply" "ok jobs 2" "a graceful shrink to two is accepted"
+is "$(field running)" 6 "the retiring workers' jobs go on running"
+wait_pool 60
+is "$pool_status" 0 "every item succeeds"
+ok 'each_once "$TEST_DIR/pool.out" 12' "each of the 12 items is completed once"
+is "$(started_count)" 12 "and none was started twice"
+
+# --- --shrink=kill ------------------------------------------------------------
+
+rm -f "$SOCK"
+: > "$TEST_DIR/started"
+start_pool -j6 --shrink=kill --range=1..12 --shell "$item" || bail_out "pooltop did not start"
+wait_field 10 running 6 "with --shrink=kill, six jobs run"
+ctl jobs 2
+is "$reply" "ok jobs 2" "a shrink to two is accepted"
+wait_field 5 running 2 "four jobs are killed at once"
+wait_pool 60
+is "$pool_status" 0 "every item still succeeds: killed items are not failures"
+ok 'each_once "$TEST_DIR/pool.out" 12' "each of the 12 items is completed once"
+is "$(started_count)" 16 "the four killed items were started again"
+killed_again=$(sort -n "$TEST_DIR/started" | uniq -d | tr '\n' ' ')
+# The killed items were the newest: items 3..6 (1 and 2 went on), and
+# they went back to the head of the queue, before items 7 and on.
+is "$killed_again" "3 4 5 6 " "the newest four items were the ones killed"
+first_after_kill=$(sed -n '7,10p' "$TEST_DIR/started" | sort -n | tr '\n' ' ')
+is "$first_after_kill" "3 4 5 6 " "and ran again before any new item"
+
+# --- jobs -N! ---------------------------------------------------------------
+
+rm -f "$SOCK"
+: > "$TEST_DIR/started"
+start_pool -j5 --range=1..10 --shell "$item" || bail_out "pooltop did not start"
+wait_field 10 running 5 "five jobs run (graceful by default)"
+ctl 'jobs -3!'
+is "$reply" "ok jobs 2" "jobs -3! shrinks by three, killing"
+wait_field 5 running 2 "three jobs are killed at once"
+wait_pool 60
+is "$pool_status" 0 "every item succeeds"
+ok 'each_once "$TEST_DIR/pool.out" 10' "each of the 10 items is completed once"
+is "$(started_count)" 13 "the three killed items were started again"
+
+done_testing
