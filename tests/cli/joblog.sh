@@ -128,7 +128,7 @@ run "$POOLTOP" --batch --joblog=empty.log --resume echo ::: a
 is "$(head -n 1 empty.log)" "$header" "--resume with an empty log writes the header first"
 
 printf '%s\n1\t:\t1.000\t0.001\t0\t0\t0\t0\techo a\n2\t:\t1.0' "$header" > torn.log
-run "$POOLTOP" --batch --joblog=torn.log --resume echo ::: a b c
+run "$POOLTOP" --batch -k --joblog=torn.log --resume echo ::: a b c
 is "$output" "$(printf 'b\nc')" "--resume with a torn last line skips only the complete lines"
 is "$(awk -F '\t' 'NR > 1 && NF != 9' torn.log)" "2	:	1.0" \
 	"new lines start on a line of their own after a torn one"
