@@ -19,6 +19,9 @@
 
 /* The first draw comes soon after start-up, so started jobs show at once. */
 #define FIRST_REFRESH_SECONDS 0.05
+/* Engine messages redraw at once, but no more often than this: a burst of
+ * them waits for the next refresh. */
+#define MESSAGE_DRAW_SECONDS 0.1
 
 /* What a key handler asks of the loop, as flags (htop's "reactions"). */
 enum reaction {
@@ -135,7 +138,8 @@ static void tui_sample(struct tui *tui)
 	struct pool_stats stats;
 	pool_get_stats(tui->pool, &stats);
 	if (tui->last_sample_time > 0 && now > tui->last_sample_time) {
-		double rate = (double)(stats.done - tui->last_done) / (now - tui->last_sample_time);
+		uint64_t finished = stats.done > tui->last_done ? stats.done - tui->last_done : 0;
+		double rate = (double)finished / (now - tui->last_sample_time);
 		tui_history_add(&tui->history, rate, stats.target, stats.elapsed);
 	}
 	tui->last_sample_time = now;
@@ -518,7 +522,8 @@ void tui_message(struct tui *tui, const char *text)
 	if (!tui || !tui->open)
 		return;
 	message_set(tui, text, false);
-	tui_draw(tui);
+	if (loop_now() - tui->drawn_at >= MESSAGE_DRAW_SECONDS)
+		tui_draw(tui);
 }
 
 bool tui_finished(struct tui *tui)

@@ -16,6 +16,8 @@ enum column_align { ALIGN_LEFT, ALIGN_RIGHT };
 
 /* Largest cell text, in bytes, a formatter writes. */
 #define CELL_SIZE 512
+/* Most columns a table may have (the size of a widths array). */
+#define TUI_COLUMNS_MAX 16
 
 struct tui_column {
 	const char *title;         /* header text */
@@ -66,7 +68,8 @@ extern const struct tui_table tui_worker_table;
 extern const struct tui_table tui_result_table;
 
 /* Chooses which columns show in `width` terminal columns (one space
- * between columns): widths[i] is column i's width, 0 when dropped.
+ * between columns): widths[i] is column i's width, 0 when dropped
+ * (widths holds TUI_COLUMNS_MAX).
  * Flexible columns share what is left.  Returns the width used. */
 int tui_columns_fit(const struct tui_table *table, int width, int *widths);
 

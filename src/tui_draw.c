@@ -314,7 +314,7 @@ static void scroll_settle(int *top, int cursor, int visible, int count)
 
 static void workers_draw(struct tui *tui, const struct layout *layout)
 {
-	int widths[16];
+	int widths[TUI_COLUMNS_MAX];
 	tui_columns_fit(&tui_worker_table, COLS, widths);
 	look_set(tui, LOOK_TITLE);
 	line_clear(layout->table_y);
@@ -358,7 +358,7 @@ static void results_draw(struct tui *tui, const struct layout *layout)
 	int top = (int)tui->result_top;
 	scroll_settle(&top, cursor, visible, count);
 	tui->result_top = (uint64_t)top;
-	int widths[16];
+	int widths[TUI_COLUMNS_MAX];
 	tui_columns_fit(&tui_result_table, COLS, widths);
 	for (int line = 0; line < visible && top + line < count; line++) {
 		int position = top + line;
@@ -676,6 +676,7 @@ void tui_draw(struct tui *tui)
 {
 	if (!tui->open || tui->suspended || tui->tty_lost)
 		return;
+	tui->drawn_at = loop_now();
 	erase();
 	if (LINES < 3 || COLS < 16) {
 		mvaddnstr(0, 0, "pooltop: terminal too small", COLS);

@@ -74,6 +74,7 @@ struct tui {
 	bool color, utf8;
 	attr_t looks[LOOK_COUNT];
 	uint64_t timer;                 /* the refresh timer's id */
+	double drawn_at;                /* monotonic seconds of the last draw */
 
 	struct sampler *sampler;
 	struct tree_usage *trees;       /* sampler input/output, one per live slot */

@@ -47,9 +47,16 @@ static struct worker_row running_row(const char *item)
 
 /* --- layout ---------------------------------------------------------------- */
 
+START_TEST(every_table_fits_a_widths_array)
+{
+	ck_assert_uint_le(tui_worker_table.count, TUI_COLUMNS_MAX);
+	ck_assert_uint_le(tui_result_table.count, TUI_COLUMNS_MAX);
+}
+END_TEST
+
 START_TEST(a_wide_terminal_shows_every_worker_column)
 {
-	int widths[16];
+	int widths[TUI_COLUMNS_MAX];
 	int used = tui_columns_fit(&tui_worker_table, 120, widths);
 	for (size_t i = 0; i < tui_worker_table.count; i++)
 		ck_assert_int_gt(widths[i], 0);
@@ -59,7 +66,7 @@ END_TEST
 
 START_TEST(a_40_column_terminal_keeps_slot_state_item_and_cpu)
 {
-	int widths[16];
+	int widths[TUI_COLUMNS_MAX];
 	int used = tui_columns_fit(&tui_worker_table, 40, widths);
 	ck_assert_int_le(used, 40);
 	ck_assert_int_gt(widths[column_index(&tui_worker_table, "SLOT")], 0);
@@ -74,7 +81,7 @@ END_TEST
 
 START_TEST(columns_drop_in_order_of_importance)
 {
-	int widths[16];
+	int widths[TUI_COLUMNS_MAX];
 	int previous_shown = (int)tui_worker_table.count;
 	for (int width = 120; width >= 8; width--) {
 		int used = tui_columns_fit(&tui_worker_table, width, widths);
@@ -94,7 +101,7 @@ END_TEST
 
 START_TEST(spare_width_is_shared_between_flexible_columns)
 {
-	int narrow[16], wide[16];
+	int narrow[TUI_COLUMNS_MAX], wide[TUI_COLUMNS_MAX];
 	tui_columns_fit(&tui_result_table, 80, narrow);
 	tui_columns_fit(&tui_result_table, 140, wide);
 	int item = column_index(&tui_result_table, "ITEM");
@@ -342,6 +349,7 @@ static Suite *columns_suite(void)
 {
 	Suite *suite = suite_create("tui_columns");
 	TCase *layout = tcase_create("layout");
+	tcase_add_test(layout, every_table_fits_a_widths_array);
 	tcase_add_test(layout, a_wide_terminal_shows_every_worker_column);
 	tcase_add_test(layout, a_40_column_terminal_keeps_slot_state_item_and_cpu);
 	tcase_add_test(layout, columns_drop_in_order_of_importance);
