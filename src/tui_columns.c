@@ -76,7 +76,7 @@ void tui_signal_name(int signo, char *out, size_t size)
 	snprintf(out, size, "%d", signo);
 }
 
-/* --- the worker table ------------------------------------------------------ */
+/* --- the worker table ----------------------------------------------------- */
 
 static void worker_slot(const void *row, int width, char *out, size_t size)
 {
@@ -183,7 +183,7 @@ const struct tui_table tui_worker_table = {
 	worker_columns, sizeof worker_columns / sizeof worker_columns[0],
 };
 
-/* --- the results pane ------------------------------------------------------ */
+/* --- the results pane ----------------------------------------------------- */
 
 void tui_result_status(const struct result_row *row, char *out, size_t size)
 {
@@ -284,7 +284,7 @@ const struct tui_table tui_result_table = {
 	result_columns, sizeof result_columns / sizeof result_columns[0],
 };
 
-/* --- layout and cells ------------------------------------------------------ */
+/* --- layout and cells ----------------------------------------------------- */
 
 /* Width the shown columns need, one space between neighbours. */
 static int columns_needed(const struct tui_table *table, const int *widths, int *shown)
