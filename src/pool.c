@@ -962,6 +962,15 @@ static bool worker_waits_for_input(const struct slot *slot)
 	       first_argument == 0;
 }
 
+/* The worker wrote something pooltop has not read yet.  Checked after
+ * worker_waits_for_input(): a worker that answered and went back to
+ * read() has its answer in the pipe, and is not stuck. */
+static bool worker_output_unread(const struct slot *slot)
+{
+	struct pollfd readable = { .fd = slot->out_fd, .events = POLLIN };
+	return slot->out_fd >= 0 && poll(&readable, 1, 0) > 0;
+}
+
 #define DEADLOCK_CHECK_SECONDS 1.0
 
 static void deadlock_check(struct loop *loop, void *data)
@@ -977,7 +986,7 @@ static void deadlock_check(struct loop *loop, void *data)
 			continue;
 		holding = true;
 		if (now - oldest->started >= DEADLOCK_CHECK_SECONDS && slot->write_offset == slot->write_len &&
-		    worker_waits_for_input(slot))
+		    worker_waits_for_input(slot) && !worker_output_unread(slot))
 			worker_kill(pool, slot, "waits for input without answering its item "
 				    "(one result line per item expected)");
 	}
