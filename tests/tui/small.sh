@@ -13,11 +13,11 @@ has_running_rows() { [ "$(running_rows)" -ge "$1" ]; }
 widest_line() { tui_screen | LC_ALL=C.UTF-8 wc -L; }
 fits_in() { [ "$(widest_line)" -le "$1" ]; }
 
-tui_start 40 10 "$POOLTOP" -j 3 --range=1001..1010 -- sleep
+tui_start 40 10 "$POOLTOP" -j 6 --range=1001..1010 -- sleep
 pooltop_pid=$(tui_pid)
 at_exit "kill -TERM $pooltop_pid; kill -TERM $pooltop_pid"
 
-tui_wait_text 10 "3/3 jobs"
+tui_wait_text 10 "6/6 jobs"
 ok $? "at 40x10 the header shows the jobs"
 wait_for 10 has_running_rows 2
 ok $? "at 40x10 the worker table shows running rows" || diag "$(tui_screen)"
@@ -25,6 +25,16 @@ screen=$(tui_screen)
 like "$screen" "CPU%" "the CPU% column stays at 40 columns"
 unlike "$screen" "FAIL" "the least important columns are dropped"
 ok 'fits_in 40' "no line is wider than the terminal"
+
+# Six workers, room for three rows: the table scrolls with the cursor.
+slot_shown() { tui_screen | awk -v slot="$1" '$1 == slot && / run /' | grep -q .; }
+tui_keys End
+wait_for 5 slot_shown 6
+ok $? "End scrolls the table down to the last slot"
+ok '! slot_shown 1' "the first slot scrolled out of view"
+tui_keys Home
+wait_for 5 slot_shown 1
+ok $? "Home scrolls back to the first"
 
 tui_resize 120 30
 tui_wait_text 10 "FAIL"
