@@ -1,0 +1,380 @@
+/* check_joblog.c - unit tests of the job log: parsing lines as GNU
+ * parallel writes them, which Seqs --resume and --resume-failed skip, and
+ * the exact text of the lines written. */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "joblog.h"
+#include "spool.h"
+
+static char directory[200];
+static char path[256];
+
+static void make_directory(void)
+{
+	const char *temp = getenv("TMPDIR");
+	snprintf(directory, sizeof directory, "%s/check_joblog.XXXXXX", temp && *temp ? temp : "/tmp");
+	ck_assert_ptr_nonnull(mkdtemp(directory));
+	snprintf(path, sizeof path, "%s/joblog", directory);
+}
+
+static void remove_directory(void)
+{
+	unlink(path);
+	rmdir(directory);
+}
+
+static void write_file(const char *text)
+{
+	FILE *file = fopen(path, "w");
+	ck_assert_ptr_nonnull(file);
+	fputs(text, file);
+	fclose(file);
+}
+
+/* The whole log file as a malloc'd string. */
+static char *read_file(void)
+{
+	FILE *file = fopen(path, "r");
+	ck_assert_ptr_nonnull(file);
+	char *text = calloc(1, 65536);
+	ck_assert_ptr_nonnull(text);
+	size_t len = fread(text, 1, 65535, file);
+	text[len] = '\0';
+	fclose(file);
+	return text;
+}
+
+#define HEADER JOBLOG_HEADER "\n"
+#define LINE(seq, exitval, signal) seq "\t:\t1795577827.895\t     0.006\t0\t2\t" exitval "\t" signal "\techo x\n"
+
+/* ---- parsing -------------------------------------------------------------- */
+
+START_TEST(a_line_as_gnu_parallel_writes_it_parses)
+{
+	uint64_t seq = 0;
+	bool succeeded = false;
+	ck_assert(joblog_parse_line("12\t:\t1795577827.895\t     0.006\t0\t2\t0\t0\techo 1; true",
+				    &seq, &succeeded));
+	ck_assert_uint_eq(seq, 12);
+	ck_assert(succeeded);
+}
+END_TEST
+
+START_TEST(a_non_zero_exit_or_a_signal_is_a_failure)
+{
+	uint64_t seq;
+	bool succeeded = true;
+	ck_assert(joblog_parse_line("3\t:\t1.000\t0.001\t0\t0\t2\t0\tfalse", &seq, &succeeded));
+	ck_assert(!succeeded);
+	succeeded = true;
+	ck_assert(joblog_parse_line("4\t:\t1.000\t0.001\t0\t0\t-1\t15\tsleep 5", &seq, &succeeded));
+	ck_assert(!succeeded);
+	succeeded = true;
+	ck_assert(joblog_parse_line("5\t:\t1.000\t0.001\t0\t0\t0\t9\tkill", &seq, &succeeded));
+	ck_assert(!succeeded);
+}
+END_TEST
+
+START_TEST(the_header_and_broken_lines_are_not_jobs)
+{
+	uint64_t seq;
+	bool succeeded;
+	static const char *const not_jobs[] = {
+		JOBLOG_HEADER,
+		"",
+		"garbage",
+		"0\t:\t1.000\t0.001\t0\t0\t0\t0\tzero is no seq",
+		"-3\t:\t1.000\t0.001\t0\t0\t0\t0\tnegative",
+		"7\t:\t1.000\t0.001\t0\t0",
+		"7\t:\t1.000\t0.001\t0\t0\tx\t0\tbad exitval",
+		"7\t:\t1.000\t0.001\t0\t0\t0\ty\tbad signal",
+		"7x\t:\t1.000\t0.001\t0\t0\t0\t0\tbad seq",
+	};
+	for (size_t i = 0; i < sizeof not_jobs / sizeof not_jobs[0]; i++)
+		ck_assert_msg(!joblog_parse_line(not_jobs[i], &seq, &succeeded), "'%s' parsed", not_jobs[i]);
+}
+END_TEST
+
+START_TEST(a_line_without_command_still_parses)
+{
+	uint64_t seq;
+	bool succeeded;
+	ck_assert(joblog_parse_line("9\t:\t1.000\t0.001\t0\t0\t0\t0", &seq, &succeeded));
+	ck_assert_uint_eq(seq, 9);
+}
+END_TEST
+
+/* ---- resuming ------------------------------------------------------------- */
+
+START_TEST(resume_skips_every_seq_in_the_log)
+{
+	make_directory();
+	write_file(HEADER LINE("1", "0", "0") LINE("2", "1", "0") LINE("4", "0", "0"));
+	struct joblog *joblog = joblog_open(path, JOBLOG_RESUME, NULL);
+	ck_assert_ptr_nonnull(joblog);
+	ck_assert_uint_eq(joblog_skip_count(joblog), 3);
+	ck_assert(joblog_should_skip(joblog, 1));
+	ck_assert(joblog_should_skip(joblog, 2));
+	ck_assert(!joblog_should_skip(joblog, 3));
+	ck_assert(joblog_should_skip(joblog, 4));
+	ck_assert(!joblog_should_skip(joblog, 5));
+	joblog_close(joblog);
+	remove_directory();
+}
+END_TEST
+
+START_TEST(resume_failed_skips_only_the_seqs_that_succeeded_at_least_once)
+{
+	make_directory();
+	/* 2 failed then succeeded on a rerun; 3 failed twice; 5 was killed. */
+	write_file(HEADER LINE("1", "0", "0") LINE("2", "1", "0") LINE("3", "4", "0")
+		   LINE("5", "-1", "9") LINE("2", "0", "0") LINE("3", "4", "0"));
+	struct joblog *joblog = joblog_open(path, JOBLOG_RESUME_FAILED, NULL);
+	ck_assert_ptr_nonnull(joblog);
+	ck_assert_uint_eq(joblog_skip_count(joblog), 2);
+	ck_assert(joblog_should_skip(joblog, 1));
+	ck_assert(joblog_should_skip(joblog, 2));
+	ck_assert(!joblog_should_skip(joblog, 3));
+	ck_assert(!joblog_should_skip(joblog, 4));
+	ck_assert(!joblog_should_skip(joblog, 5));
+	joblog_close(joblog);
+	remove_directory();
+}
+END_TEST
+
+START_TEST(many_seqs_in_any_order_are_found)
+{
+	make_directory();
+	FILE *file = fopen(path, "w");
+	ck_assert_ptr_nonnull(file);
+	fputs(HEADER, file);
+	/* Seqs 3, 6, 9, ... 30000, written backwards and each twice. */
+	for (int round = 0; round < 2; round++)
+		for (int seq = 30000; seq > 0; seq -= 3)
+			fprintf(file, "%d\t:\t1.000\t0.001\t0\t0\t0\t0\tx\n", seq);
+	fclose(file);
+	struct joblog *joblog = joblog_open(path, JOBLOG_RESUME, NULL);
+	ck_assert_ptr_nonnull(joblog);
+	ck_assert_uint_eq(joblog_skip_count(joblog), 10000);
+	for (uint64_t seq = 1; seq <= 30003; seq++)
+		ck_assert_int_eq(joblog_should_skip(joblog, seq), seq % 3 == 0 && seq <= 30000);
+	joblog_close(joblog);
+	remove_directory();
+}
+END_TEST
+
+START_TEST(a_fresh_log_replaces_the_old_one_and_skips_nothing)
+{
+	make_directory();
+	write_file(HEADER LINE("1", "0", "0"));
+	struct joblog *joblog = joblog_open(path, JOBLOG_FRESH, NULL);
+	ck_assert_ptr_nonnull(joblog);
+	ck_assert_uint_eq(joblog_skip_count(joblog), 0);
+	ck_assert(!joblog_should_skip(joblog, 1));
+	joblog_close(joblog);
+	char *text = read_file();
+	ck_assert_str_eq(text, HEADER);
+	free(text);
+	remove_directory();
+}
+END_TEST
+
+START_TEST(resuming_a_missing_or_empty_log_starts_it_with_the_header)
+{
+	make_directory();
+	struct joblog *joblog = joblog_open(path, JOBLOG_RESUME, NULL);
+	ck_assert_ptr_nonnull(joblog);
+	ck_assert_uint_eq(joblog_skip_count(joblog), 0);
+	joblog_close(joblog);
+	char *text = read_file();
+	ck_assert_str_eq(text, HEADER);
+	free(text);
+
+	write_file("");
+	joblog = joblog_open(path, JOBLOG_RESUME_FAILED, NULL);
+	ck_assert_ptr_nonnull(joblog);
+	joblog_close(joblog);
+	text = read_file();
+	ck_assert_str_eq(text, HEADER);
+	free(text);
+	remove_directory();
+}
+END_TEST
+
+START_TEST(a_log_that_cannot_be_opened_is_an_error)
+{
+	ck_assert_ptr_null(joblog_open("/nonexistent/directory/joblog", JOBLOG_FRESH, NULL));
+}
+END_TEST
+
+/* ---- writing -------------------------------------------------------------- */
+
+static struct pool_result result_for(uint64_t seq, const char *item, char **argv, struct spool *out)
+{
+	return (struct pool_result){
+		.seq = seq,
+		.item = item,
+		.item_len = strlen(item),
+		.slot = 1,
+		.pid = 1234,
+		.exit_code = 0,
+		.started_at = 1795577827.8954,
+		.runtime = 0.0061,
+		.attempt = 1,
+		.argv = argv,
+		.out = out,
+	};
+}
+
+START_TEST(a_command_mode_line_has_every_field_in_place)
+{
+	make_directory();
+	struct joblog *joblog = joblog_open(path, JOBLOG_FRESH, NULL);
+	ck_assert_ptr_nonnull(joblog);
+	struct spool out = SPOOL_INIT;
+	spool_append(&out, "hello\n", 6);
+	char *argv[] = { "echo", "two words", NULL };
+	struct pool_result result = result_for(7, "two words", argv, &out);
+	result.exit_code = 3;
+	joblog_write(joblog, &result);
+	result = result_for(8, "x", argv, NULL);
+	result.exit_code = -1;
+	result.signal = 15;
+	result.runtime = 12.5;
+	joblog_write(joblog, &result);
+	joblog_close(joblog);
+	spool_clear(&out);
+
+	char *text = read_file();
+	ck_assert_str_eq(text, HEADER
+			 "7\t:\t1795577827.895\t     0.006\t0\t6\t3\t0\techo 'two words'\n"
+			 "8\t:\t1795577827.895\t    12.500\t0\t0\t-1\t15\techo 'two words'\n");
+	free(text);
+	remove_directory();
+}
+END_TEST
+
+START_TEST(a_worker_mode_line_names_the_worker_and_the_item)
+{
+	make_directory();
+	char *worker[] = { "python3", "-u", "square.py", NULL };
+	struct joblog *joblog = joblog_open(path, JOBLOG_FRESH, worker);
+	ck_assert_ptr_nonnull(joblog);
+	struct spool out = SPOOL_INIT;
+	spool_append(&out, "81\n", 3);
+	struct pool_result result = result_for(10, "9", NULL, &out);
+	joblog_write(joblog, &result);
+	joblog_close(joblog);
+	spool_clear(&out);
+
+	char *text = read_file();
+	ck_assert_str_eq(text, HEADER "10\t:\t1795577827.895\t     0.006\t2\t3\t0\t0\tpython3 -u square.py 9\n");
+	free(text);
+	remove_directory();
+}
+END_TEST
+
+START_TEST(attempts_that_will_be_retried_are_not_logged)
+{
+	make_directory();
+	struct joblog *joblog = joblog_open(path, JOBLOG_FRESH, NULL);
+	ck_assert_ptr_nonnull(joblog);
+	char *argv[] = { "false", NULL };
+	struct pool_result result = result_for(1, "a", argv, NULL);
+	result.exit_code = 1;
+	result.failed = result.will_retry = true;
+	joblog_write(joblog, &result);
+	joblog_close(joblog);
+	char *text = read_file();
+	ck_assert_str_eq(text, HEADER);
+	free(text);
+	remove_directory();
+}
+END_TEST
+
+START_TEST(a_newline_in_the_command_is_written_as_nul)
+{
+	make_directory();
+	struct joblog *joblog = joblog_open(path, JOBLOG_FRESH, NULL);
+	ck_assert_ptr_nonnull(joblog);
+	char *argv[] = { "echo", "a\nb", NULL };
+	struct pool_result result = result_for(1, "a\nb", argv, NULL);
+	joblog_write(joblog, &result);
+	joblog_close(joblog);
+
+	FILE *file = fopen(path, "r");
+	ck_assert_ptr_nonnull(file);
+	char text[256];
+	size_t len = fread(text, 1, sizeof text, file);
+	fclose(file);
+	static const char expected[] = HEADER "1\t:\t1795577827.895\t     0.006\t0\t0\t0\t0\techo 'a\0b'\n";
+	ck_assert_uint_eq(len, sizeof expected - 1);
+	ck_assert_mem_eq(text, expected, len);
+	remove_directory();
+}
+END_TEST
+
+START_TEST(resumed_lines_are_appended_after_a_torn_last_line)
+{
+	make_directory();
+	write_file(HEADER LINE("1", "0", "0") "2\t:\t1.0");
+	struct joblog *joblog = joblog_open(path, JOBLOG_RESUME, NULL);
+	ck_assert_ptr_nonnull(joblog);
+	ck_assert(joblog_should_skip(joblog, 1));
+	ck_assert(!joblog_should_skip(joblog, 2));
+	char *argv[] = { "echo", "b", NULL };
+	struct pool_result result = result_for(2, "b", argv, NULL);
+	joblog_write(joblog, &result);
+	joblog_close(joblog);
+	char *text = read_file();
+	ck_assert_str_eq(text, HEADER LINE("1", "0", "0") "2\t:\t1.0\n"
+			 "2\t:\t1795577827.895\t     0.006\t0\t0\t0\t0\techo b\n");
+	free(text);
+	remove_directory();
+}
+END_TEST
+
+static Suite *joblog_suite(void)
+{
+	Suite *suite = suite_create("joblog");
+	TCase *parsing = tcase_create("parsing");
+	TCase *resuming = tcase_create("resuming");
+	TCase *writing = tcase_create("writing");
+
+	tcase_add_test(parsing, a_line_as_gnu_parallel_writes_it_parses);
+	tcase_add_test(parsing, a_non_zero_exit_or_a_signal_is_a_failure);
+	tcase_add_test(parsing, the_header_and_broken_lines_are_not_jobs);
+	tcase_add_test(parsing, a_line_without_command_still_parses);
+	suite_add_tcase(suite, parsing);
+
+	tcase_add_test(resuming, resume_skips_every_seq_in_the_log);
+	tcase_add_test(resuming, resume_failed_skips_only_the_seqs_that_succeeded_at_least_once);
+	tcase_add_test(resuming, many_seqs_in_any_order_are_found);
+	tcase_add_test(resuming, a_fresh_log_replaces_the_old_one_and_skips_nothing);
+	tcase_add_test(resuming, resuming_a_missing_or_empty_log_starts_it_with_the_header);
+	tcase_add_test(resuming, a_log_that_cannot_be_opened_is_an_error);
+	suite_add_tcase(suite, resuming);
+
+	tcase_add_test(writing, a_command_mode_line_has_every_field_in_place);
+	tcase_add_test(writing, a_worker_mode_line_names_the_worker_and_the_item);
+	tcase_add_test(writing, attempts_that_will_be_retried_are_not_logged);
+	tcase_add_test(writing, a_newline_in_the_command_is_written_as_nul);
+	tcase_add_test(writing, resumed_lines_are_appended_after_a_torn_last_line);
+	suite_add_tcase(suite, writing);
+	return suite;
+}
+
+int main(void)
+{
+	SRunner *runner = srunner_create(joblog_suite());
+	int failed;
+
+	srunner_run_all(runner, CK_ENV);
+	failed = srunner_ntests_failed(runner);
+	srunner_free(runner);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
