@@ -12,7 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
-#include <termios.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "text.h"
@@ -39,6 +40,30 @@ static struct tui the_tui;
 static bool locale_is_utf8(void)
 {
 	return !strcmp(nl_langinfo(CODESET), "UTF-8");
+}
+
+/* The device number of our controlling terminal (the one /dev/tty leads
+ * to, though /dev/tty has a number of its own), from the tty_nr field of
+ * /proc/self/stat; 0 if there is none. */
+static dev_t controlling_terminal(void)
+{
+	char text[512];
+	int fd = open("/proc/self/stat", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	ssize_t length = read(fd, text, sizeof text - 1);
+	close(fd);
+	if (length <= 0)
+		return 0;
+	text[length] = '\0';
+	/* The command name may hold anything: the fields start after its ')'. */
+	const char *fields = strrchr(text, ')');
+	unsigned int tty_nr;
+	if (!fields || sscanf(fields + 1, " %*c %*d %*d %*d %u", &tty_nr) != 1 || !tty_nr)
+		return 0;
+	unsigned int major_number = (tty_nr >> 8) & 0xfff;
+	unsigned int minor_number = (tty_nr & 0xff) | ((tty_nr >> 12) & 0xfff00);
+	return makedev(major_number, minor_number);
 }
 
 /* Opens /dev/tty and starts curses on it; false when there is no usable
@@ -476,6 +501,7 @@ struct tui *tui_open(struct loop *loop, struct pool *pool, struct control *contr
 	const char *title = config->title ? config->title : "";
 	text_sanitize(tui->title, sizeof tui->title, title, strlen(title), 0);
 	tui->utf8 = locale_is_utf8();
+	tui->tty_device = controlling_terminal();
 	tui_history_init(&tui->history);
 	tui->sampler = sampler_new();
 	tui->results = calloc(RESULTS_KEPT, sizeof *tui->results);
@@ -494,15 +520,12 @@ struct tui *tui_open(struct loop *loop, struct pool *pool, struct control *contr
 	return tui;
 }
 
-/* /dev/tty stands for the controlling terminal but has a device number of
- * its own, so the test is whether fd is a terminal that controls our
- * session: that is the one /dev/tty leads to. */
 bool tui_owns_fd(const struct tui *tui, int fd)
 {
-	if (!tui || !tui->open || !isatty(fd))
+	struct stat file;
+	if (!tui || !tui->open || !tui->tty_device || fstat(fd, &file))
 		return false;
-	pid_t session = tcgetsid(fd);
-	return session > 0 && session == getsid(0);
+	return S_ISCHR(file.st_mode) && file.st_rdev == tui->tty_device;
 }
 
 void tui_result(struct tui *tui, const struct pool_result *result)

@@ -70,6 +70,7 @@ struct tui {
 	char title[64];                 /* config.title, sanitized */
 	int tty_fd;                     /* /dev/tty, read for keys and written by curses */
 	FILE *tty_file;                 /* the same fd as curses wants it */
+	dev_t tty_device;               /* the terminal's device number, for tui_owns_fd */
 	SCREEN *screen;
 	bool color, utf8;
 	attr_t looks[LOOK_COUNT];
