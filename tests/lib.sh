@@ -163,6 +163,51 @@ at_exit() {
 	test_exit_hooks+=("$1")
 }
 
+# _process_group PID: set $process_group to the process group of PID.
+_process_group() {
+	local stat fields
+	process_group=
+	{ read -r stat < "/proc/$1/stat"; } 2> /dev/null || return 1
+	read -r -a fields <<< "${stat##*) }"    # the fields after "pid (command) "
+	process_group=${fields[2]}
+}
+
+# _group_members: pids of the other processes in this test's process group.
+_group_members() {
+	local stat pid process_group
+	if command -v pgrep > /dev/null; then
+		for pid in $(pgrep -g $$); do
+			[ "$pid" = "$$" ] || [ "$pid" = "$BASHPID" ] || echo "$pid"
+		done
+		return
+	fi
+	for stat in /proc/[0-9]*/stat; do
+		pid=${stat#/proc/}
+		pid=${pid%/stat}
+		[ "$pid" = "$$" ] || [ "$pid" = "$BASHPID" ] && continue
+		_process_group "$pid" && [ "$process_group" = "$$" ] && echo "$pid"
+	done
+}
+
+_group_is_gone() {
+	[ -z "$(_group_members)" ]
+}
+
+# When the test leads its own process group (make check starts each test in
+# a session of its own), whatever is still running in the group once the
+# test is done is a leftover, however it was started (a subshell, a
+# function run in the background...): ask it to stop, then kill it.
+_stop_leftovers() {
+	local pids process_group
+	_process_group $$ && [ "$process_group" = "$$" ] || return 0
+	pids=$(_group_members)
+	[ -n "$pids" ] || return 0
+	kill -TERM $pids 2> /dev/null
+	wait_for 2 _group_is_gone && return 0
+	pids=$(_group_members)
+	[ -n "$pids" ] && kill -KILL $pids 2> /dev/null
+}
+
 _test_cleanup() {
 	local hook pids
 	for hook in "${test_exit_hooks[@]}"; do
@@ -172,6 +217,8 @@ _test_cleanup() {
 	# Background jobs the test left running (e.g. a pooltop under test).
 	pids=$(jobs -p)
 	[ -n "$pids" ] && kill $pids 2> /dev/null
+	disown -a
+	_stop_leftovers
 	rm -rf "$TEST_DIR"
 }
 
