@@ -78,7 +78,12 @@ static void app_result(void *data, struct pool_result *result)
 	joblog_write(app->joblog, result);
 	if (result->error && !app->tui) {
 		char text[512];
-		snprintf(text, sizeof text, "item %llu: %s", (unsigned long long)result->seq, result->error);
+		if (result->argv && result->pid == 0)  /* it never ran: name the command */
+			snprintf(text, sizeof text, "item %llu: %s: %s", (unsigned long long)result->seq,
+				 result->argv[0], result->error);
+		else
+			snprintf(text, sizeof text, "item %llu: %s", (unsigned long long)result->seq,
+				 result->error);
 		batch_message(app->batch, text);
 	}
 	if (app->demo)

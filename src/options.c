@@ -443,6 +443,9 @@ static int parse_option(struct options *options, int option, const char *arg, bo
 	case ':':
 		return fail("option '%s' needs a value (try 'pooltop --help')", current_option);
 	default:
+		if (optopt && !strncmp(current_option, "--", 2) && strchr(current_option, '='))
+			return fail("option '%.*s' takes no value (try 'pooltop --help')",
+				    (int)(strchr(current_option, '=') - current_option), current_option);
 		return fail("unknown option '%s' (try 'pooltop --help')", current_option);
 	}
 	return 0;

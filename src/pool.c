@@ -206,8 +206,12 @@ static struct pending *next_item(struct pool *pool)
 			pool->items_watched = true;
 		return NULL;
 	case ITEMS_ERROR:
-		pool_message(pool, "reading items: %s", strerror(errno));
+		/* Unreadable input ends the run as a usage error would: running
+		 * jobs finish, nothing new starts, the exit status is 255. */
+		if (!pool->fatal && asprintf(&pool->fatal, "cannot read items: %s", strerror(errno)) < 0)
+			pool->fatal = NULL;
 		pool->input_done = true;
+		pool->stopping = true;
 		return NULL;
 	case ITEMS_END:
 		pool->input_done = true;

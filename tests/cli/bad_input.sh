@@ -43,23 +43,12 @@ refused "a bad --timeout" "timeout" --timeout=soon touch started ::: a
 refused "a joblog that cannot be written" "joblog.*nowhere" \
 	--joblog=nowhere/at/all.log touch started ::: a
 
-# todo DESCRIPTION CONDITION REASON: a check of a known bug, reported as a
-# TAP TODO so that it is listed (XFAIL, or XPASS once fixed) without
-# failing the suite.
-todo() {
-	local result="not ok"
-	eval "$2" && result=ok
-	tap_count=$((tap_count + 1))
-	echo "$result $tap_count - $1 # TODO $3"
-}
-
 # An -a FILE that opens but cannot be read (a directory) is as much a
 # usage error as a missing one.
 mkdir items.d
 rm -f started
 run "$POOLTOP" --batch -a items.d touch started
-todo "-a DIRECTORY: exit status 255" '[ "$status" = 255 ]' \
-	"an unreadable -a source is reported but the run exits with 0"
+is "$status" 255 "-a DIRECTORY: exit status 255"
 like "$errors" "^pooltop: .*(items|directory)" "-a DIRECTORY: a 'pooltop: ' line names the problem"
 ok '[ -z "$output" ] && [ ! -e started ]' "-a DIRECTORY: nothing was started"
 

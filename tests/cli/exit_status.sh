@@ -36,7 +36,7 @@ is "$status" 10 "10 failures among 150 items give status 10"
 
 run "$POOLTOP" --batch -k --joblog=missing.log ./no-such-command ::: a b c
 is "$status" 3 "a missing command fails each of 3 items: status 3"
-is "$(grep -c 'pooltop: item [123]: command not found' <<< "$errors")" 3 \
+is "$(grep -c 'pooltop: item [123]: ./no-such-command: command not found' <<< "$errors")" 3 \
 	"each item's failure is one 'pooltop: ' line saying the command is not found"
 is "$(exitvals missing.log)" "127 127 127 " "the joblog records exit status 127, as a shell would"
 
