@@ -283,13 +283,29 @@ static long user_thread_count(void)
 	return count;
 }
 
+/* Threads on the whole system (the last figure of /proc/loadavg), or -1. */
+static long system_thread_count(void)
+{
+	FILE *loadavg = fopen("/proc/loadavg", "re");
+	long running, total = -1;
+	if (!loadavg)
+		return -1;
+	if (fscanf(loadavg, "%*s %*s %*s %ld/%ld", &running, &total) != 2)
+		total = -1;
+	fclose(loadavg);
+	return total;
+}
+
 /* Every job is a process of this user: never plan more workers than
- * RLIMIT_NPROC leaves room for. */
+ * RLIMIT_NPROC leaves room for.  When the limit is above every thread on
+ * the system plus --max-jobs, /proc need not be read. */
 static void clamp_to_process_limit(struct options *options)
 {
 	struct rlimit limit;
-	if (getrlimit(RLIMIT_NPROC, &limit) || limit.rlim_cur == RLIM_INFINITY ||
-	    limit.rlim_cur >= (rlim_t)options->pool.max_jobs * 64)
+	if (getrlimit(RLIMIT_NPROC, &limit) || limit.rlim_cur == RLIM_INFINITY)
+		return;
+	long everyone = system_thread_count();
+	if (everyone >= 0 && limit.rlim_cur >= (rlim_t)(everyone + options->pool.max_jobs))
 		return;
 	long room = (long)limit.rlim_cur - user_thread_count();
 	if (room < 1)
