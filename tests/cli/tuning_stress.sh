@@ -2,7 +2,8 @@
 # tests/cli/tuning_stress.sh - 2,000 short items while signals and socket
 # commands resize the pool between 1 and 16 every few milliseconds, half
 # of the shrinks killing jobs: every item appears exactly once in the
-# output, and none fails; in command mode and in worker mode.
+# output, and none fails; in command mode, in worker mode, and with items
+# queued to workers under -k.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
 . "$top_srcdir/tests/cli/tuning_lib.sh"
 
@@ -58,5 +59,8 @@ stress() {
 
 stress "command mode" --shell 'sleep 0.01; echo {}'
 stress "worker mode" --worker -- sh -c 'while IFS= read -r line; do sleep 0.01; echo "$line"; done'
+stress "worker mode, 4 in flight, -k" -k --inflight=4 --worker -- \
+	sh -c 'while IFS= read -r line; do sleep 0.01; echo "$line"; done'
+is "$(md5sum < "$TEST_DIR/pool.out")" "$(seq 1 $items | md5sum)" "with -k the output is in input order"
 
 done_testing
