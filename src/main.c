@@ -1,8 +1,6 @@
 /* main.c - wires the parts together: options, the item source, the
  * engine, the output, one front end (TUI or batch) and the signals.
  * Nothing else lives here. */
-#include <ctype.h>
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <locale.h>
@@ -10,7 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <unistd.h>
 
 #include "autotune.h"
@@ -20,6 +17,7 @@
 #include "demo.h"
 #include "items.h"
 #include "jobsfile.h"
+#include "rlimits.h"
 #include "joblog.h"
 #include "loop.h"
 #include "options.h"
@@ -185,14 +183,18 @@ static void app_stop_signal(struct app *app, int signo)
 	}
 }
 
+/* Ctrl-Z stops the jobs with pooltop; fg wakes them, unless they were
+ * already suspended on purpose (S) before. */
 static void app_suspend(struct app *app)
 {
+	struct pool_stats stats;
+	pool_get_stats(app->pool, &stats);
 	if (app->tui)
 		tui_suspend(app->tui);
 	pool_set_suspended(app->pool, true);
 	kill(getpid(), SIGSTOP);
 	/* Continued (fg): take the terminal back and wake the jobs. */
-	pool_set_suspended(app->pool, false);
+	pool_set_suspended(app->pool, stats.suspended);
 	if (app->tui)
 		tui_resume(app->tui);
 }
@@ -234,93 +236,6 @@ static void ensure_standard_fds(void)
 	for (int fd = 0; fd < 3; fd++)
 		if (fcntl(fd, F_GETFD) < 0 && open("/dev/null", O_RDWR) != fd)
 			exit(255);
-}
-
-static void raise_fd_limit(struct options *options)
-{
-	struct rlimit limit;
-	if (getrlimit(RLIMIT_NOFILE, &limit))
-		return;
-	limit.rlim_cur = limit.rlim_max;
-	setrlimit(RLIMIT_NOFILE, &limit);
-	getrlimit(RLIMIT_NOFILE, &limit);
-	/* Each slot holds three pipes' ends, plus a few fds of our own. */
-	rlim_t slots = limit.rlim_cur > 64 ? (limit.rlim_cur - 32) / 3 : 1;
-	if ((rlim_t)options->pool.max_jobs > slots)
-		options->pool.max_jobs = (int)slots;
-	if (options->pool.jobs > options->pool.max_jobs)
-		options->pool.jobs = options->pool.max_jobs;
-}
-
-/* Threads this user runs now, as RLIMIT_NPROC counts them. */
-static long user_thread_count(void)
-{
-	DIR *proc = opendir("/proc");
-	if (!proc)
-		return 0;
-	long count = 0;
-	uid_t uid = getuid();
-	struct dirent *entry;
-	while ((entry = readdir(proc))) {
-		if (!isdigit((unsigned char)entry->d_name[0]))
-			continue;
-		char path[300], line[128];
-		snprintf(path, sizeof path, "/proc/%s/status", entry->d_name);
-		FILE *status = fopen(path, "re");
-		if (!status)
-			continue;
-		bool mine = false;
-		while (fgets(line, sizeof line, status)) {
-			unsigned long real_uid, threads;
-			if (sscanf(line, "Uid: %lu", &real_uid) == 1)
-				mine = real_uid == uid;
-			else if (mine && sscanf(line, "Threads: %lu", &threads) == 1)
-				count += (long)threads;
-		}
-		fclose(status);
-	}
-	closedir(proc);
-	return count;
-}
-
-/* Threads on the whole system (the last figure of /proc/loadavg), or -1. */
-static long system_thread_count(void)
-{
-	FILE *loadavg = fopen("/proc/loadavg", "re");
-	long running, total = -1;
-	if (!loadavg)
-		return -1;
-	if (fscanf(loadavg, "%*s %*s %*s %ld/%ld", &running, &total) != 2)
-		total = -1;
-	fclose(loadavg);
-	return total;
-}
-
-/* Every job is a process of this user: never plan more workers than
- * RLIMIT_NPROC leaves room for.  When the limit is above every thread on
- * the system plus --max-jobs, /proc need not be read. */
-static void clamp_to_process_limit(struct options *options)
-{
-	struct rlimit limit;
-	if (getrlimit(RLIMIT_NPROC, &limit) || limit.rlim_cur == RLIM_INFINITY)
-		return;
-	long everyone = system_thread_count();
-	if (everyone >= 0 && limit.rlim_cur >= (rlim_t)(everyone + options->pool.max_jobs))
-		return;
-	long room = (long)limit.rlim_cur - user_thread_count();
-	if (room < 1)
-		room = 1;
-	struct pool_config *pool = &options->pool;
-	if (pool->max_jobs <= room)
-		return;
-	if (pool->jobs > room)
-		fprintf(stderr, "pooltop: only %ld workers fit in the process limit (ulimit -u %lu): "
-			"running %ld\n", room, (unsigned long)limit.rlim_cur, room);
-	pool->max_jobs = (int)room;
-	if (pool->min_jobs > pool->max_jobs)
-		pool->min_jobs = pool->max_jobs;
-	if (pool->jobs > pool->max_jobs)
-		pool->jobs = pool->max_jobs;
 }
 
 /* --jobs-file: the file's count, when it holds one, is the initial count;
@@ -478,8 +393,8 @@ static int watch_signals(struct app *app)
 static int run(struct app *app)
 {
 	struct options *options = &app->options;
-	raise_fd_limit(options);
-	clamp_to_process_limit(options);
+	rlimits_raise_fd_limit(&options->pool);
+	rlimits_clamp_to_process_limit(&options->pool);
 	if (!(app->items = open_items(options)))
 		return 255;
 	if (options->mode == MODE_DEMO) {

@@ -1,0 +1,98 @@
+/* rlimits.c - the pool within the process's resource limits.  RLIMIT_NPROC
+ * counts every thread of the user, so /proc is read only when the limit
+ * could bite at all. */
+#include "rlimits.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+void rlimits_raise_fd_limit(struct pool_config *pool)
+{
+	struct rlimit limit;
+	if (getrlimit(RLIMIT_NOFILE, &limit))
+		return;
+	limit.rlim_cur = limit.rlim_max;
+	setrlimit(RLIMIT_NOFILE, &limit);
+	getrlimit(RLIMIT_NOFILE, &limit);
+	/* Each slot holds three pipes' ends, plus a few fds of our own. */
+	rlim_t slots = limit.rlim_cur > 64 ? (limit.rlim_cur - 32) / 3 : 1;
+	if ((rlim_t)pool->max_jobs > slots)
+		pool->max_jobs = (int)slots;
+	if (pool->jobs > pool->max_jobs)
+		pool->jobs = pool->max_jobs;
+}
+
+/* Threads this user runs now, as RLIMIT_NPROC counts them. */
+static long user_thread_count(void)
+{
+	DIR *proc = opendir("/proc");
+	if (!proc)
+		return 0;
+	long count = 0;
+	uid_t uid = getuid();
+	struct dirent *entry;
+	while ((entry = readdir(proc))) {
+		if (!isdigit((unsigned char)entry->d_name[0]))
+			continue;
+		char path[300], line[128];
+		snprintf(path, sizeof path, "/proc/%s/status", entry->d_name);
+		FILE *status = fopen(path, "re");
+		if (!status)
+			continue;
+		bool mine = false;
+		while (fgets(line, sizeof line, status)) {
+			unsigned long real_uid, threads;
+			if (sscanf(line, "Uid: %lu", &real_uid) == 1)
+				mine = real_uid == uid;
+			else if (mine && sscanf(line, "Threads: %lu", &threads) == 1)
+				count += (long)threads;
+		}
+		fclose(status);
+	}
+	closedir(proc);
+	return count;
+}
+
+/* Threads on the whole system (the last figure of /proc/loadavg), or -1. */
+static long system_thread_count(void)
+{
+	FILE *loadavg = fopen("/proc/loadavg", "re");
+	long running, total = -1;
+	if (!loadavg)
+		return -1;
+	if (fscanf(loadavg, "%*s %*s %*s %ld/%ld", &running, &total) != 2)
+		total = -1;
+	fclose(loadavg);
+	return total;
+}
+
+/* Every job is a process of this user: never plan more workers than
+ * RLIMIT_NPROC leaves room for.  When the limit is above every thread on
+ * the system plus --max-jobs, /proc need not be read. */
+void rlimits_clamp_to_process_limit(struct pool_config *pool)
+{
+	struct rlimit limit;
+	if (getrlimit(RLIMIT_NPROC, &limit) || limit.rlim_cur == RLIM_INFINITY)
+		return;
+	long everyone = system_thread_count();
+	if (everyone >= 0 && limit.rlim_cur >= (rlim_t)(everyone + pool->max_jobs))
+		return;
+	long room = (long)limit.rlim_cur - user_thread_count();
+	if (room < 1)
+		room = 1;
+	if (pool->max_jobs <= room)
+		return;
+	if (pool->jobs > room)
+		fprintf(stderr, "pooltop: only %ld workers fit in the process limit (ulimit -u %lu): "
+			"running %ld\n", room, (unsigned long)limit.rlim_cur, room);
+	pool->max_jobs = (int)room;
+	if (pool->min_jobs > pool->max_jobs)
+		pool->min_jobs = pool->max_jobs;
+	if (pool->jobs > pool->max_jobs)
+		pool->jobs = pool->max_jobs;
+}
+
