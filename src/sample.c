@@ -18,6 +18,8 @@
 #define SELECT_CHUNK 255
 /* Bounds one tree's walk, so a PID reused while we read cannot loop it. */
 #define TREE_MEMBERS_MAX 65536
+/* A leader younger than this has too few ticks for a first figure. */
+#define FIRST_SIGHTING_MIN_AGE 0.2
 
 /* The libproc2 items read, all from /proc/PID/stat, in this order. */
 enum sample_item {
@@ -26,6 +28,7 @@ enum sample_item {
 	ITEM_RSS,
 	ITEM_STATE,
 	ITEM_THREADS,
+	ITEM_ELAPSED,
 };
 
 static enum pids_item sample_items[] = {
@@ -34,6 +37,7 @@ static enum pids_item sample_items[] = {
 	[ITEM_RSS] = PIDS_RSS,
 	[ITEM_STATE] = PIDS_STATE,
 	[ITEM_THREADS] = PIDS_NLWP,
+	[ITEM_ELAPSED] = PIDS_TIME_ELAPSED,
 };
 
 struct member {
@@ -52,6 +56,7 @@ struct tree_total {
 	uint64_t rss_pages;    /* resident pages summed over members */
 	int processes;         /* members that are not zombies */
 	bool root_alive;       /* the leader was read and is not a zombie */
+	double root_age;       /* seconds since the leader started */
 };
 
 struct root_state {
@@ -293,8 +298,10 @@ static void process_account(struct sampler *sampler, struct pids_stack *stack,
 			continue;
 		total->rss_pages += rss;
 		total->processes++;
-		if (pid == trees[tree].root)
+		if (pid == trees[tree].root) {
 			total->root_alive = true;
+			total->root_age = PIDS_VAL(ITEM_ELAPSED, real, stack, info);
+		}
 	}
 }
 
@@ -376,10 +383,16 @@ static void tree_report(struct sampler *sampler, struct tree_usage *tree,
 		tree->cpu_percent = before->cpu_percent;
 		return;
 	}
-	tree->cpu_percent = -1;
+	/* Seen for the first time: every tick of the tree came after its
+	 * leader started, so a job shorter than one refresh still gets its
+	 * figure (an average over its life so far), as top shows new tasks. */
 	if (before)
 		tree->cpu_percent = sample_cpu_percent(before->ticks, total->ticks,
 						       now - before->time, sampler->hertz);
+	else if (total->root_age >= FIRST_SIGHTING_MIN_AGE)
+		tree->cpu_percent = sample_cpu_percent(0, total->ticks, total->root_age, sampler->hertz);
+	else
+		tree->cpu_percent = -1;
 	*next = (struct root_state){ tree->root, total->ticks, now, tree->cpu_percent };
 }
 

@@ -12,7 +12,8 @@ struct sampler;
 
 struct tree_usage {
 	pid_t root;            /* in: the tree's leader */
-	double cpu_percent;    /* out: 100 = one core over the last interval; -1 if not known yet */
+	double cpu_percent;    /* out: 100 = one core over the last interval (over its life so
+				  far when first seen); -1 if not known yet */
 	uint64_t rss_bytes;    /* out: resident memory of the whole tree */
 	int processes;         /* out: live processes in the tree (0: the leader is gone) */
 };
@@ -23,7 +24,8 @@ void sampler_free(struct sampler *sampler);
 /* Read every tree in trees[0..n-1] at time `now` (monotonic seconds).
  * CPU% is the tree's CPU time used since the previous call that listed the
  * same root, divided by the wall time in between; a root seen for the
- * first time reports -1.  Roots not listed are forgotten.  Returns 0 or -1. */
+ * first time reports its CPU time since it started over its age (-1 while
+ * younger than 0.2 s).  Roots not listed are forgotten.  Returns 0 or -1. */
 int sampler_update(struct sampler *sampler, struct tree_usage *trees, size_t n, double now);
 
 /* The arithmetic, exposed for tests: CPU% from two tick totals taken
