@@ -175,6 +175,10 @@ static void app_run_verb(struct app *app, const char *line)
 static void app_stop_signal(struct app *app, int signo)
 {
 	app->exit_signal_status = 128 + (signo == SIGINT ? SIGINT : SIGTERM);
+	if (pool_finished(app->pool)) {
+		loop_stop(app->loop);  /* only the --hold screen was left: close it */
+		return;
+	}
 	if (++app->stop_signals == 1) {
 		app_message(app, "stopping: running jobs finish (signal again to kill them)");
 		pool_stop(app->pool);

@@ -454,9 +454,12 @@ static void tty_readable(struct loop *loop, int fd, short revents, void *data)
 {
 	struct tui *tui = data;
 	if (revents & (POLLHUP | POLLERR | POLLNVAL)) {
-		/* The terminal is gone: stop watching it, or poll would spin. */
+		/* The terminal is gone: stop watching it, or poll would spin,
+		 * and quit as after a hangup (running jobs finish first). */
 		loop_del_fd(loop, fd);
 		tui->tty_lost = true;
+		char reply[128];
+		control_run(tui->control, "quit", reply, sizeof reply);
 		return;
 	}
 	unsigned reactions = REACT_NONE;

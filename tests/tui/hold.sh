@@ -36,6 +36,26 @@ tui_wait_exit 10
 ok $? "q leaves"
 is "$(tui_exit_status)" 1 "the exit status counts the failed item"
 
+# A held screen is no reason to outlive a stop signal or a lost terminal.
+tui_stop
+tui_start 100 24 "$POOLTOP" --hold -j 2 --range=1..2 -- true
+tui_wait_text 15 "press q to quit"
+held_pid=$(tui_pid)
+kill -TERM "$held_pid"
+tui_wait_exit 10
+ok $? "SIGTERM closes a held final screen"
+is "$(tui_exit_status)" 143 "with status 143"
+
+tui_stop
+tui_start 100 24 "$POOLTOP" --hold -j 2 --range=1..2 -- true
+tui_wait_text 15 "press q to quit"
+held_pid=$(tui_pid)
+tui_stop
+gone() { ! kill -0 "$held_pid" 2> /dev/null; }
+wait_for 10 gone
+ok $? "when its terminal goes away, a held pooltop exits instead of waiting forever"
+kill -KILL "$held_pid" 2> /dev/null
+
 # --- stdout to a file: the TUI still shows, the file gets the output ---------------
 
 tui_stop
