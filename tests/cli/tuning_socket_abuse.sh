@@ -106,11 +106,16 @@ if [ "$(id -u)" = 0 ] && command -v setpriv > /dev/null && id nobody > /dev/null
 	mkdir "$TEST_DIR/nobody"
 	chown nobody "$TEST_DIR/nobody"
 	nobody_sock=$TEST_DIR/nobody/control.sock
-	as_nobody "$POOLTOP" --batch --control="$nobody_sock" --range=1..100000 --shell 'sleep 0.2' \
+	# setpriv itself in the background (not the function, whose subshell
+	# would take $!), so that $! is the pooltop to stop at the end.
+	setpriv --reuid=nobody --regid="$(id -g nobody)" --clear-groups \
+		"$POOLTOP" --batch --control="$nobody_sock" --range=1..100000 --shell 'sleep 0.2' \
 		< /dev/null > /dev/null 2>&1 &
 	nobody_pid=$!
 	at_exit "kill -9 $nobody_pid"
-	wait_for 10 test -S "$nobody_sock"
+	# Listening, not just bound: anything but "nothing listens" (255).
+	listening() { "$POOLTOP" ctl "$nobody_sock" status > /dev/null 2>&1; [ $? -ne 255 ]; }
+	wait_for 10 listening
 	ok $? "pooltop runs as nobody with its own socket"
 	run "$POOLTOP" ctl "$nobody_sock" status
 	is "$status" 1 "a peer of another uid gets an error reply"
