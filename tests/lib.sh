@@ -266,6 +266,28 @@ run() {
 	errors=$(< "$TEST_DIR/run.err")
 }
 
+# has_exited PID: PID is gone, or a zombie waiting to be reaped.
+has_exited() {
+	local state
+	state=$(sed -n 's/^State:[[:space:]]*\([A-Z]\).*/\1/p' "/proc/$1/status" 2> /dev/null)
+	[ -z "$state" ] || [ "$state" = Z ]
+}
+
+# wait_exit PID SECONDS: wait at most SECONDS for PID (a background job of
+# the test) to end and set $status to its exit status; a PID still running
+# is killed (status 999).
+wait_exit() {
+	if wait_for "$2" has_exited "$1"; then
+		wait "$1" 2> /dev/null
+		status=$?
+		return 0
+	fi
+	kill -KILL "$1" 2> /dev/null
+	wait "$1" 2> /dev/null
+	status=999
+	return 1
+}
+
 # --- tmux: drive the TUI ---------------------------------------------------
 
 # Each tui_start gets a tmux server of its own (a new socket name, so a

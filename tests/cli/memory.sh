@@ -6,27 +6,6 @@
 
 cd "$TEST_DIR" || bail_out "cannot enter $TEST_DIR"
 
-# has_exited PID: PID is gone, or a zombie waiting to be reaped.
-has_exited() {
-	local state
-	state=$(sed -n 's/^State:[[:space:]]*\([A-Z]\).*/\1/p' "/proc/$1/status" 2> /dev/null)
-	[ -z "$state" ] || [ "$state" = Z ]
-}
-
-# wait_exit PID SECONDS: wait at most SECONDS for PID to end and set
-# $status to its exit status; a PID still running is killed (status 999).
-wait_exit() {
-	if wait_for "$2" has_exited "$1"; then
-		wait "$1" 2> /dev/null
-		status=$?
-		return 0
-	fi
-	kill -KILL "$1" 2> /dev/null
-	wait "$1" 2> /dev/null
-	status=999
-	return 1
-}
-
 rss_kib() {
 	sed -n 's/^VmRSS:[[:space:]]*\([0-9]*\) kB/\1/p' "/proc/$1/status" 2> /dev/null
 }

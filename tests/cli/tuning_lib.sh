@@ -70,19 +70,13 @@ wait_field() {
 	fi
 }
 
-_pool_gone() {
-	! kill -0 "$pool_pid" 2> /dev/null
-}
-
 # wait_pool TIMEOUT: wait for the background pooltop to exit; its exit
-# status in $pool_status (255 and a kill when it outlives TIMEOUT).
+# status in $pool_status (999 and a kill when it outlives TIMEOUT).  The
+# test's own $status is left alone.
 wait_pool() {
-	if ! wait_for "$1" _pool_gone; then
-		diag "pooltop still runs after $1 s: killing it"
-		kill -9 "$pool_pid" 2> /dev/null
-	fi
-	wait "$pool_pid" 2> /dev/null
-	pool_status=$?
+	local status
+	wait_exit "$pool_pid" "$1" || diag "pooltop still ran after $1 s: killed it"
+	pool_status=$status
 }
 
 # stop_pool: ask it to quit, killing its jobs, and wait for it.

@@ -67,9 +67,8 @@ wait_for 10 progress_shows "3/3 running"
 ok $? "another shows as 3/3 running"
 kill -TERM "$plain_pid"
 kill -TERM "$plain_pid"
-wait_for 20 eval '! kill -0 $plain_pid 2> /dev/null'
+wait_exit "$plain_pid" 20
 ok $? "two SIGTERM end the run"
-wait "$plain_pid"
-is "$?" 143 "and the exit status says SIGTERM"
+is "$status" 143 "and the exit status says SIGTERM"
 
 done_testing

@@ -54,9 +54,8 @@ wait_for 10 workers_running
 victim=$(pgrep -P "$pooltop_pid" | head -1)
 wait_for 10 test -s killed.out
 kill -9 "$victim"
-wait_for 30 sh -c "! kill -0 $pooltop_pid 2> /dev/null"
-wait "$pooltop_pid"
-is "$?" 0 "after kill -9 of a worker the run ends, and with --retries every item succeeds"
+wait_exit "$pooltop_pid" 30
+is "$status" 0 "after kill -9 of a worker the run ends, and with --retries every item succeeds"
 is "$(cut -d' ' -f1 killed.out | sort -n | tr '\n' ' ')" "$(seq 1 60 | tr '\n' ' ')" \
 	"every item completes exactly once despite the killed worker"
 ok "! grep -qw $victim <(cut -d' ' -f2 killed.out | tail -5)" \

@@ -51,8 +51,7 @@ tui_start 100 24 "$POOLTOP" --hold -j 2 --range=1..2 -- true
 tui_wait_text 15 "press q to quit"
 held_pid=$(tui_pid)
 tui_stop
-gone() { ! kill -0 "$held_pid" 2> /dev/null; }
-wait_for 10 gone
+wait_for 10 has_exited "$held_pid"
 ok $? "when its terminal goes away, a held pooltop exits instead of waiting forever"
 kill -KILL "$held_pid" 2> /dev/null
 

@@ -104,7 +104,7 @@ all_running() { ! all_stopped; }
 wait_for 5 all_running
 ok $? "and the jobs run again"
 tui_keys Q
-wait_for 15 eval '! kill -0 $pooltop_pid 2> /dev/null'
+wait_for 15 has_exited "$pooltop_pid"
 ok $? "Q ends pooltop after the round trip"
 tui_keys -l "stty -g > $TEST_DIR/z.after"
 tui_keys Enter
