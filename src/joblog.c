@@ -152,20 +152,6 @@ uint64_t joblog_skip_count(const struct joblog *joblog)
 
 /* ---- writing -------------------------------------------------------------- */
 
-static int write_all(int fd, const char *data, size_t len)
-{
-	while (len > 0) {
-		ssize_t n = write(fd, data, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		data += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 /* A log that will be appended to starts with the header and ends with a
  * newline (a run killed mid-line must not glue two jobs together). */
 static int prepare_for_append(int fd)
@@ -174,11 +160,11 @@ static int prepare_for_append(int fd)
 	if (size < 0)
 		return -1;
 	if (size == 0)
-		return write_all(fd, JOBLOG_HEADER "\n", sizeof JOBLOG_HEADER);
+		return spool_write_all(fd, JOBLOG_HEADER "\n", sizeof JOBLOG_HEADER);
 	char last;
 	if (pread(fd, &last, 1, size - 1) != 1)
 		return -1;
-	return last == '\n' ? 0 : write_all(fd, "\n", 1);
+	return last == '\n' ? 0 : spool_write_all(fd, "\n", 1);
 }
 
 static void report_error(const char *path, const char *what)
@@ -260,7 +246,7 @@ void joblog_write(struct joblog *joblog, const struct pool_result *result)
 		line[len + i] = command[i] == '\n' ? '\0' : command[i];
 	line[(size_t)len + command_len] = '\n';
 	/* One write per line: appends from one run never interleave. */
-	write_all(joblog->fd, line, (size_t)len + command_len + 1);
+	spool_write_all(joblog->fd, line, (size_t)len + command_len + 1);
 	free(line);
 	free(command);
 }

@@ -3,10 +3,8 @@
  * in a min-heap keyed by sequence number, and only they are held. */
 #include "output.h"
 
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "spool.h"
 
@@ -16,7 +14,8 @@ struct held_result {
 };
 
 struct stream {
-	int fd;
+	int fd;                /* 1 or 2: a failed write (a closed stdout) loses
+	                          that output, as with any filter */
 	char *buffer;          /* small writes gathered here */
 	size_t len, cap;
 	bool held;             /* spool everything until output_release */
@@ -55,24 +54,11 @@ struct output *output_new(struct loop *loop, bool keep_order)
 	return output;
 }
 
-static void write_all(int fd, const char *data, size_t len)
-{
-	while (len > 0) {
-		ssize_t n = write(fd, data, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return;  /* a closed stdout loses output, as with any filter */
-		data += n;
-		len -= (size_t)n;
-	}
-}
-
 static void stream_flush(struct stream *stream)
 {
 	if (!stream->len)
 		return;
-	write_all(stream->fd, stream->buffer, stream->len);
+	spool_write_all(stream->fd, stream->buffer, stream->len);
 	stream->len = 0;
 }
 
@@ -94,13 +80,13 @@ static void stream_append(struct output *output, struct stream *stream, const ch
 	if (stream->len + len > BUFFER_LIMIT)
 		stream_flush(stream);
 	if (len > BUFFER_LIMIT) {
-		write_all(stream->fd, data, len);
+		spool_write_all(stream->fd, data, len);
 		return;
 	}
 	if (stream->len + len > stream->cap) {
 		char *grown = realloc(stream->buffer, BUFFER_LIMIT);
 		if (!grown) {
-			write_all(stream->fd, data, len);
+			spool_write_all(stream->fd, data, len);
 			return;
 		}
 		stream->buffer = grown;

@@ -20,16 +20,20 @@ const char *spool_directory(void)
 	return dir && *dir ? dir : "/tmp";
 }
 
-static int write_all(int fd, const char *data, size_t len)
+int spool_write_all(int fd, const void *data, size_t len)
 {
+	const char *bytes = data;
 	while (len > 0) {
-		ssize_t n = write(fd, data, len);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
+		ssize_t n = write(fd, bytes, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		if (n == 0) {
+			errno = EIO;  /* no progress: never spin on it */
 			return -1;
 		}
-		data += n;
+		bytes += n;
 		len -= (size_t)n;
 	}
 	return 0;
@@ -53,7 +57,7 @@ static int spill(struct spool *spool)
 {
 	if (spool->fd < 0 && (spool->fd = open_spill_file()) < 0)
 		return -1;
-	if (write_all(spool->fd, spool->data, spool->len))
+	if (spool_write_all(spool->fd, spool->data, spool->len))
 		return -1;
 	spool->file_len += (off_t)spool->len;
 	spool->len = 0;
@@ -66,7 +70,7 @@ int spool_append(struct spool *spool, const void *data, size_t len)
 		if (spill(spool))
 			return -1;
 		if (len > SPOOL_MEMORY_LIMIT / 2) {
-			if (write_all(spool->fd, data, len))
+			if (spool_write_all(spool->fd, data, len))
 				return -1;
 			spool->file_len += (off_t)len;
 			return 0;
@@ -107,11 +111,11 @@ int spool_write_to(const struct spool *spool, int fd)
 				continue;
 			return -1;
 		}
-		if (write_all(fd, buf, (size_t)n))
+		if (spool_write_all(fd, buf, (size_t)n))
 			return -1;
 		at += n;
 	}
-	return write_all(fd, spool->data, spool->len);
+	return spool_write_all(fd, spool->data, spool->len);
 }
 
 /* Copy bytes [from, from+count) of the spool's whole content into out. */

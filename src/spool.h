@@ -28,6 +28,10 @@ size_t spool_size(const struct spool *spool);
 bool spool_empty(const struct spool *spool);
 /* Write everything held to fd (blocking; retries short writes). 0 or -1. */
 int spool_write_to(const struct spool *spool, int fd);
+/* Write all len bytes of data to a blocking fd, retrying short writes and
+ * EINTR: the one write loop for spools, job output and the joblog.
+ * Returns 0, or -1 with errno set. */
+int spool_write_all(int fd, const void *data, size_t len);
 /* Copy up to size-1 bytes of the start of the spool into out, NUL-terminated. */
 size_t spool_peek(const struct spool *spool, char *out, size_t size);
 /* The last `size - 1` bytes at most (for "last lines of stderr"). */
