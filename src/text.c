@@ -226,6 +226,21 @@ static void scaled_format(char *out, size_t outsize, double value, const char *u
 		snprintf(out, outsize, "%.0f%s", value, unit);
 }
 
+/* Writes value in the first of units[0..count-1] (each `base` times the
+ * one before) that keeps it below base once rounded: 1023.5K would print
+ * as 1024K, so it is 1.0M. */
+static char *unit_format(char *out, size_t outsize, double value, double base,
+			 const char *const *units, size_t count)
+{
+	size_t unit = 0;
+	while (value >= base - 0.5 && unit + 1 < count) {
+		value /= base;
+		unit++;
+	}
+	scaled_format(out, outsize, value, units[unit]);
+	return out;
+}
+
 char *format_bytes(char *out, size_t outsize, uint64_t bytes)
 {
 	static const char *const units[] = { "K", "M", "G", "T", "P", "E" };
@@ -233,15 +248,8 @@ char *format_bytes(char *out, size_t outsize, uint64_t bytes)
 		snprintf(out, outsize, "%uB", (unsigned)bytes);
 		return out;
 	}
-	double value = (double)bytes / 1024;
-	size_t unit = 0;
-	/* 1023.5K would print as 1024K: show it as 1.0M instead. */
-	while (value >= 1023.5 && unit + 1 < sizeof units / sizeof units[0]) {
-		value /= 1024;
-		unit++;
-	}
-	scaled_format(out, outsize, value, units[unit]);
-	return out;
+	return unit_format(out, outsize, (double)bytes / 1024, 1024, units,
+			   sizeof units / sizeof units[0]);
 }
 
 char *format_percent(char *out, size_t outsize, double percent)
@@ -261,14 +269,7 @@ char *format_rate(char *out, size_t outsize, double per_second)
 		snprintf(out, outsize, "-");
 		return out;
 	}
-	double value = per_second;
-	size_t unit = 0;
-	while (value >= 999.5 && unit + 1 < sizeof units / sizeof units[0]) {
-		value /= 1000;
-		unit++;
-	}
-	scaled_format(out, outsize, value, units[unit]);
-	return out;
+	return unit_format(out, outsize, per_second, 1000, units, sizeof units / sizeof units[0]);
 }
 
 /* Longest ETA shown, 9999:59:59; anything longer is as good as unknown. */
