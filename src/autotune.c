@@ -6,7 +6,6 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
 #define TICK_SECONDS 0.25
 #define WARMUP_SECONDS 0.5       /* at least this long after a change before measuring */
@@ -232,7 +231,6 @@ struct autotune {
 	void *note_data;
 	bool enabled;
 	uint64_t timer;
-	double created;
 
 	int jobs;                /* the count being measured */
 	bool warming;            /* waiting for the pool to turn over after a change */
@@ -241,9 +239,6 @@ struct autotune {
 	double window_start;     /* the window being measured */
 	uint64_t window_done;
 	int ticks, starved_ticks;/* samples in the window, and those without full work */
-
-	struct autotune_step history[AUTOTUNE_HISTORY];  /* a ring */
-	size_t steps;            /* steps taken in all */
 };
 
 static void autotune_tick(struct loop *loop, void *data);
@@ -266,12 +261,9 @@ static void begin_warmup(struct autotune *autotune, const struct pool_stats *sta
 	window_restart(autotune, stats, now);
 }
 
-static void record_step(struct autotune *autotune, int from, int to, double rate)
+/* Tells the front end about a step (the --progress line shows it). */
+static void note_step(struct autotune *autotune, int from, int to, double rate)
 {
-	autotune->history[autotune->steps % AUTOTUNE_HISTORY] = (struct autotune_step){
-		.elapsed = loop_now() - autotune->created, .from = from, .to = to, .rate = rate,
-	};
-	autotune->steps++;
 	if (!autotune->note)
 		return;
 	char text[96];
@@ -290,7 +282,7 @@ static void window_judge(struct autotune *autotune, const struct pool_stats *sta
 		return;
 	}
 	int now_jobs = control_autotune_jobs(autotune->control, next);
-	record_step(autotune, from, now_jobs, rate);
+	note_step(autotune, from, now_jobs, rate);
 	struct pool_stats after;
 	pool_get_stats(autotune->control->pool, &after);
 	begin_warmup(autotune, &after, now);
@@ -344,7 +336,6 @@ struct autotune *autotune_new(struct loop *loop, struct control *control, const 
 	autotune->control = control;
 	autotune->note = note;
 	autotune->note_data = data;
-	autotune->created = loop_now();
 	autotune_search_init(&autotune->search, tuning);
 	autotune_set_enabled(autotune, true);
 	return autotune;
@@ -377,34 +368,4 @@ void autotune_set_enabled(struct autotune *autotune, bool on)
 bool autotune_enabled(const struct autotune *autotune)
 {
 	return autotune && autotune->enabled;
-}
-
-size_t autotune_history(const struct autotune *autotune, struct autotune_step *steps, size_t max)
-{
-	size_t kept = autotune->steps < AUTOTUNE_HISTORY ? autotune->steps : AUTOTUNE_HISTORY;
-	size_t count = kept < max ? kept : max;
-	for (size_t i = 0; i < count; i++)
-		steps[i] = autotune->history[(autotune->steps - count + i) % AUTOTUNE_HISTORY];
-	return count;
-}
-
-void autotune_describe(const struct autotune *autotune, char *out, size_t size)
-{
-	if (!autotune || !autotune->enabled) {
-		snprintf(out, size, "autotune off");
-		return;
-	}
-	const struct autotune_search *search = &autotune->search;
-	switch (search->phase) {
-	case AUTOTUNE_MEASURE:
-		snprintf(out, size, "autotune: measuring %d", autotune->jobs);
-		break;
-	case AUTOTUNE_PROBE:
-		snprintf(out, size, "autotune: trying %d (best %d, %.1f/s)", search->probe_jobs, search->base_jobs,
-			 search->base_rate);
-		break;
-	case AUTOTUNE_SETTLED:
-		snprintf(out, size, "autotune: settled at %d (%.1f/s)", search->base_jobs, search->base_rate);
-		break;
-	}
 }

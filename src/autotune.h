@@ -5,7 +5,6 @@
 #define POOLTOP_AUTOTUNE_H
 
 #include <stdbool.h>
-#include <stddef.h>
 #include <stdint.h>
 
 #include "control.h"
@@ -63,12 +62,6 @@ bool autotune_window_full(double seconds, uint64_t completed, int jobs);
 
 /* ---- the driver ------------------------------------------------------------ */
 
-struct autotune_step {
-	double elapsed;          /* seconds since autotune was created */
-	int from, to;            /* the worker count before and after */
-	double rate;             /* items/s measured at `from` */
-};
-
 typedef void autotune_note_fn(void *data, const char *text);
 
 struct autotune;
@@ -82,12 +75,5 @@ void autotune_free(struct autotune *autotune);
  * the current count. */
 void autotune_set_enabled(struct autotune *autotune, bool on);
 bool autotune_enabled(const struct autotune *autotune);
-/* The last steps taken, oldest first (at most AUTOTUNE_HISTORY): for the
- * TUI's history line. */
-#define AUTOTUNE_HISTORY 32
-size_t autotune_history(const struct autotune *autotune, struct autotune_step *steps, size_t max);
-/* What it does now, e.g. "autotune: settled at 3", "autotune: trying 4",
- * "autotune off". */
-void autotune_describe(const struct autotune *autotune, char *out, size_t size);
 
 #endif

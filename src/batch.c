@@ -22,7 +22,8 @@ struct batch {
 	char note[128];          /* shown on the next status line, then cleared */
 };
 
-void batch_status_line(const struct pool_stats *stats, char *out, size_t size)
+/* The status line's text: done/total, failed, running, items/s, ETA. */
+static void status_line(const struct pool_stats *stats, char *out, size_t size)
 {
 	char total[32], rate[32], eta[32];
 	if (stats->total >= 0)
@@ -43,7 +44,7 @@ static void show_status(struct batch *batch, bool final)
 	struct pool_stats stats;
 	char line[256];
 	pool_get_stats(batch->pool, &stats);
-	batch_status_line(&stats, line, sizeof line);
+	status_line(&stats, line, sizeof line);
 	if (batch->note[0]) {
 		size_t len = strlen(line);
 		snprintf(line + len, sizeof line - len, " (%s)", batch->note);

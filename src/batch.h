@@ -19,8 +19,4 @@ void batch_note(struct batch *batch, const char *text);
 void batch_finish(struct batch *batch);
 void batch_free(struct batch *batch);
 
-/* The status line's text (shared with tests): done/total, failed, running,
- * items/s, ETA. */
-void batch_status_line(const struct pool_stats *stats, char *out, size_t size);
-
 #endif

@@ -122,12 +122,31 @@ static int verb_suspend(struct control *control, int argc, char **argv, char *re
 	return reply_ok(reply, size, "%s", suspend ? "suspended" : "continued");
 }
 
+/* The status object: one line of JSON. */
+static void status_json(struct control *control, char *out, size_t size)
+{
+	struct pool_stats stats;
+	pool_get_stats(control->pool, &stats);
+	char total[32];
+	if (stats.total >= 0)
+		snprintf(total, sizeof total, "%" PRId64, stats.total);
+	else
+		snprintf(total, sizeof total, "null");
+	bool autotune = control->hooks.autotune_enabled &&
+			control->hooks.autotune_enabled(control->hooks.data);
+	snprintf(out, size,
+		 "{\"target\":%d,\"running\":%d,\"done\":%" PRIu64 ",\"failed\":%" PRIu64
+		 ",\"queued\":%" PRIu64 ",\"total\":%s,\"items_per_s\":%.2f,\"paused\":%s,\"autotune\":%s}",
+		 stats.target, stats.running, stats.done, stats.failed, stats.queued, total,
+		 stats.items_per_s, stats.paused ? "true" : "false", autotune ? "true" : "false");
+}
+
 static int verb_status(struct control *control, int argc, char **argv, char *reply, size_t size)
 {
 	(void)argc;
 	(void)argv;
 	char json[512];
-	control_status_json(control, json, sizeof json);
+	status_json(control, json, sizeof json);
 	return reply_ok(reply, size, "%s", json);
 }
 
@@ -216,22 +235,4 @@ int control_run(struct control *control, const char *line, char *reply, size_t s
 	}
 	return reply_error(reply, size, "unknown command '%.40s' (try jobs, pause, resume, status, kill, "
 			   "autotune, quit)", argv[0]);
-}
-
-void control_status_json(struct control *control, char *out, size_t size)
-{
-	struct pool_stats stats;
-	pool_get_stats(control->pool, &stats);
-	char total[32];
-	if (stats.total >= 0)
-		snprintf(total, sizeof total, "%" PRId64, stats.total);
-	else
-		snprintf(total, sizeof total, "null");
-	bool autotune = control->hooks.autotune_enabled &&
-			control->hooks.autotune_enabled(control->hooks.data);
-	snprintf(out, size,
-		 "{\"target\":%d,\"running\":%d,\"done\":%" PRIu64 ",\"failed\":%" PRIu64
-		 ",\"queued\":%" PRIu64 ",\"total\":%s,\"items_per_s\":%.2f,\"paused\":%s,\"autotune\":%s}",
-		 stats.target, stats.running, stats.done, stats.failed, stats.queued, total,
-		 stats.items_per_s, stats.paused ? "true" : "false", autotune ? "true" : "false");
 }

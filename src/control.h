@@ -36,7 +36,4 @@ int control_run(struct control *control, const char *line, char *reply, size_t s
  * stays on and a shrink is always graceful.  Returns the new target. */
 int control_autotune_jobs(struct control *control, int target);
 
-/* The status object alone (one line of JSON), as `status` replies. */
-void control_status_json(struct control *control, char *out, size_t size);
-
 #endif

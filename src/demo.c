@@ -4,12 +4,10 @@
 #include "demo.h"
 
 #include <errno.h>
-#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
 /* Results kept for the final list; beyond this the list is cut short. */
 #define DEMO_LIST_MAX 1000

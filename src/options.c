@@ -8,11 +8,13 @@
 #include <limits.h>
 #include <math.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "config.h"
+#include "items.h"
 
 static const char help_text[] =
 	"Usage: pooltop [OPTION]... [--] COMMAND [ARG]... [::: ITEM...]\n"
@@ -433,7 +435,7 @@ static int parse_option(struct options *options, int option, const char *arg, bo
 		options->jobs_file = arg;
 		break;
 	case 'h':
-		options_print_help(stdout);
+		fputs(help_text, stdout);
 		*done = true;
 		break;
 	case 'V':
@@ -488,8 +490,6 @@ static int validate(struct options *options)
 	if (options->command_argc == 0)
 		return fail(options->command ? "no command before :::" :
 			    "no command given: try 'pooltop -- echo' or 'pooltop --demo'");
-	if (options->mode == MODE_WORKER && options->inline_items && options->command_argc == 0)
-		return fail("no worker command given");
 	return 0;
 }
 
@@ -528,9 +528,4 @@ int options_parse(int argc, char **argv, struct options *options)
 	if (pool->jobs > pool->max_jobs)
 		pool->jobs = pool->max_jobs;
 	return 0;
-}
-
-void options_print_help(FILE *out)
-{
-	fputs(help_text, out);
 }

@@ -6,7 +6,6 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <stdio.h>
 
 #include "pool.h"
 
@@ -45,7 +44,6 @@ struct options {
 /* Parse argv into options.  Returns 0 to run, 1 when --help or --version
  * was printed (exit 0), -1 after printing one error line (exit 255). */
 int options_parse(int argc, char **argv, struct options *options);
-void options_print_help(FILE *out);
 
 /* Parsers shared with the control verbs, exposed for tests. */
 /* -j values: N, +N / -N (CPUs plus or minus N), N% (of CPUs).  0 or -1. */
