@@ -60,11 +60,15 @@ static bool parse_count(const char *text, long *value)
 	return true;
 }
 
+bool control_autotune_enabled(const struct control *control)
+{
+	return control->hooks.autotune_enabled && control->hooks.autotune_enabled(control->hooks.data);
+}
+
 /* A manual change of the worker count turns autotune off. */
 static void autotune_off(struct control *control)
 {
-	if (control->hooks.autotune && control->hooks.autotune_enabled &&
-	    control->hooks.autotune_enabled(control->hooks.data))
+	if (control->hooks.autotune && control_autotune_enabled(control))
 		control->hooks.autotune(control->hooks.data, false);
 }
 
@@ -132,8 +136,7 @@ static void status_json(struct control *control, char *out, size_t size)
 		snprintf(total, sizeof total, "%" PRId64, stats.total);
 	else
 		snprintf(total, sizeof total, "null");
-	bool autotune = control->hooks.autotune_enabled &&
-			control->hooks.autotune_enabled(control->hooks.data);
+	bool autotune = control_autotune_enabled(control);
 	snprintf(out, size,
 		 "{\"target\":%d,\"running\":%d,\"done\":%" PRIu64 ",\"failed\":%" PRIu64
 		 ",\"queued\":%" PRIu64 ",\"total\":%s,\"items_per_s\":%.2f,\"paused\":%s,\"autotune\":%s}",

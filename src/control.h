@@ -32,6 +32,9 @@ struct control {
  * without a newline: "ok ..." or "error ...".  Returns 0 or -1 (error). */
 int control_run(struct control *control, const char *line, char *reply, size_t size);
 
+/* Is autotune on?  False when it is not available. */
+bool control_autotune_enabled(const struct control *control);
+
 /* Resize on autotune's behalf: the path `jobs N` takes, but autotune
  * stays on and a shrink is always graceful.  Returns the new target. */
 int control_autotune_jobs(struct control *control, int target);

@@ -260,9 +260,7 @@ static enum reaction key_suspend(struct tui *tui)
 
 static enum reaction key_autotune(struct tui *tui)
 {
-	const struct control_hooks *hooks = &tui->control->hooks;
-	bool enabled = hooks->autotune_enabled && hooks->autotune_enabled(hooks->data);
-	return verb_run(tui, enabled ? "autotune off" : "autotune on");
+	return verb_run(tui, control_autotune_enabled(tui->control) ? "autotune off" : "autotune on");
 }
 
 static enum reaction key_jobs_prompt(struct tui *tui)
