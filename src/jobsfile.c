@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "options.h"
+#include "text.h"
 
 #define CHECK_SECONDS 1.0        /* the timer's period */
 #define COMPLETION_SECONDS 0.05  /* at most one look per this, however fast items end */
@@ -150,19 +151,18 @@ static enum jobsfile_change report_bad(struct jobsfile *jobsfile, const char *te
 		return JOBSFILE_SAME;
 	free(jobsfile->reported);
 	jobsfile->reported = strdup(text);
-	/* Shown trimmed, short, and with nothing a terminal would act on. */
+	/* Shown trimmed and short, through the one sanitizer: the message may
+	 * go straight to a terminal. */
 	const char *start = text, *end = text + strlen(text);
 	while (start < end && isspace((unsigned char)*start))
 		start++;
 	while (end > start && isspace((unsigned char)end[-1]))
 		end--;
-	char shown[40];
-	size_t len = 0;
-	for (const char *c = start; c < end && len + 1 < sizeof shown; c++)
-		shown[len++] = isprint((unsigned char)*c) ? *c : '?';
-	shown[len] = '\0';
+	char shown[40], whole[MAX_TEXT * 4];
+	text_sanitize(shown, sizeof shown, start, (size_t)(end - start), 0);
+	text_sanitize(whole, sizeof whole, start, (size_t)(end - start), 0);
 	snprintf(message, size, "jobs file '%s' holds '%s%s', not a worker count (N, +N, -N or N%%): ignored",
-		 jobsfile->path, shown, (size_t)(end - start) > len ? "..." : "");
+		 jobsfile->path, shown, strlen(shown) < strlen(whole) ? "..." : "");
 	return JOBSFILE_BAD;
 }
 
