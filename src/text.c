@@ -164,23 +164,28 @@ int text_sanitize(char *out, size_t outsize, const char *in, size_t len, int max
 	return columns;
 }
 
+size_t text_char_measure(const char *s, size_t len, int *columns)
+{
+	unsigned long code_point;
+	size_t length = utf8_decode((const unsigned char *)s, len, &code_point);
+	if (length == 0) {
+		/* Not sanitized after all: count the byte as one column. */
+		*columns = 1;
+		return 1;
+	}
+	int width = code_point_width(code_point);
+	*columns = width < 0 ? 1 : width;
+	return length;
+}
+
 int text_width(const char *s)
 {
-	const unsigned char *bytes = (const unsigned char *)s;
 	size_t len = strlen(s);
 	int columns = 0;
 	for (size_t position = 0; position < len;) {
-		unsigned long code_point;
-		size_t length = utf8_decode(bytes + position, len - position, &code_point);
-		if (length == 0) {
-			/* Not sanitized after all: count the byte as one column. */
-			columns++;
-			position++;
-			continue;
-		}
-		int width = code_point_width(code_point);
-		columns += width < 0 ? 1 : width;
-		position += length;
+		int width;
+		position += text_char_measure(s + position, len - position, &width);
+		columns += width;
 	}
 	return columns;
 }

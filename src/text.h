@@ -18,6 +18,10 @@ int text_sanitize(char *out, size_t outsize, const char *in, size_t len, int max
 
 /* Display width in columns of already-sanitized UTF-8 text. */
 int text_width(const char *s);
+/* The first character of s (len > 0 bytes): returns its length in bytes
+ * and sets *columns to its display width.  A byte that is not UTF-8, or a
+ * character the sanitizer would escape, counts as one column. */
+size_t text_char_measure(const char *s, size_t len, int *columns);
 
 /* Formatters: each writes a NUL-terminated string into out (size outsize)
  * and returns out. */

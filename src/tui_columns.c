@@ -25,10 +25,8 @@ int tui_text_fit(char *out, size_t size, const char *in, size_t len, int width)
 		return 0;
 	char scratch[FIT_SCRATCH_SIZE];
 	int columns = text_sanitize(scratch, sizeof scratch, in, len, 0);
-	if (width <= 0 || columns <= width) {
-		snprintf(out, size, "%s", scratch);
-		return text_width(out);
-	}
+	if (width <= 0 || columns <= width)  /* copied as sanitized: cut only between characters */
+		return text_sanitize(out, size, scratch, strlen(scratch), 0);
 	const char *mark = ellipsis();
 	size_t mark_len = strlen(mark);
 	if (size <= mark_len) {

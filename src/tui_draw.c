@@ -9,7 +9,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <wchar.h>
 
 #include "text.h"
 
@@ -438,17 +437,11 @@ static void footer_draw(struct tui *tui, int y)
  * moves on). */
 static size_t wrap_length(const char *s, int width)
 {
-	mbstate_t state;
-	memset(&state, 0, sizeof state);
-	size_t position = 0, after_space = 0;
+	size_t len = strlen(s), position = 0, after_space = 0;
 	int used = 0;
-	while (s[position]) {
-		wchar_t wide;
-		size_t length = mbrtowc(&wide, s + position, MB_CUR_MAX, &state);
-		if (length == (size_t)-1 || length == (size_t)-2 || length == 0)
-			length = 1;
-		int columns = wcwidth(wide);
-		columns = columns < 0 ? 1 : columns;
+	while (position < len) {
+		int columns;
+		size_t length = text_char_measure(s + position, len - position, &columns);
 		if (used + columns > width && position > 0)
 			return after_space ? after_space : position;
 		used += columns;
