@@ -88,8 +88,11 @@ static int verb_jobs(struct control *control, int argc, char **argv, char *reply
 {
 	(void)argc;
 	char text[32];
-	snprintf(text, sizeof text, "%s", argv[1]);
-	size_t len = strlen(text);
+	size_t len = strlen(argv[1]);
+	/* A longer word is no count: cut short, "0...02x" would read as 2. */
+	if (len >= sizeof text)
+		return reply_error(reply, size, "jobs wants N, +N or -N (and ! to kill), not '%.20s...'", argv[1]);
+	memcpy(text, argv[1], len + 1);
 	bool forced = len > 0 && text[len - 1] == '!';  /* jobs -2! kills, whatever --shrink says */
 	if (forced)
 		text[--len] = '\0';

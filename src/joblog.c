@@ -236,6 +236,10 @@ void joblog_write(struct joblog *joblog, const struct pool_result *result)
 	int len = snprintf(fields, sizeof fields, "%" PRIu64 "\t:\t%.3f\t%10.3f\t%zu\t%zu\t%d\t%d\t",
 			   result->seq, result->started_at, result->runtime, sent,
 			   result->out ? spool_size(result->out) : 0, result->exit_code, result->signal);
+	if (len < 0 || (size_t)len >= sizeof fields) {
+		free(command);  /* only absurd figures get here: log no half line */
+		return;
+	}
 	char *line = malloc((size_t)len + command_len + 1);
 	if (!line) {
 		free(command);

@@ -203,7 +203,7 @@ enum jobsfile_change jobsfile_poll(struct jobsfile *jobsfile, int *jobs, char *m
 static void jobsfile_check(struct jobsfile *jobsfile)
 {
 	jobsfile->last_check = loop_now();
-	int jobs;
+	int jobs = 0;
 	char message[512];
 	switch (jobsfile_poll(jobsfile, &jobs, message, sizeof message)) {
 	case JOBSFILE_SAME:

@@ -17,7 +17,7 @@ struct spool {
 
 #define SPOOL_INIT { .fd = -1 }
 /* Bytes kept in memory before spilling to a temp file. */
-#define SPOOL_MEMORY_LIMIT (256 * 1024)
+#define SPOOL_MEMORY_LIMIT ((size_t)256 * 1024)
 
 void spool_init(struct spool *spool);
 /* Returns 0, or -1 with errno set (the bytes are then dropped). */
