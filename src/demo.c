@@ -59,7 +59,9 @@ struct demo *demo_new(struct output *output)
 	return demo;
 }
 
-static size_t line_length(const struct spool *spool, char *text, size_t size)
+/* The first line of spool into text (size bytes), without its newline;
+ * returns its length. */
+static size_t first_line(const struct spool *spool, char *text, size_t size)
 {
 	size_t len = spool_peek(spool, text, size);
 	char *newline = memchr(text, '\n', len);
@@ -78,7 +80,7 @@ void demo_result(struct demo *demo, const struct pool_result *result)
 	if (result->failed)
 		snprintf(value, sizeof value, "failed");
 	else
-		line_length(result->out, value, sizeof value);
+		first_line(result->out, value, sizeof value);
 	int n = snprintf(line, sizeof line, "item %s -> %s  (pid %d)\n", result->item, value,
 			 (int)result->pid);
 	output_text(demo->output, line, n > 0 && (size_t)n < sizeof line ? (size_t)n : strlen(line));

@@ -29,8 +29,8 @@ struct items *items_from_range(int64_t first, int64_t last, int64_t step);
 struct items *items_from_array(char **argv, int argc);
 
 /* The next item.  *text stays valid until the next call and is
- * NUL-terminated (an item may also contain NULs only with a non-NUL
- * delimiter... it never does with -0). */
+ * NUL-terminated; with a delimiter other than NUL an item may hold NUL
+ * bytes itself, so *len is its true length. */
 enum items_status items_next(struct items *items, const char **text, size_t *len);
 /* The fd to poll when items_next() said ITEMS_WAIT, else -1. */
 int items_fd(const struct items *items);

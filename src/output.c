@@ -1,6 +1,7 @@
 /* output.c - grouped job output.  Small outputs are gathered in one buffer
- * and written once per loop turn; with -k, results that arrive early wait
- * in a min-heap keyed by sequence number, and only they are held. */
+ * and written together a few milliseconds later; with -k, results that
+ * arrive early wait in a min-heap keyed by sequence number, and only they
+ * are held. */
 #include "output.h"
 
 #include <stdlib.h>
@@ -28,7 +29,7 @@ struct output {
 	uint64_t next_seq;             /* -k: the next sequence number to write */
 	struct held_result *heap;      /* -k: results waiting for earlier ones */
 	size_t heap_len, heap_cap;
-	uint64_t *skipped;             /* -k: skipped seqs not yet reached (a min-heap) */
+	uint64_t *skipped;             /* -k: skipped seqs not yet reached (unsorted, few) */
 	size_t skipped_len, skipped_cap;
 	struct stream streams[2];      /* stdout, stderr */
 	uint64_t flush_timer;

@@ -14,7 +14,7 @@ struct tui_config {
 	double refresh;          /* seconds between redraws */
 	bool color;              /* false with --no-color, NO_COLOR or a colourless terminal */
 	bool hold;               /* keep the final screen until q */
-	const char *title;       /* what runs, for the header (the command line) */
+	const char *title;       /* what runs, for the header (sanitized there) */
 };
 
 struct tui;
