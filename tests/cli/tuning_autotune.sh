@@ -33,6 +33,19 @@ show_steps() {
 		"steps: $(grep -o 'autotune: jobs [^)]*' "$TEST_DIR/pool.err" | cut -d ' ' -f 3- | tr '\n' ';')"
 }
 
+# settle SCRIPT: a fresh pool autotuned over 1..16 workers runs the shell
+# SCRIPT per item for 28 s; $settled is the count it held most in the
+# last 15 s of them.
+settle() {
+	rm -f "$SOCK"
+	start_pool --progress --refresh=1 --autotune=1..16 -j1 --range=1..100000 --shell "$1" ||
+		bail_out "pooltop did not start"
+	sample_targets 28
+	show_steps
+	tail -n 60 "$TEST_DIR/targets" > "$TEST_DIR/targets.end" && mv "$TEST_DIR/targets.end" "$TEST_DIR/targets"
+	settled=$(settled_target)
+}
+
 # --- sleep-bound: more workers always pay -----------------------------------
 
 start_pool --progress --refresh=0.5 --autotune=1..16 -j1 --range=1..100000 --shell 'sleep 0.1; : {}' ||
@@ -59,13 +72,7 @@ stop_pool
 # third job only waits.  Sleeping, not computing, so the load of other
 # processes on the machine does not blur the answer.
 two_slots="until flock -n '$TEST_DIR/slot1' sleep 0.2 || flock -n '$TEST_DIR/slot2' sleep 0.2; do sleep 0.01; done; : {}"
-rm -f "$SOCK"
-start_pool --progress --refresh=1 --autotune=1..16 -j1 --range=1..100000 --shell "$two_slots" ||
-	bail_out "pooltop did not start"
-sample_targets 28
-show_steps
-tail -n 60 "$TEST_DIR/targets" > "$TEST_DIR/targets.end" && mv "$TEST_DIR/targets.end" "$TEST_DIR/targets"
-settled=$(settled_target)
+settle "$two_slots"
 ok '[ "$settled" -ge 2 ] && [ "$settled" -le 3 ]' \
 	"a workload two slots can serve settles at 2 or 3 workers (held $settled in the last 15 s)"
 stop_pool
@@ -78,13 +85,7 @@ stop_pool
 cpus=$(getconf _NPROCESSORS_ONLN)
 load=$(cut -d ' ' -f 1 /proc/loadavg)
 if [ "$cpus" = 2 ] && awk -v load="$load" 'BEGIN { exit !(load < 1.0) }'; then
-	rm -f "$SOCK"
-	start_pool --progress --refresh=1 --autotune=1..16 -j1 --range=1..100000 \
-		--shell 'i=0; while [ $i -lt 20000 ]; do i=$((i + 1)); done; : {}' || bail_out "pooltop did not start"
-	sample_targets 28
-	show_steps
-	tail -n 60 "$TEST_DIR/targets" > "$TEST_DIR/targets.end" && mv "$TEST_DIR/targets.end" "$TEST_DIR/targets"
-	settled=$(settled_target)
+	settle 'i=0; while [ $i -lt 20000 ]; do i=$((i + 1)); done; : {}'
 	ok '[ "$settled" -ge 2 ] && [ "$settled" -le 4 ]' \
 		"a CPU-bound workload on 2 cores settles at 2 to 4 workers (held $settled in the last 15 s)"
 	stop_pool
