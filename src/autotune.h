@@ -62,6 +62,10 @@ bool autotune_window_full(double seconds, uint64_t completed, int jobs);
 
 /* ---- the driver ------------------------------------------------------------ */
 
+/* Without MIN..MAX, autotune searches the pool's bounds up to this many
+ * workers (--autotune, and `autotune on` in a run started without it). */
+#define AUTOTUNE_DEFAULT_MAX 64
+
 typedef void autotune_note_fn(void *data, const char *text);
 
 struct autotune;

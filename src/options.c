@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "autotune.h"
 #include "config.h"
 #include "items.h"
 
@@ -464,7 +465,9 @@ static int validate(struct options *options)
 	if (options->autotune) {
 		if (!options->autotune_min) {
 			options->autotune_min = pool->min_jobs;
-			options->autotune_max = pool->max_jobs < 64 ? pool->max_jobs : 64;
+			options->autotune_max = pool->max_jobs;
+			if (options->autotune_max > AUTOTUNE_DEFAULT_MAX)
+				options->autotune_max = AUTOTUNE_DEFAULT_MAX;
 		}
 		if (options->autotune_min < pool->min_jobs)
 			pool->min_jobs = options->autotune_min;
