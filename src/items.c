@@ -28,6 +28,8 @@ struct fd_reader {
 	size_t end;        /* one past the last byte read */
 	size_t scanned;    /* [start, scanned) is known to hold no delimiter */
 	bool at_eof;       /* read() returned 0: what is buffered is all there is */
+	int saved_flags;   /* the fd's status flags before O_NONBLOCK, put back at
+	                      the end; -1 when they were left alone */
 };
 
 struct range_walk {
@@ -66,27 +68,41 @@ static struct items *items_alloc(enum source_kind kind)
 	return items;
 }
 
+/* O_NONBLOCK is a flag of the open file, which stdin shares with whoever
+ * started pooltop: it is set for the run and taken off again at the end,
+ * or a shell reading on after pooltop would meet EAGAIN. */
+static int reader_set_nonblocking(struct fd_reader *reader)
+{
+	int flags = fcntl(reader->fd, F_GETFL);
+
+	if (flags < 0)
+		return -1;
+	if (flags & O_NONBLOCK)
+		return 0;
+	if (fcntl(reader->fd, F_SETFL, flags | O_NONBLOCK) < 0)
+		return -1;
+	reader->saved_flags = flags;
+	return 0;
+}
+
 struct items *items_from_fd(int fd, char delim, bool nonblocking)
 {
-	struct items *items;
+	struct items *items = items_alloc(SOURCE_FD);
+	struct fd_reader *reader;
 
-	if (nonblocking) {
-		int flags = fcntl(fd, F_GETFL);
-
-		if (flags < 0 || fcntl(fd, F_SETFL, flags | O_NONBLOCK) < 0)
-			return NULL;
-	}
-	items = items_alloc(SOURCE_FD);
 	if (!items)
 		return NULL;
-	items->source.reader.buffer = malloc(READER_BASE_CAPACITY);
-	if (!items->source.reader.buffer) {
+	reader = &items->source.reader;
+	reader->fd = fd;
+	reader->delimiter = delim;
+	reader->saved_flags = -1;
+	reader->buffer = malloc(READER_BASE_CAPACITY);
+	if (!reader->buffer || (nonblocking && reader_set_nonblocking(reader) < 0)) {
+		free(reader->buffer);
 		free(items);
 		return NULL;
 	}
-	items->source.reader.fd = fd;
-	items->source.reader.delimiter = delim;
-	items->source.reader.capacity = READER_BASE_CAPACITY;
+	reader->capacity = READER_BASE_CAPACITY;
 	return items;
 }
 
@@ -399,9 +415,13 @@ void items_free(struct items *items)
 	if (!items)
 		return;
 	if (items->kind == SOURCE_FD) {
-		if (items->source.reader.fd >= 0)
-			close(items->source.reader.fd);
-		free(items->source.reader.buffer);
+		struct fd_reader *reader = &items->source.reader;
+
+		if (reader->saved_flags >= 0)
+			fcntl(reader->fd, F_SETFL, reader->saved_flags);
+		if (reader->fd >= 0)
+			close(reader->fd);
+		free(reader->buffer);
 	}
 	free(items);
 }

@@ -17,10 +17,10 @@ enum items_status {
 
 struct items;
 
-/* Read `delim`-separated items from fd (which the source then owns).  A
- * final item without a trailing delimiter still counts.  With
- * nonblocking, fd is set O_NONBLOCK and ITEMS_WAIT is returned when a
- * read would block. */
+/* Read `delim`-separated items from fd (which the source then owns; on
+ * failure, NULL, it stays the caller's).  A final item without a trailing
+ * delimiter still counts.  With nonblocking, fd is O_NONBLOCK until
+ * items_free and ITEMS_WAIT is returned when a read would block. */
 struct items *items_from_fd(int fd, char delim, bool nonblocking);
 /* Integers first, first+step, ... up to and including last (step may be
  * negative, never 0). */

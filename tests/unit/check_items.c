@@ -332,6 +332,25 @@ static bool process_is_sleeping(pid_t pid)
 	return sleeping;
 }
 
+START_TEST(a_nonblocking_source_leaves_the_input_blocking_when_freed)
+{
+	int pipe_fds[2], reader_fd;
+	struct items *items;
+
+	/* The source gets a copy sharing the open file, as pooltop's stdin
+	 * shares it with the shell that started it. */
+	ck_assert_int_eq(pipe2(pipe_fds, O_CLOEXEC), 0);
+	reader_fd = fcntl(pipe_fds[0], F_DUPFD_CLOEXEC, 0);
+	ck_assert_int_ge(reader_fd, 0);
+	items = items_from_fd(reader_fd, '\n', true);
+	ck_assert(fcntl(pipe_fds[0], F_GETFL) & O_NONBLOCK);
+	items_free(items);
+	ck_assert(!(fcntl(pipe_fds[0], F_GETFL) & O_NONBLOCK));
+	close(pipe_fds[0]);
+	close(pipe_fds[1]);
+}
+END_TEST
+
 START_TEST(a_blocking_read_interrupted_by_a_signal_carries_on)
 {
 	struct sigaction action = { .sa_handler = count_interruption };
@@ -571,6 +590,7 @@ static Suite *items_suite(void)
 	tcase_add_test(reader, the_total_is_known_as_soon_as_the_reader_meets_the_end);
 	tcase_add_test(reader, fifty_megabytes_of_endless_lines_run_in_a_flat_buffer);
 	tcase_add_test(reader, a_nonblocking_pipe_says_wait_until_a_whole_item_arrives);
+	tcase_add_test(reader, a_nonblocking_source_leaves_the_input_blocking_when_freed);
 	tcase_add_test(reader, a_blocking_read_interrupted_by_a_signal_carries_on);
 	tcase_add_test(reader, a_read_error_is_reported_with_errno);
 	tcase_add_test(reader, freeing_the_source_closes_its_descriptor);
