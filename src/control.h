@@ -17,12 +17,10 @@ struct control_hooks {
 	void *data;
 };
 
-struct autotune;
 
 struct control {
 	struct pool *pool;
 	struct control_hooks hooks;
-	struct autotune *autotune;  /* for observers (the TUI): NULL until autotune is first on */
 };
 
 /* The longest command line, newline included: the control socket's limit. */

@@ -48,7 +48,12 @@ struct loop *loop_new(void)
 		return NULL;
 	loop->signal_fd = -1;
 	loop->next_timer_id = 1;
-	sigprocmask(SIG_SETMASK, NULL, &original_sigmask);
+	/* The mask pooltop started with, before any loop blocked signals. */
+	static bool mask_saved;
+	if (!mask_saved) {
+		sigprocmask(SIG_SETMASK, NULL, &original_sigmask);
+		mask_saved = true;
+	}
 	return loop;
 }
 
@@ -215,8 +220,10 @@ int loop_run(struct loop *loop)
 		}
 		loop->turn_time = loop_now();
 		loop->in_turn = true;
-		/* Handlers may add or remove fds: walk from the end so a removal
-		 * (which moves the last entry into the hole) skips nothing twice. */
+		/* Handlers may add or remove fds.  A removal moves the last entry
+		 * into the hole: walking from the end, that entry was visited
+		 * already, and its revents were cleared before its handler ran,
+		 * so it is not handled twice; added entries carry no revents. */
 		for (int i = loop->npollfds - 1; i >= 0 && ready > 0 && !loop->stopping; i--) {
 			if (i >= loop->npollfds)
 				continue;

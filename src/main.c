@@ -3,6 +3,7 @@
  * Nothing else lives here. */
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <locale.h>
 #include <signal.h>
 #include <stdio.h>
@@ -24,6 +25,7 @@
 #include "output.h"
 #include "pool.h"
 #include "template.h"
+#include "text.h"
 #include "tui.h"
 
 struct app {
@@ -77,11 +79,10 @@ static void app_result(void *data, struct pool_result *result)
 	if (result->error && !app->tui) {
 		char text[512];
 		if (result->argv && result->pid == 0)  /* it never ran: name the command */
-			snprintf(text, sizeof text, "item %llu: %s: %s", (unsigned long long)result->seq,
-				 result->argv[0], result->error);
-		else
-			snprintf(text, sizeof text, "item %llu: %s", (unsigned long long)result->seq,
+			snprintf(text, sizeof text, "item %" PRIu64 ": %s: %s", result->seq, result->argv[0],
 				 result->error);
+		else
+			snprintf(text, sizeof text, "item %" PRIu64 ": %s", result->seq, result->error);
 		batch_message(app->batch, text);
 	}
 	if (app->demo)
@@ -99,8 +100,9 @@ static void app_leave_screen(struct app *app)
 	pool_get_stats(app->pool, &stats);
 	tui_close(app->tui);
 	app->tui = NULL;
-	fprintf(stderr, "pooltop: %llu done, %llu failed, %.1f s\n", (unsigned long long)stats.done,
-		(unsigned long long)stats.failed, stats.elapsed);
+	char elapsed[32];
+	fprintf(stderr, "pooltop: %" PRIu64 " done, %" PRIu64 " failed, %s\n", stats.done, stats.failed,
+		format_duration(elapsed, sizeof elapsed, stats.elapsed));
 }
 
 static void app_finished(void *data)
@@ -125,7 +127,8 @@ static void app_quit(void *data, bool kill)
 		pool_stop(app->pool);
 }
 
-/* Autotune steps show on the --progress line; the TUI reads the history. */
+/* Autotune steps show on the --progress line (the TUI sees them in its
+ * history line, as changes of the target). */
 static void app_autotune_note(void *data, const char *text)
 {
 	struct app *app = data;
@@ -134,14 +137,15 @@ static void app_autotune_note(void *data, const char *text)
 }
 
 /* The search covers --autotune's range within the pool's bounds; without
- * --autotune, `autotune on` searches the bounds (up to 64). */
+ * --autotune, `autotune on` searches the bounds (up to AUTOTUNE_DEFAULT_MAX). */
 static struct autotune *app_autotune_new(struct app *app)
 {
 	struct options *options = &app->options;
 	int min_jobs, max_jobs;
 	pool_bounds(app->pool, &min_jobs, &max_jobs);
 	int low = options->autotune ? options->autotune_min : min_jobs;
-	int high = options->autotune ? options->autotune_max : max_jobs < 64 ? max_jobs : 64;
+	int high = options->autotune ? options->autotune_max
+				     : max_jobs < AUTOTUNE_DEFAULT_MAX ? max_jobs : AUTOTUNE_DEFAULT_MAX;
 	struct autotune_tuning tuning;
 	autotune_default_tuning(&tuning, low > min_jobs ? low : min_jobs, high < max_jobs ? high : max_jobs);
 	return autotune_new(app->loop, &app->control, &tuning, app_autotune_note, app);
@@ -151,7 +155,7 @@ static void app_autotune(void *data, bool on)
 {
 	struct app *app = data;
 	if (!app->autotune && on)
-		app->control.autotune = app->autotune = app_autotune_new(app);
+		app->autotune = app_autotune_new(app);
 	else if (app->autotune)
 		autotune_set_enabled(app->autotune, on);
 }
@@ -234,7 +238,8 @@ static void app_signal(struct loop *loop, int signo, void *data)
 	}
 }
 
-/* Without a terminal on fds 0-2, pipes could take those numbers. */
+/* Without a terminal on fds 0-2, pipes could take those numbers.  The
+ * fds opened here are meant to be inherited: no O_CLOEXEC. */
 static void ensure_standard_fds(void)
 {
 	for (int fd = 0; fd < 3; fd++)
@@ -265,11 +270,7 @@ static int choose_initial_jobs(struct app *app)
 		if (pool->jobs > options->autotune_max)
 			pool->jobs = options->autotune_max;
 	}
-	if (pool->jobs < pool->min_jobs)
-		pool->jobs = pool->min_jobs;
-	if (pool->jobs > pool->max_jobs)
-		pool->jobs = pool->max_jobs;
-	return 0;
+	return 0;  /* pool_start() clamps the count to the bounds, as every resize does */
 }
 
 /* The control socket opens before any job starts: if it cannot, the run
@@ -291,7 +292,7 @@ static int start_tuning(struct app *app)
 {
 	if (app->jobsfile && jobsfile_follow(app->jobsfile, app->loop, &app->control, app_message, app))
 		return -1;
-	if (app->options.autotune && !(app->control.autotune = app->autotune = app_autotune_new(app)))
+	if (app->options.autotune && !(app->autotune = app_autotune_new(app)))
 		return -1;
 	return 0;
 }
@@ -319,13 +320,22 @@ static struct items *open_items(const struct options *options)
 		/* Jobs get /dev/null as stdin; pooltop reads items from a copy. */
 		fd = fcntl(0, F_DUPFD_CLOEXEC, 3);
 		int null_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
-		if (fd < 0 || null_fd < 0 || dup2(null_fd, 0) < 0)
+		bool moved = fd >= 0 && null_fd >= 0 && dup2(null_fd, 0) == 0;
+		int saved = errno;
+		if (null_fd >= 0)
+			close(null_fd);
+		if (!moved) {
+			if (fd >= 0)
+				close(fd);
+			fprintf(stderr, "pooltop: cannot set up standard input: %s\n", strerror(saved));
 			return NULL;
-		close(null_fd);
+		}
 	}
 	struct items *items = items_from_fd(fd, options->delimiter, true);
-	if (!items)
-		fprintf(stderr, "pooltop: out of memory\n");
+	if (!items) {
+		fprintf(stderr, "pooltop: cannot read items: %s\n", strerror(errno));
+		close(fd);
+	}
 	return items;
 }
 
@@ -411,6 +421,8 @@ static int run(struct app *app)
 		options->pool.worker_argv = argv;
 	} else {
 		app->template = template_new(options->command, options->command_argc, options->shell);
+		if (!app->template)
+			return 255;
 		options->pool.template = app->template;
 	}
 	struct pool_events events = {

@@ -79,7 +79,7 @@ struct pool {
 	uint64_t next_seq;       /* seq of the last item taken from the source */
 	uint64_t skipped;        /* items config.skip said not to run */
 	uint64_t started, done, failed, succeeded;
-	bool input_done, items_watched, paused, suspended, stopping, killing_all;
+	bool input_done, items_watched, paused, suspended, stopping;
 	bool dispatching, finished, finish_reported;
 	double start_time, last_start;
 	double wall_offset;      /* wall clock minus monotonic clock */
@@ -562,8 +562,12 @@ static void job_start(struct pool *pool, struct slot *slot, struct pending *item
 	slot->pid = pid;
 	slot->out_fd = out[0];
 	slot->err_fd = err[0];
-	loop_add_fd(pool->loop, slot->out_fd, POLLIN, job_output, slot);
-	loop_add_fd(pool->loop, slot->err_fd, POLLIN, job_output, slot);
+	if (loop_add_fd(pool->loop, slot->out_fd, POLLIN, job_output, slot) ||
+	    loop_add_fd(pool->loop, slot->err_fd, POLLIN, job_output, slot)) {
+		/* Unwatched pipes would fill and block the job: end it instead. */
+		slot->error = "out of memory watching the job's output";
+		slot_signal(pool, slot, SIGKILL);
+	}
 	if (pool->suspended)
 		slot_signal(pool, slot, SIGSTOP);
 	if (pool->config.timeout > 0)
@@ -657,7 +661,7 @@ static void worker_arm_timeout(struct pool *pool, struct slot *slot)
 	slot->timeout_timer = 0;
 	struct pending *oldest = slot_oldest(slot);
 	if (pool->config.timeout > 0 && oldest) {
-		double left = oldest->started + pool->config.timeout - loop_now();
+		double left = oldest->started + pool->config.timeout - loop_time(pool->loop);
 		slot->timeout_timer = loop_add_timer(pool->loop, left > 0 ? left : 0, slot_timeout, slot);
 	}
 }
@@ -708,8 +712,10 @@ static void worker_line(struct pool *pool, struct slot *slot, const char *line, 
 	pool->early_deaths = 0;
 	finish_attempt(pool, slot, item, 0, NULL);
 	struct pending *next = slot_oldest(slot);
-	if (next)
+	if (next) {
 		next->started = loop_time(pool->loop);  /* the worker reaches it only now */
+		next->started_wall = wall_time(pool, next->started);
+	}
 	worker_arm_timeout(pool, slot);
 	bool restart_due = pool->config.max_items_per_worker &&
 			   slot->worker_items >= (uint64_t)pool->config.max_items_per_worker;
@@ -735,7 +741,8 @@ static void worker_parse(struct pool *pool, struct slot *slot)
 		worker_kill(pool, slot, "wrote a line longer than --max-line");
 }
 
-/* Returns false at EOF or error. */
+/* Reads what the worker wrote; false when nothing came (EOF, an error, or
+ * nothing waiting), so the caller can drain until then. */
 static bool worker_read(struct pool *pool, struct slot *slot)
 {
 	if (slot->read_cap - slot->read_len < 65536) {
@@ -807,6 +814,7 @@ static void worker_spawn(struct pool *pool, struct slot *slot)
 		}
 		return;
 	}
+	slot->error = NULL;
 	pid_t pid = spawn(pool->config.worker_argv, in[0], out[1], err[1], &exec_errno);
 	close(in[0]);
 	close(out[1]);
@@ -823,19 +831,22 @@ static void worker_spawn(struct pool *pool, struct slot *slot)
 		pool_kill_all(pool);
 		return;
 	}
-	fcntl(in[1], F_SETFL, O_NONBLOCK);
+	if (fcntl(in[1], F_SETFL, O_NONBLOCK))
+		slot->error = "cannot make the worker's stdin non-blocking";
 	slot->pid = pid;
 	slot->in_fd = in[1];
 	slot->out_fd = out[0];
 	slot->err_fd = err[0];
 	slot->stdin_closed = slot->killing = false;
-	slot->error = NULL;
 	slot->worker_items = 0;
 	slot->read_len = slot->write_len = slot->write_offset = 0;
 	slot->spawned_at = loop_now();
-	loop_add_fd(pool->loop, slot->in_fd, 0, worker_writable, slot);
-	loop_add_fd(pool->loop, slot->out_fd, POLLIN, worker_readable, slot);
-	loop_add_fd(pool->loop, slot->err_fd, POLLIN, worker_stderr, slot);
+	if (slot->error || loop_add_fd(pool->loop, slot->in_fd, 0, worker_writable, slot) ||
+	    loop_add_fd(pool->loop, slot->out_fd, POLLIN, worker_readable, slot) ||
+	    loop_add_fd(pool->loop, slot->err_fd, POLLIN, worker_stderr, slot)) {
+		worker_kill(pool, slot, slot->error ? slot->error : "cannot be watched (out of memory)");
+		return;
+	}
 	if (pool->suspended)
 		slot_signal(pool, slot, SIGSTOP);
 }
@@ -1155,18 +1166,18 @@ static void check_finished(struct pool *pool)
 {
 	if (pool->finish_reported)
 		return;
-	bool busy = false;
+	bool busy = false, more_work = work_left(pool);
 	for (int i = 0; i < pool->nslots; i++) {
 		struct slot *slot = pool->slots[i];
 		if (slot->inflight_count)
 			busy = true;
 		/* With nothing left to feed them, workers are asked to exit. */
-		else if (pool->config.kind == POOL_WORKER && slot->pid && !work_left(pool) && !pool->paused)
+		else if (pool->config.kind == POOL_WORKER && slot->pid && !more_work && !pool->paused)
 			worker_close_stdin(pool, slot);
 		if (slot->pid)
 			busy = true;
 	}
-	if (busy || work_left(pool) || (pool->paused && !pool->stopping && !pool->input_done) ||
+	if (busy || more_work || (pool->paused && !pool->stopping && !pool->input_done) ||
 	    (pool->paused && pool->queue_head))
 		return;
 	pool->finished = true;
@@ -1193,7 +1204,12 @@ struct pool *pool_new(const struct pool_config *config, struct loop *loop, struc
 	pool->loop = loop;
 	pool->items = items;
 	pool->events = *events;
+	/* Every job's stdin: opened once, and without it nothing can run. */
 	pool->dev_null = open("/dev/null", O_RDWR | O_CLOEXEC);
+	if (pool->dev_null < 0) {
+		free(pool);
+		return NULL;
+	}
 	return pool;
 }
 
@@ -1376,7 +1392,6 @@ void pool_stop(struct pool *pool)
 void pool_kill_all(struct pool *pool)
 {
 	pool->stopping = true;
-	pool->killing_all = true;
 	for (int i = 0; i < pool->nslots; i++) {
 		struct slot *slot = pool->slots[i];
 		if (!slot->error)
@@ -1500,13 +1515,4 @@ size_t pool_slot_stderr_tail(const struct pool *pool, int index, char *out, size
 		return 0;
 	}
 	return spool_tail(&pool->slots[index]->err, out, size);
-}
-
-size_t pool_pids(const struct pool *pool, pid_t *pids, size_t max)
-{
-	size_t n = 0;
-	for (int i = 0; i < pool->nslots && n < max; i++)
-		if (pool->slots[i]->pid)
-			pids[n++] = pool->slots[i]->pid;
-	return n;
 }

@@ -138,7 +138,5 @@ bool pool_slot_view(const struct pool *pool, int index, struct slot_view *view);
  * bytes of stderr of its current item. */
 char *pool_slot_command(const struct pool *pool, int index);
 size_t pool_slot_stderr_tail(const struct pool *pool, int index, char *out, size_t size);
-/* Every process the pool started that is still running (roots for sampling). */
-size_t pool_pids(const struct pool *pool, pid_t *pids, size_t max);
 
 #endif
