@@ -31,9 +31,7 @@ static void status_line(const struct pool_stats *stats, char *out, size_t size)
 	else
 		snprintf(total, sizeof total, "?");
 	format_rate(rate, sizeof rate, stats->items_per_s);
-	double left = stats->total >= 0 && stats->items_per_s > 0
-		? (double)((uint64_t)stats->total - stats->done) / stats->items_per_s : -1;
-	format_eta(eta, sizeof eta, left);
+	format_eta(eta, sizeof eta, stats->seconds_left);
 	snprintf(out, size, "%" PRIu64 "/%s done, %" PRIu64 " failed, %d/%d running, %s, ETA %s%s",
 		 stats->done, total, stats->failed, stats->running, stats->target, rate, eta,
 		 stats->paused ? ", paused" : "");

@@ -1455,6 +1455,11 @@ void pool_get_stats(const struct pool *pool, struct pool_stats *stats)
 		.input_done = pool->input_done,
 		.stopping = pool->stopping,
 	};
+	stats->seconds_left = -1;
+	if (total >= 0 && pool->done >= (uint64_t)total)
+		stats->seconds_left = 0;
+	else if (total >= 0 && stats->items_per_s > 0)
+		stats->seconds_left = (double)((uint64_t)total - pool->done) / stats->items_per_s;
 	if (total >= 0 && (uint64_t)total > pool->done) {
 		uint64_t in_flight = 0;
 		for (int i = 0; i < pool->nslots; i++)

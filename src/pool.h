@@ -92,6 +92,7 @@ struct pool_stats {
 	int64_t total;           /* items in all, -1 until the input ends */
 	uint64_t queued;         /* items waiting to be dispatched, as far as known */
 	double items_per_s;      /* completions over the last few seconds */
+	double seconds_left;     /* ETA at that rate: 0 when all is done, -1 when unknown */
 	double elapsed;          /* seconds since pool_start */
 	bool paused, suspended, input_done, stopping;
 };

@@ -152,11 +152,7 @@ static void header_parts(const struct tui *tui, const struct pool_stats *stats,
 	if (stats->failed)
 		snprintf(parts[PART_FAILED], 64, "%" PRIu64 " failed", stats->failed);
 	snprintf(parts[PART_RATE], 64, "%s", format_rate(figure, sizeof figure, stats->items_per_s));
-	double left = stats->total >= 0 && stats->items_per_s > 0
-		? (double)((uint64_t)stats->total - stats->done) / stats->items_per_s : -1;
-	if (stats->total >= 0 && stats->done >= (uint64_t)stats->total)
-		left = 0;
-	snprintf(parts[PART_ETA], 64, "ETA %s", format_eta(figure, sizeof figure, left));
+	snprintf(parts[PART_ETA], 64, "ETA %s", format_eta(figure, sizeof figure, stats->seconds_left));
 	format_percent(figure, sizeof figure, tui->total_cpu);
 	snprintf(parts[PART_CPU], 64, "CPU %s%s", figure, tui->total_cpu >= 0 ? "%" : "");
 	/* Elapsed time as a clock, m:ss or h:mm:ss. */
