@@ -1,7 +1,7 @@
 #!/bin/bash
 # tests/cli/tuning_autotune.sh - --autotune finds the worker count with the
 # best throughput: a sleep-bound workload climbs toward MAX, a workload
-# held by two slots settles at two or three workers, and a CPU-bound one
+# held by two slots settles at two to four workers, and a CPU-bound one
 # at two to four on two idle cores.  A manual change turns it off.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
 . "$top_srcdir/tests/cli/tuning_lib.sh"
@@ -34,13 +34,13 @@ show_steps() {
 }
 
 # settle SCRIPT: a fresh pool autotuned over 1..16 workers runs the shell
-# SCRIPT per item for 28 s; $settled is the count it held most in the
+# SCRIPT per item for 34 s; $settled is the count it held most in the
 # last 15 s of them.
 settle() {
 	rm -f "$SOCK"
 	start_pool --progress --refresh=1 --autotune=1..16 -j1 --range=1..100000 --shell "$1" ||
 		bail_out "pooltop did not start"
-	sample_targets 28
+	sample_targets 34
 	show_steps
 	tail -n 60 "$TEST_DIR/targets" > "$TEST_DIR/targets.end" && mv "$TEST_DIR/targets.end" "$TEST_DIR/targets"
 	settled=$(settled_target)
@@ -71,10 +71,13 @@ stop_pool
 # Each item holds one of two locks for 0.2 s, as a job holds a core; a
 # third job only waits.  Sleeping, not computing, so the load of other
 # processes on the machine does not blur the answer.
+# Between one item and the next a slot's lock idles while a process starts,
+# longer on a loaded machine, so a third or fourth worker waiting at the
+# lock can genuinely pay a little: 2 to 4, never the 16 it may use.
 two_slots="until flock -n '$TEST_DIR/slot1' sleep 0.2 || flock -n '$TEST_DIR/slot2' sleep 0.2; do sleep 0.01; done; : {}"
 settle "$two_slots"
-ok '[ "$settled" -ge 2 ] && [ "$settled" -le 3 ]' \
-	"a workload two slots can serve settles at 2 or 3 workers (held $settled in the last 15 s)"
+ok '[ "$settled" -ge 2 ] && [ "$settled" -le 4 ]' \
+	"a workload two slots can serve settles at 2 to 4 workers (held $settled in the last 15 s)"
 stop_pool
 
 # --- CPU-bound ------------------------------------------------------------------
