@@ -76,7 +76,8 @@ static void app_result(void *data, struct pool_result *result)
 		return;
 	jobsfile_item_done(app->jobsfile);
 	joblog_write(app->joblog, result);
-	if (result->error && !app->tui) {
+	/* Jobs killed because stdout's reader left need no word each. */
+	if (result->error && !app->tui && app->exit_signal_status != 128 + SIGPIPE) {
 		char text[512];
 		if (result->argv && result->pid == 0)  /* it never ran: name the command */
 			snprintf(text, sizeof text, "item %" PRIu64 ": %s: %s", result->seq, result->argv[0],
@@ -164,6 +165,16 @@ static bool app_autotune_enabled(void *data)
 {
 	struct app *app = data;
 	return autotune_enabled(app->autotune);
+}
+
+/* Whoever read pooltop's output is gone (`| head`): the results have
+ * nowhere to go, so the run ends as a filter killed by SIGPIPE would. */
+static void app_stdout_closed(void *data)
+{
+	struct app *app = data;
+	if (!app->exit_signal_status)
+		app->exit_signal_status = 128 + SIGPIPE;
+	pool_kill_all(app->pool);
 }
 
 /* A verb from a signal has nobody to answer: errors and clamped counts
@@ -435,6 +446,7 @@ static int run(struct app *app)
 	app->pool = pool_new(&options->pool, app->loop, app->items, &events);
 	if (!app->pool)
 		return 255;
+	output_on_closed(app->output, app_stdout_closed, app);
 	app->control = (struct control){
 		.pool = app->pool,
 		.hooks = {

@@ -4,6 +4,7 @@
  * are held. */
 #include "output.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,8 +16,8 @@ struct held_result {
 };
 
 struct stream {
-	int fd;                /* 1 or 2: a failed write (a closed stdout) loses
-	                          that output, as with any filter */
+	int fd;                /* 1 or 2 */
+	bool closed;           /* a write found the reader gone (EPIPE): drop the rest */
 	char *buffer;          /* small writes gathered here */
 	size_t len, cap;
 	bool held;             /* spool everything until output_release */
@@ -33,6 +34,8 @@ struct output {
 	size_t skipped_len, skipped_cap;
 	struct stream streams[2];      /* stdout, stderr */
 	uint64_t flush_timer;
+	void (*on_closed)(void *data); /* told once when stdout's reader is gone */
+	void *on_closed_data;
 };
 
 #define BUFFER_LIMIT 65536
@@ -55,11 +58,28 @@ struct output *output_new(struct loop *loop, bool keep_order)
 	return output;
 }
 
-static void stream_flush(struct stream *stream)
+/* A write failed.  A reader that went away (as with `| head`) ends the
+ * output for good, and stdout's end is told. */
+static void stream_failed(struct output *output, struct stream *stream)
+{
+	if (errno != EPIPE || stream->closed)
+		return;
+	stream->closed = true;
+	if (stream == &output->streams[0] && output->on_closed)
+		output->on_closed(output->on_closed_data);
+}
+
+static void stream_write(struct output *output, struct stream *stream, const void *data, size_t len)
+{
+	if (!stream->closed && spool_write_all(stream->fd, data, len))
+		stream_failed(output, stream);
+}
+
+static void stream_flush(struct output *output, struct stream *stream)
 {
 	if (!stream->len)
 		return;
-	spool_write_all(stream->fd, stream->buffer, stream->len);
+	stream_write(output, stream, stream->buffer, stream->len);
 	stream->len = 0;
 }
 
@@ -68,8 +88,8 @@ static void flush_timer_fired(struct loop *loop, void *data)
 	(void)loop;
 	struct output *output = data;
 	output->flush_timer = 0;
-	stream_flush(&output->streams[0]);
-	stream_flush(&output->streams[1]);
+	stream_flush(output, &output->streams[0]);
+	stream_flush(output, &output->streams[1]);
 }
 
 static void stream_append(struct output *output, struct stream *stream, const char *data, size_t len)
@@ -79,15 +99,15 @@ static void stream_append(struct output *output, struct stream *stream, const ch
 		return;
 	}
 	if (stream->len + len > BUFFER_LIMIT)
-		stream_flush(stream);
+		stream_flush(output, stream);
 	if (len > BUFFER_LIMIT) {
-		spool_write_all(stream->fd, data, len);
+		stream_write(output, stream, data, len);
 		return;
 	}
 	if (stream->len + len > stream->cap) {
 		char *grown = realloc(stream->buffer, BUFFER_LIMIT);
 		if (!grown) {
-			spool_write_all(stream->fd, data, len);
+			stream_write(output, stream, data, len);
 			return;
 		}
 		stream->buffer = grown;
@@ -109,8 +129,9 @@ static void stream_append_spool(struct output *output, struct stream *stream, co
 		spool_append_spool(&stream->hold, spool);
 		return;
 	}
-	stream_flush(stream);
-	spool_write_to(spool, stream->fd);
+	stream_flush(output, stream);
+	if (!stream->closed && spool_write_to(spool, stream->fd))
+		stream_failed(output, stream);
 }
 
 static void write_result(struct output *output, struct spool *out, struct spool *err)
@@ -239,6 +260,12 @@ void output_text(struct output *output, const char *text, size_t len)
 	stream_append(output, &output->streams[0], text, len);
 }
 
+void output_on_closed(struct output *output, void (*fn)(void *data), void *data)
+{
+	output->on_closed = fn;
+	output->on_closed_data = data;
+}
+
 void output_hold(struct output *output, bool stdout_too, bool stderr_too)
 {
 	output->streams[0].held = stdout_too;
@@ -252,8 +279,9 @@ void output_release(struct output *output)
 		if (!stream->held)
 			continue;
 		stream->held = false;
-		stream_flush(stream);
-		spool_write_to(&stream->hold, stream->fd);
+		stream_flush(output, stream);
+		if (!stream->closed && spool_write_to(&stream->hold, stream->fd))
+			stream_failed(output, stream);
 		spool_clear(&stream->hold);
 	}
 }
@@ -266,8 +294,8 @@ void output_finish(struct output *output)
 		spool_clear(&held.out);
 		spool_clear(&held.err);
 	}
-	stream_flush(&output->streams[0]);
-	stream_flush(&output->streams[1]);
+	stream_flush(output, &output->streams[0]);
+	stream_flush(output, &output->streams[1]);
 }
 
 void output_free(struct output *output)

@@ -14,6 +14,9 @@
 struct output;
 
 struct output *output_new(struct loop *loop, bool keep_order);
+/* fn(data) is called once when stdout's reader goes away (EPIPE); what
+ * is written after that is dropped. */
+void output_on_closed(struct output *output, void (*fn)(void *data), void *data);
 /* While held, everything is spooled (to temp files when large) and
  * written by output_release(); used while the TUI draws on the terminal
  * that stdout is. */

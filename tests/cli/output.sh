@@ -133,4 +133,18 @@ else
 	skip "setsid is not installed" 3
 fi
 
+# --- a reader that goes away ----------------------------------------------------
+
+# `| head -n 1` closes pooltop's stdout after one line: the run ends at
+# once, as a filter killed by SIGPIPE would, instead of working through
+# every item with nowhere to write.
+start=$(now_ms)
+{ seq 100000 | "$POOLTOP" --batch -j 2 echo 2> closed.err; echo $? > closed.status; } |
+	head -n 1 > closed.out
+elapsed=$(($(now_ms) - start))
+like "$(< closed.out)" '^[0-9]+$' "the reader got its line"
+is "$(< closed.status)" 141 "pooltop ends with 141 (128 + SIGPIPE) once its reader is gone"
+ok "[ $elapsed -lt 15000 ]" "it stops soon after the reader leaves (${elapsed} ms for 100,000 items)"
+is "$(< closed.err)" "" "without a message for each job it had to stop"
+
 done_testing
