@@ -10,6 +10,23 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+/* A running job holds its two pipes and, once its output is large, a
+ * spill file for each; pooltop keeps a few fds of its own (items, signals,
+ * /dev/null, the terminal, socket, joblog, -k's held output). */
+#define FDS_PER_SLOT 4
+#define FDS_RESERVED_SMALL 16
+#define FDS_RESERVED 32
+
+/* The slots the open-file limit leaves room for: the reserve shrinks with
+ * a small limit, so ulimit -n 32 still runs a few jobs, not one. */
+static rlim_t slots_within(rlim_t open_files)
+{
+	rlim_t reserved = open_files >= 4 * FDS_RESERVED ? FDS_RESERVED : FDS_RESERVED_SMALL;
+	if (open_files < reserved + FDS_PER_SLOT)
+		return 1;
+	return (open_files - reserved) / FDS_PER_SLOT;
+}
+
 void rlimits_raise_fd_limit(struct pool_config *pool)
 {
 	struct rlimit limit;
@@ -18,10 +35,16 @@ void rlimits_raise_fd_limit(struct pool_config *pool)
 	limit.rlim_cur = limit.rlim_max;
 	setrlimit(RLIMIT_NOFILE, &limit);
 	getrlimit(RLIMIT_NOFILE, &limit);
-	/* Each slot holds three pipes' ends, plus a few fds of our own. */
-	rlim_t slots = limit.rlim_cur > 64 ? (limit.rlim_cur - 32) / 3 : 1;
-	if ((rlim_t)pool->max_jobs > slots)
-		pool->max_jobs = (int)slots;
+	rlim_t slots = slots_within(limit.rlim_cur);
+	if ((rlim_t)pool->max_jobs <= slots)
+		return;
+	if ((rlim_t)pool->jobs > slots)
+		fprintf(stderr, "pooltop: only %lu workers fit in the open-file limit (ulimit -n %lu): "
+			"running %lu\n", (unsigned long)slots, (unsigned long)limit.rlim_cur,
+			(unsigned long)slots);
+	pool->max_jobs = (int)slots;
+	if (pool->min_jobs > pool->max_jobs)
+		pool->min_jobs = pool->max_jobs;
 	if (pool->jobs > pool->max_jobs)
 		pool->jobs = pool->max_jobs;
 }

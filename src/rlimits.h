@@ -6,8 +6,9 @@
 
 #include "pool.h"
 
-/* Raise RLIMIT_NOFILE to its hard limit; lower max_jobs (and jobs) to what
- * the fds allow, three per slot. */
+/* Raise RLIMIT_NOFILE to its hard limit; lower max_jobs (and jobs,
+ * min_jobs) to what the fds allow, four per slot; says so on stderr when
+ * the initial count shrinks. */
 void rlimits_raise_fd_limit(struct pool_config *pool);
 /* Lower max_jobs (and jobs, min_jobs) to the processes RLIMIT_NPROC
  * leaves this user; says so on stderr when the initial count shrinks. */
