@@ -1,5 +1,6 @@
 /* spool.c - job output held whole: memory first, then an unlinked temp
- * file (O_TMPFILE) once it passes SPOOL_MEMORY_LIMIT. */
+ * file (O_TMPFILE) once it passes SPOOL_MEMORY_LIMIT, or in memory still
+ * when no file can be written. */
 #include "spool.h"
 
 #include <errno.h>
@@ -52,28 +53,39 @@ static int open_spill_file(void)
 	return fd;
 }
 
+/* Append to the spill file.  After a failure the file is not written
+ * again (the spool holds the rest in memory), so bytes a failed write may
+ * have left past file_len are never read. */
+static int file_append(struct spool *spool, const void *data, size_t len)
+{
+	if (spool_write_all(spool->fd, data, len))
+		return -1;
+	spool->file_len += (off_t)len;
+	return 0;
+}
+
 /* Move the memory part to the file, so memory stays bounded. */
 static int spill(struct spool *spool)
 {
 	if (spool->fd < 0 && (spool->fd = open_spill_file()) < 0)
 		return -1;
-	if (spool_write_all(spool->fd, spool->data, spool->len))
+	if (file_append(spool, spool->data, spool->len))
 		return -1;
-	spool->file_len += (off_t)spool->len;
 	spool->len = 0;
 	return 0;
 }
 
 int spool_append(struct spool *spool, const void *data, size_t len)
 {
-	if (spool->len + len > SPOOL_MEMORY_LIMIT) {
-		if (spill(spool))
-			return -1;
-		if (len > SPOOL_MEMORY_LIMIT / 2) {
-			if (spool_write_all(spool->fd, data, len))
-				return -1;
-			spool->file_len += (off_t)len;
-			return 0;
+	if (!spool->memory_only && spool->len + len > SPOOL_MEMORY_LIMIT) {
+		/* No room for a file (TMPDIR missing or full, no fd left):
+		 * memory is better than losing output. */
+		if (spill(spool)) {
+			spool->memory_only = true;
+		} else if (len > SPOOL_MEMORY_LIMIT / 2) {
+			if (!file_append(spool, data, len))
+				return 0;
+			spool->memory_only = true;
 		}
 	}
 	if (spool->len + len > spool->cap) {

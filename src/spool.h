@@ -13,6 +13,7 @@ struct spool {
 	size_t len, cap;
 	int fd;            /* -1, or the unlinked temp file holding the earlier bytes */
 	off_t file_len;    /* bytes in fd */
+	bool memory_only;  /* the file could not be made or written: hold the rest in memory */
 };
 
 #define SPOOL_INIT { .fd = -1 }
@@ -20,7 +21,8 @@ struct spool {
 #define SPOOL_MEMORY_LIMIT ((size_t)256 * 1024)
 
 void spool_init(struct spool *spool);
-/* Returns 0, or -1 with errno set (the bytes are then dropped). */
+/* Returns 0, or -1 with errno set when even memory ran out (the bytes
+ * are then dropped). */
 int spool_append(struct spool *spool, const void *data, size_t len);
 /* Append all of src to dst. */
 int spool_append_spool(struct spool *dst, const struct spool *src);
