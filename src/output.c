@@ -1,7 +1,7 @@
 /* output.c - grouped job output.  Small outputs are gathered in one buffer
  * and written together a few milliseconds later; with -k, results that
  * arrive early wait in a min-heap keyed by sequence number, and only they
- * are held. */
+ * are held, their bytes in one store (one spill file for them all). */
 #include "output.h"
 
 #include <errno.h>
@@ -10,9 +10,10 @@
 
 #include "spool.h"
 
+/* Where a held result's bytes lie in the store. */
 struct held_result {
 	uint64_t seq;
-	struct spool out, err;
+	off_t out_at, out_len, err_at, err_len;
 };
 
 struct stream {
@@ -30,6 +31,7 @@ struct output {
 	uint64_t next_seq;             /* -k: the next sequence number to write */
 	struct held_result *heap;      /* -k: results waiting for earlier ones */
 	size_t heap_len, heap_cap;
+	struct spool store;            /* -k: the held results' bytes, one after another */
 	uint64_t *skipped;             /* -k: skipped seqs not yet reached (unsorted, few) */
 	size_t skipped_len, skipped_cap;
 	struct stream streams[2];      /* stdout, stderr */
@@ -55,6 +57,7 @@ struct output *output_new(struct loop *loop, bool keep_order)
 		output->streams[i].fd = i + 1;
 		spool_init(&output->streams[i].hold);
 	}
+	spool_init(&output->store);
 	return output;
 }
 
@@ -151,6 +154,22 @@ static void heap_swap(struct held_result *a, struct held_result *b)
 	*b = t;
 }
 
+/* Copy a result into the store and note where it lies.  Each held result
+ * keeping spools of its own would hold two spill files open: a few
+ * hundred early results would take every fd and the next jobs' pipes
+ * would fail. */
+static int store_result(struct output *output, struct held_result *held, const struct spool *out,
+			const struct spool *err)
+{
+	held->out_at = (off_t)spool_size(&output->store);
+	held->out_len = (off_t)spool_size(out);
+	held->err_at = held->out_at + held->out_len;
+	held->err_len = (off_t)spool_size(err);
+	if (spool_append_spool(&output->store, out) || spool_append_spool(&output->store, err))
+		return -1;
+	return 0;
+}
+
 static int heap_push(struct output *output, uint64_t seq, struct spool *out, struct spool *err)
 {
 	if (output->heap_len == output->heap_cap) {
@@ -161,10 +180,13 @@ static int heap_push(struct output *output, uint64_t seq, struct spool *out, str
 		output->heap = grown;
 		output->heap_cap = cap;
 	}
+	struct held_result held = { .seq = seq };
+	if (store_result(output, &held, out, err))
+		return -1;
+	spool_clear(out);
+	spool_clear(err);
 	size_t at = output->heap_len++;
-	output->heap[at].seq = seq;
-	spool_move(&output->heap[at].out, out);
-	spool_move(&output->heap[at].err, err);
+	output->heap[at] = held;
 	while (at > 0 && output->heap[(at - 1) / 2].seq > output->heap[at].seq) {
 		heap_swap(&output->heap[(at - 1) / 2], &output->heap[at]);
 		at = (at - 1) / 2;
@@ -191,6 +213,30 @@ static struct held_result heap_pop(struct output *output)
 	return top;
 }
 
+static void write_stored(struct output *output, struct stream *stream, off_t from, off_t len)
+{
+	char buffer[65536];
+	for (off_t at = from; at < from + len;) {
+		size_t want = from + len - at < (off_t)sizeof buffer ? (size_t)(from + len - at) : sizeof buffer;
+		size_t n = spool_read(&output->store, at, buffer, want);
+		if (!n)
+			break;
+		stream_append(output, stream, buffer, n);
+		at += (off_t)n;
+	}
+	spool_discard(&output->store, from, len);
+}
+
+/* Write a held result taken off the heap; the store is emptied whenever
+ * nothing is held any more. */
+static void write_held(struct output *output, const struct held_result *held)
+{
+	write_stored(output, &output->streams[0], held->out_at, held->out_len);
+	write_stored(output, &output->streams[1], held->err_at, held->err_len);
+	if (!output->heap_len)
+		spool_clear(&output->store);
+}
+
 static bool skipped_contains_next(struct output *output)
 {
 	/* Skipped seqs are few and usually arrive in order: a linear look is enough. */
@@ -212,9 +258,7 @@ static void write_ready(struct output *output)
 		if (!output->heap_len || output->heap[0].seq != output->next_seq)
 			return;
 		struct held_result held = heap_pop(output);
-		write_result(output, &held.out, &held.err);
-		spool_clear(&held.out);
-		spool_clear(&held.err);
+		write_held(output, &held);
 		output->next_seq++;
 	}
 }
@@ -290,9 +334,7 @@ void output_finish(struct output *output)
 {
 	while (output->heap_len) {
 		struct held_result held = heap_pop(output);
-		write_result(output, &held.out, &held.err);
-		spool_clear(&held.out);
-		spool_clear(&held.err);
+		write_held(output, &held);
 	}
 	stream_flush(output, &output->streams[0]);
 	stream_flush(output, &output->streams[1]);
@@ -308,6 +350,7 @@ void output_free(struct output *output)
 		free(output->streams[i].buffer);
 		spool_clear(&output->streams[i].hold);
 	}
+	spool_clear(&output->store);
 	free(output->heap);
 	free(output->skipped);
 	free(output);

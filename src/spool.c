@@ -130,9 +130,9 @@ int spool_write_to(const struct spool *spool, int fd)
 	return spool_write_all(fd, spool->data, spool->len);
 }
 
-/* Copy bytes [from, from+count) of the spool's whole content into out. */
-static size_t copy_range(const struct spool *spool, off_t from, size_t count, char *out)
+size_t spool_read(const struct spool *spool, off_t from, void *buffer, size_t count)
 {
+	char *out = buffer;
 	size_t done = 0;
 	if (from < spool->file_len) {
 		size_t in_file = (size_t)(spool->file_len - from);
@@ -160,7 +160,7 @@ int spool_append_spool(struct spool *dst, const struct spool *src)
 	char buffer[65536];
 	size_t total = spool_size(src);
 	for (size_t at = 0; at < total;) {
-		size_t n = copy_range(src, (off_t)at, sizeof buffer, buffer);
+		size_t n = spool_read(src, (off_t)at, buffer, sizeof buffer);
 		if (!n || spool_append(dst, buffer, n))
 			return -1;
 		at += n;
@@ -172,7 +172,7 @@ size_t spool_peek(const struct spool *spool, char *out, size_t size)
 {
 	if (!size)
 		return 0;
-	size_t n = copy_range(spool, 0, size - 1, out);
+	size_t n = spool_read(spool, 0, out, size - 1);
 	out[n] = '\0';
 	return n;
 }
@@ -183,9 +183,19 @@ size_t spool_tail(const struct spool *spool, char *out, size_t size)
 		return 0;
 	size_t total = spool_size(spool), want = size - 1;
 	off_t from = total > want ? (off_t)(total - want) : 0;
-	size_t n = copy_range(spool, from, want, out);
+	size_t n = spool_read(spool, from, out, want);
 	out[n] = '\0';
 	return n;
+}
+
+void spool_discard(struct spool *spool, off_t from, off_t count)
+{
+	if (spool->fd < 0 || from >= spool->file_len)
+		return;
+	if (count > spool->file_len - from)
+		count = spool->file_len - from;
+	/* Unsupported by the file system: the space comes back at spool_clear. */
+	fallocate(spool->fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, from, count);
 }
 
 void spool_clear(struct spool *spool)

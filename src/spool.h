@@ -34,6 +34,12 @@ int spool_write_to(const struct spool *spool, int fd);
  * EINTR: the one write loop for spools, job output and the joblog.
  * Returns 0, or -1 with errno set. */
 int spool_write_all(int fd, const void *data, size_t len);
+/* Copy up to count bytes of the spool's content, from offset from, into
+ * buffer; returns how many were copied (0 past the end). */
+size_t spool_read(const struct spool *spool, off_t from, void *buffer, size_t count);
+/* Give back the file space of bytes [from, from+count) that will not be
+ * read again; they must not be read after. */
+void spool_discard(struct spool *spool, off_t from, off_t count);
 /* Copy up to size-1 bytes of the start of the spool into out, NUL-terminated. */
 size_t spool_peek(const struct spool *spool, char *out, size_t size);
 /* The last `size - 1` bytes at most (for "last lines of stderr"). */
