@@ -1136,8 +1136,14 @@ static void dispatch(struct pool *pool)
 		if (pool->config.delay > 0 && pool->started > 0) {
 			double wait = pool->last_start + pool->config.delay - loop_now();
 			if (wait > 0) {
-				if (!pool->delay_timer)
-					pool->delay_timer = loop_add_timer(pool->loop, wait, delay_done, pool);
+				/* Wait only for an item there is: at the end of the
+				 * input the run finishes now, not a delay later. */
+				struct pending *item = next_item(pool);
+				if (item) {
+					queue_push_front(pool, item);
+					if (!pool->delay_timer)
+						pool->delay_timer = loop_add_timer(pool->loop, wait, delay_done, pool);
+				}
 				break;
 			}
 		}
@@ -1382,6 +1388,8 @@ size_t pool_requeue_failed(struct pool *pool)
 void pool_stop(struct pool *pool)
 {
 	pool->stopping = true;
+	if (pool->suspended)
+		pool_set_suspended(pool, false);  /* stopped jobs could never finish */
 	for (int i = 0; i < pool->nslots; i++)
 		if (!pool->slots[i]->inflight_count && pool->slots[i]->pid &&
 		    pool->config.kind == POOL_WORKER)
