@@ -418,6 +418,11 @@ static int watch_signals(struct app *app)
 static int run(struct app *app)
 {
 	struct options *options = &app->options;
+	/* Signals are routed through the loop before anything else, so that
+	 * an early SIGUSR1 or SIGINT waits for it instead of killing pooltop;
+	 * they are read only once the pool exists. */
+	if (!(app->loop = loop_new()) || watch_signals(app))
+		return 255;
 	rlimits_raise_fd_limit(&options->pool);
 	rlimits_clamp_to_process_limit(&options->pool);
 	if (!(app->items = open_items(options)))
@@ -439,9 +444,8 @@ static int run(struct app *app)
 	struct pool_events events = {
 		.result = app_result, .message = app_message, .finished = app_finished, .data = app,
 	};
-	app->loop = loop_new();
-	app->output = app->loop ? output_new(app->loop, options->keep_order) : NULL;
-	if (!app->output || open_joblog(app) || watch_signals(app) || choose_initial_jobs(app))
+	app->output = output_new(app->loop, options->keep_order);
+	if (!app->output || open_joblog(app) || choose_initial_jobs(app))
 		return 255;
 	app->pool = pool_new(&options->pool, app->loop, app->items, &events);
 	if (!app->pool)
