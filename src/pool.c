@@ -490,7 +490,8 @@ static void finish_attempt(struct pool *pool, struct slot *slot, struct pending 
 
 /* ---- command mode ------------------------------------------------------- */
 
-static void job_output(struct loop *loop, int fd, short revents, void *data)
+/* A job's stdout or stderr, or a worker's stderr, is readable: spool it. */
+static void pipe_readable(struct loop *loop, int fd, short revents, void *data)
 {
 	(void)loop;
 	(void)revents;
@@ -562,8 +563,8 @@ static void job_start(struct pool *pool, struct slot *slot, struct pending *item
 	slot->pid = pid;
 	slot->out_fd = out[0];
 	slot->err_fd = err[0];
-	if (loop_add_fd(pool->loop, slot->out_fd, POLLIN, job_output, slot) ||
-	    loop_add_fd(pool->loop, slot->err_fd, POLLIN, job_output, slot)) {
+	if (loop_add_fd(pool->loop, slot->out_fd, POLLIN, pipe_readable, slot) ||
+	    loop_add_fd(pool->loop, slot->err_fd, POLLIN, pipe_readable, slot)) {
 		/* Unwatched pipes would fill and block the job: end it instead. */
 		slot->error = "out of memory watching the job's output";
 		slot_signal(pool, slot, SIGKILL);
@@ -786,19 +787,6 @@ static void worker_readable(struct loop *loop, int fd, short revents, void *data
 	dispatch(slot->pool);
 }
 
-static void worker_stderr(struct loop *loop, int fd, short revents, void *data)
-{
-	(void)loop;
-	(void)revents;
-	struct slot *slot = data;
-	char buffer[65536];
-	ssize_t n = read(fd, buffer, sizeof buffer);
-	if (n > 0)
-		spool_append(&slot->err, buffer, (size_t)n);
-	else if (n == 0 || (errno != EAGAIN && errno != EINTR))
-		close_fd(slot->pool, &slot->err_fd);
-}
-
 static void worker_spawn(struct pool *pool, struct slot *slot)
 {
 	int in[2] = { -1, -1 }, out[2] = { -1, -1 }, err[2] = { -1, -1 }, exec_errno = 0;
@@ -843,7 +831,7 @@ static void worker_spawn(struct pool *pool, struct slot *slot)
 	slot->spawned_at = loop_now();
 	if (slot->error || loop_add_fd(pool->loop, slot->in_fd, 0, worker_writable, slot) ||
 	    loop_add_fd(pool->loop, slot->out_fd, POLLIN, worker_readable, slot) ||
-	    loop_add_fd(pool->loop, slot->err_fd, POLLIN, worker_stderr, slot)) {
+	    loop_add_fd(pool->loop, slot->err_fd, POLLIN, pipe_readable, slot)) {
 		worker_kill(pool, slot, slot->error ? slot->error : "cannot be watched (out of memory)");
 		return;
 	}
