@@ -273,11 +273,7 @@ static void ctlsock_accept(struct loop *loop, int fd, short revents, void *data)
 		client->fd = client_fd;
 		client->input_len = client->output_len = 0;
 		client->discarding = client->peer_done = false;
-		if (loop_add_fd(loop, client_fd, POLLIN, client_ready, client)) {
-			close(client_fd);
-			free(client);
-			continue;
-		}
+		loop_add_fd(loop, client_fd, POLLIN, client_ready, client);
 		client->next = sock->clients;
 		sock->clients = client;
 		sock->nclients++;
@@ -367,11 +363,12 @@ struct ctlsock *ctlsock_open(struct loop *loop, struct control *control, const c
 		sock->device = st.st_dev;
 		sock->inode = st.st_ino;
 	}
-	if (listen(sock->listen_fd, 64) || loop_add_fd(loop, sock->listen_fd, POLLIN, ctlsock_accept, sock)) {
+	if (listen(sock->listen_fd, 64)) {
 		set_error(error, error_size, "cannot listen on '%s': %s", path, strerror(errno));
 		unlink(path);
 		goto fail;
 	}
+	loop_add_fd(loop, sock->listen_fd, POLLIN, ctlsock_accept, sock);
 	return sock;
 fail:
 	if (sock->listen_fd >= 0)

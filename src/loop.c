@@ -10,6 +10,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "xalloc.h"
+
 struct fd_watch {
 	loop_fd_fn *fn;   /* handler, NULL when the slot is free */
 	void *data;       /* handler's argument */
@@ -25,11 +27,13 @@ struct timer {
 
 struct loop {
 	struct pollfd *pollfds;    /* what poll() watches, dense */
-	int npollfds, pollfds_cap;
+	int npollfds;
+	size_t pollfds_cap;
 	struct fd_watch *watches;  /* indexed by fd */
-	int watches_cap;
+	size_t watches_cap;
 	struct timer *timers;      /* unsorted; few enough that a scan is cheapest */
-	int ntimers, timers_cap;
+	int ntimers;
+	size_t timers_cap;
 	uint64_t next_timer_id;
 	int signal_fd;
 	loop_signal_fn *signal_fn;
@@ -43,9 +47,7 @@ static sigset_t original_sigmask;
 
 struct loop *loop_new(void)
 {
-	struct loop *loop = calloc(1, sizeof *loop);
-	if (!loop)
-		return NULL;
+	struct loop *loop = xcalloc(1, sizeof *loop);
 	loop->signal_fd = -1;
 	loop->next_timer_id = 1;
 	/* The mask pooltop started with, before any loop blocked signals. */
@@ -69,27 +71,10 @@ void loop_free(struct loop *loop)
 	free(loop);
 }
 
-static int grow(void **array, int *cap, int need, size_t size)
+void loop_add_fd(struct loop *loop, int fd, short events, loop_fd_fn *fn, void *data)
 {
-	if (need <= *cap)
-		return 0;
-	int new_cap = *cap ? *cap : 16;
-	while (new_cap < need)
-		new_cap *= 2;
-	void *grown = realloc(*array, (size_t)new_cap * size);
-	if (!grown)
-		return -1;
-	memset((char *)grown + (size_t)*cap * size, 0, (size_t)(new_cap - *cap) * size);
-	*array = grown;
-	*cap = new_cap;
-	return 0;
-}
-
-int loop_add_fd(struct loop *loop, int fd, short events, loop_fd_fn *fn, void *data)
-{
-	if (fd < 0 || grow((void **)&loop->watches, &loop->watches_cap, fd + 1, sizeof *loop->watches) ||
-	    grow((void **)&loop->pollfds, &loop->pollfds_cap, loop->npollfds + 1, sizeof *loop->pollfds))
-		return -1;
+	xgrow(&loop->watches, &loop->watches_cap, (size_t)fd + 1, sizeof *loop->watches);
+	xgrow(&loop->pollfds, &loop->pollfds_cap, (size_t)loop->npollfds + 1, sizeof *loop->pollfds);
 	struct fd_watch *watch = &loop->watches[fd];
 	if (!watch->fn) {
 		watch->index = loop->npollfds++;
@@ -98,18 +83,17 @@ int loop_add_fd(struct loop *loop, int fd, short events, loop_fd_fn *fn, void *d
 	watch->fn = fn;
 	watch->data = data;
 	loop->pollfds[watch->index].events = events;
-	return 0;
 }
 
 void loop_set_events(struct loop *loop, int fd, short events)
 {
-	if (fd >= 0 && fd < loop->watches_cap && loop->watches[fd].fn)
+	if (fd >= 0 && (size_t)fd < loop->watches_cap && loop->watches[fd].fn)
 		loop->pollfds[loop->watches[fd].index].events = events;
 }
 
 void loop_del_fd(struct loop *loop, int fd)
 {
-	if (fd < 0 || fd >= loop->watches_cap || !loop->watches[fd].fn)
+	if (fd < 0 || (size_t)fd >= loop->watches_cap || !loop->watches[fd].fn)
 		return;
 	int hole = loop->watches[fd].index;
 	int last = --loop->npollfds;
@@ -128,8 +112,7 @@ uint64_t loop_add_timer(struct loop *loop, double delay, loop_timer_fn *fn, void
 		if (!loop->timers[slot].id)
 			break;
 	if (slot == loop->ntimers) {
-		if (grow((void **)&loop->timers, &loop->timers_cap, loop->ntimers + 1, sizeof *loop->timers))
-			return 0;
+		xgrow(&loop->timers, &loop->timers_cap, (size_t)loop->ntimers + 1, sizeof *loop->timers);
 		loop->ntimers++;
 	}
 	loop->timers[slot] = (struct timer){
@@ -170,7 +153,8 @@ int loop_watch_signals(struct loop *loop, const sigset_t *set, loop_signal_fn *f
 	loop->signal_fd = fd;
 	loop->signal_fn = fn;
 	loop->signal_data = data;
-	return loop_add_fd(loop, fd, POLLIN, signal_ready, NULL);
+	loop_add_fd(loop, fd, POLLIN, signal_ready, NULL);
+	return 0;
 }
 
 const sigset_t *loop_original_sigmask(void)

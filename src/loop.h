@@ -15,11 +15,12 @@ typedef void loop_fd_fn(struct loop *loop, int fd, short revents, void *data);
 typedef void loop_timer_fn(struct loop *loop, void *data);
 typedef void loop_signal_fn(struct loop *loop, int signo, void *data);
 
-struct loop *loop_new(void);
+struct loop *loop_new(void);  /* never NULL */
 void loop_free(struct loop *loop);
 
-/* Watch fd for events (POLLIN, POLLOUT); one handler per fd. */
-int loop_add_fd(struct loop *loop, int fd, short events, loop_fd_fn *fn, void *data);
+/* Watch fd (>= 0) for events (POLLIN, POLLOUT); one handler per fd.
+ * Registering an fd or a timer cannot fail (see xalloc.h). */
+void loop_add_fd(struct loop *loop, int fd, short events, loop_fd_fn *fn, void *data);
 void loop_set_events(struct loop *loop, int fd, short events);
 void loop_del_fd(struct loop *loop, int fd);
 

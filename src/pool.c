@@ -201,9 +201,10 @@ static struct pending *next_item(struct pool *pool)
 		return item;
 	}
 	case ITEMS_WAIT:
-		if (!pool->items_watched &&
-		    loop_add_fd(pool->loop, items_fd(pool->items), POLLIN, items_ready, pool) == 0)
+		if (!pool->items_watched) {
+			loop_add_fd(pool->loop, items_fd(pool->items), POLLIN, items_ready, pool);
 			pool->items_watched = true;
+		}
 		return NULL;
 	case ITEMS_ERROR:
 		/* Unreadable input ends the run as a usage error would: running
@@ -563,12 +564,8 @@ static void job_start(struct pool *pool, struct slot *slot, struct pending *item
 	slot->pid = pid;
 	slot->out_fd = out[0];
 	slot->err_fd = err[0];
-	if (loop_add_fd(pool->loop, slot->out_fd, POLLIN, pipe_readable, slot) ||
-	    loop_add_fd(pool->loop, slot->err_fd, POLLIN, pipe_readable, slot)) {
-		/* Unwatched pipes would fill and block the job: end it instead. */
-		slot->error = "out of memory watching the job's output";
-		slot_signal(pool, slot, SIGKILL);
-	}
+	loop_add_fd(pool->loop, slot->out_fd, POLLIN, pipe_readable, slot);
+	loop_add_fd(pool->loop, slot->err_fd, POLLIN, pipe_readable, slot);
 	if (pool->suspended)
 		slot_signal(pool, slot, SIGSTOP);
 	if (pool->config.timeout > 0)
@@ -829,10 +826,11 @@ static void worker_spawn(struct pool *pool, struct slot *slot)
 	slot->worker_items = 0;
 	slot->read_len = slot->write_len = slot->write_offset = 0;
 	slot->spawned_at = loop_now();
-	if (slot->error || loop_add_fd(pool->loop, slot->in_fd, 0, worker_writable, slot) ||
-	    loop_add_fd(pool->loop, slot->out_fd, POLLIN, worker_readable, slot) ||
-	    loop_add_fd(pool->loop, slot->err_fd, POLLIN, pipe_readable, slot)) {
-		worker_kill(pool, slot, slot->error ? slot->error : "cannot be watched (out of memory)");
+	loop_add_fd(pool->loop, slot->in_fd, 0, worker_writable, slot);
+	loop_add_fd(pool->loop, slot->out_fd, POLLIN, worker_readable, slot);
+	loop_add_fd(pool->loop, slot->err_fd, POLLIN, pipe_readable, slot);
+	if (slot->error) {
+		worker_kill(pool, slot, slot->error);
 		return;
 	}
 	if (pool->suspended)

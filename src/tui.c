@@ -512,10 +512,7 @@ struct tui *tui_open(struct loop *loop, struct pool *pool, struct control *contr
 		return NULL;
 	}
 	tui->open = true;
-	if (loop_add_fd(loop, tui->tty_fd, POLLIN, tty_readable, tui) < 0) {
-		tui_close(tui);
-		return NULL;
-	}
+	loop_add_fd(loop, tui->tty_fd, POLLIN, tty_readable, tui);
 	tui->timer = loop_add_timer(loop, FIRST_REFRESH_SECONDS, refresh_due, tui);
 	tui_draw(tui);
 	return tui;
