@@ -34,6 +34,7 @@ struct slot {
 	pid_t pid;               /* the job or worker, 0 when none */
 	int in_fd, out_fd, err_fd;  /* pipes to the process, -1 when closed */
 	struct spool out, err;   /* the current attempt's output */
+	char **argv;             /* the command the attempt runs, for its result, or NULL */
 	const char *error;       /* why the current attempt failed, when pooltop knows */
 	uint64_t timeout_timer;  /* --timeout of the oldest item in flight */
 	uint64_t kill_timer;     /* KILL after --grace */
@@ -47,7 +48,8 @@ struct slot {
 };
 
 /* What a kind of slot does.  The scheduler calls these and never asks
- * which kind a slot is; a new kind is one new table. */
+ * which kind a slot is; a new kind is one new table.  open, flush, stop,
+ * close and release may be NULL when a kind has nothing to do there. */
 struct slot_kind {
 	const char *name;
 	/* A slot joined the pool (a worker starts its process here). */
@@ -142,6 +144,8 @@ void pool_return_item(struct pool *pool, struct pending *item);
 void pool_message(struct pool *pool, const char *format, ...) __attribute__((format(printf, 2, 3)));
 /* The run cannot go on: keep the first reason and kill every job. */
 void pool_fail(struct pool *pool, const char *format, ...) __attribute__((format(printf, 2, 3)));
+/* An item is done (pool_view.c keeps the completion rate). */
+void pool_count_completion(struct pool *pool, double now);
 /* Wall-clock time of a monotonic instant. */
 double pool_wall_time(const struct pool *pool, double monotonic);
 
@@ -154,6 +158,9 @@ void slot_signal(struct slot *slot, int signo);
 /* The signal operation of process-backed kinds: signo to the process
  * group, and SIGCONT after SIGTERM so that a stopped job wakes to die. */
 void slot_signal_process_group(struct slot *slot, int signo);
+/* The slot's process was reaped: no pid, no kill or stop pending.  The
+ * scheduler calls it after `exited` unless the kind started a new one. */
+void slot_process_gone(struct slot *slot);
 /* TERM now, KILL after --grace. */
 void slot_terminate(struct slot *slot);
 /* Arm --timeout for an item started at `started` (monotonic); 0 disarms. */

@@ -1,0 +1,97 @@
+/* job.c - the command-mode slot kind: one fresh process per item, its argv
+ * built from the command template, its stdout and stderr spooled whole
+ * until it exits.  A job slot holds no process while idle, so it needs no
+ * open, stop or close operations. */
+#include <errno.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "slot.h"
+#include "template.h"
+
+static int job_accepts_more(const struct slot *slot)
+{
+	return !slot->pid && !slot->inflight_count;
+}
+
+static void job_start(struct slot *slot, struct pending *item)
+{
+	struct pool *pool = slot->pool;
+	free(slot->argv);
+	slot->argv = template_argv(pool->config.template, item->text, item->len, item->seq, slot->number);
+	slot_push_item(slot, item);
+
+	int out[2] = { -1, -1 }, err[2] = { -1, -1 }, exec_errno = 0;
+	if (!slot->argv || proc_pipe(out) || proc_pipe(err)) {
+		int saved = errno;
+		for (int i = 0; i < 2; i++)
+			if (out[i] >= 0)
+				close(out[i]);
+		pool_finish_attempt(slot, slot_pop_item(slot), 126 << 8, strerror(saved));
+		return;
+	}
+	pid_t pid = proc_spawn(slot->argv, pool->dev_null, out[1], err[1], &exec_errno);
+	close(out[1]);
+	close(err[1]);
+	if (!pid) {
+		close(out[0]);
+		close(err[0]);
+		int exit_code;
+		const char *error = proc_exec_error(exec_errno, &exit_code);
+		pool_finish_attempt(slot, slot_pop_item(slot), exit_code << 8, error);
+		return;
+	}
+	slot->pid = pid;
+	slot->out_fd = out[0];
+	slot->err_fd = err[0];
+	slot_watch_output(slot);
+	if (pool->suspended)
+		slot_signal(slot, SIGSTOP);
+	slot_arm_timeout(slot, item->started);
+}
+
+static void job_output(struct slot *slot, int stream, const char *data, size_t len)
+{
+	if (len)
+		spool_append(stream == 1 ? &slot->out : &slot->err, data, len);
+}
+
+static bool job_exited(struct slot *slot, int status)
+{
+	if (slot->inflight_count)
+		pool_finish_attempt(slot, slot_pop_item(slot), status, slot->error);
+	return !slot->retiring;
+}
+
+static void job_timeout(struct slot *slot)
+{
+	slot->error = "timed out (--timeout)";
+	slot_terminate(slot);
+}
+
+static void job_abort(struct slot *slot, const char *why)
+{
+	slot->error = why;
+	slot_terminate(slot);
+}
+
+static char *job_command(const struct slot *slot)
+{
+	return slot->argv && slot->inflight_count ? template_join(slot->argv) : NULL;
+}
+
+const struct slot_kind job_slot_kind = {
+	.name = "job",
+	.accepts_more = job_accepts_more,
+	.start = job_start,
+	.output = job_output,
+	.exited = job_exited,
+	.timeout = job_timeout,
+	.abort = job_abort,
+	.signal = slot_signal_process_group,
+	.command = job_command,
+};
