@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include "items.h"
 #include "loop.h"
@@ -71,6 +72,7 @@ static struct {
 	int nmessages;
 	int finished;
 	int opens, closes, releases, flushes;
+	bool fail_open;       /* open() fails the run, as a worker that cannot start does */
 
 	/* run_until(): the condition that stops the loop, and whether the
 	 * guard timer had to stop it instead. */
@@ -125,6 +127,10 @@ static void fake_open(struct slot *slot)
 	fake.opens++;
 	slot->kind_data = calloc(1, sizeof(struct fake_slot));
 	ck_assert_ptr_nonnull(slot->kind_data);
+	if (fake.fail_open) {
+		pool_fail(slot->pool, "cannot start fake worker %d", slot->number);
+		return;
+	}
 	if (is_worker(slot))
 		slot->pid = fake.next_pid++;
 }
@@ -395,18 +401,26 @@ static struct pool_config worker_config(int jobs, int inflight)
 	return config;
 }
 
-/* A pool of `kind` over item1..itemN, started. */
-static void start_pool(const struct slot_kind *kind, const struct pool_config *config, int nitems)
+/* A pool of `kind` over items (which the fixture frees); what
+ * pool_start() returned. */
+static int start_pool_over(const struct slot_kind *kind, const struct pool_config *config,
+			   struct items *items)
 {
-	ck_assert_int_le(nitems, MAX_ITEMS);
-	fake.items = items_from_array(item_words, nitems);
-	ck_assert_ptr_nonnull(fake.items);
+	ck_assert_ptr_nonnull(items);
+	fake.items = items;
 	struct pool_events events = {
 		.result = on_result, .message = on_message, .finished = on_finished,
 	};
 	fake.pool = pool_new_with_kind(config, fake.loop, fake.items, &events, kind);
 	ck_assert_ptr_nonnull(fake.pool);
-	ck_assert_int_eq(pool_start(fake.pool), 0);
+	return pool_start(fake.pool);
+}
+
+/* A pool of `kind` over item1..itemN, started. */
+static void start_pool(const struct slot_kind *kind, const struct pool_config *config, int nitems)
+{
+	ck_assert_int_le(nitems, MAX_ITEMS);
+	ck_assert_int_eq(start_pool_over(kind, config, items_from_array(item_words, nitems)), 0);
 }
 
 static struct slot *slot_numbered(int number)
@@ -491,7 +505,7 @@ static bool run_until(bool (*condition)(void))
 		return true;
 	fake.until = condition;
 	fake.gave_up = false;
-	uint64_t guard = loop_add_timer(fake.loop, 20.0, give_up, NULL);
+	uint64_t guard = loop_add_timer(fake.loop, 5.0, give_up, NULL);
 	loop_run(fake.loop);
 	loop_del_timer(fake.loop, guard);
 	fake.until = NULL;
@@ -1022,6 +1036,76 @@ START_TEST(a_dying_worker_fails_its_oldest_item_and_the_others_run_again_uncount
 }
 END_TEST
 
+START_TEST(a_dying_workers_retried_item_runs_before_the_items_it_held)
+{
+	struct pool_config config = worker_config(1, 3);
+	config.retries = 1;
+	start_pool(&fake_worker_kind, &config, 5);
+	end_pid(pid_of(1), killed_by(SIGSEGV));
+	ck_assert_int_eq(fake.nresults, 1);
+	ck_assert(fake.results[0].will_retry);
+	ck_assert_int_eq(fake.results[0].signal, SIGSEGV);
+	/* Item 1 goes back to the head of the queue, ahead of items 2 and 3. */
+	ck_assert_int_eq(fake.nstarts, 6);
+	ck_assert_uint_eq(fake.starts[3].seq, 1);
+	ck_assert_int_eq(fake.starts[3].attempt, 2);
+	ck_assert_uint_eq(fake.starts[4].seq, 2);
+	ck_assert_uint_eq(fake.starts[5].seq, 3);
+}
+END_TEST
+
+START_TEST(stopping_lets_workers_answer_what_they_hold_then_asks_them_to_leave)
+{
+	struct pool_config config = worker_config(2, 2);
+	start_pool(&fake_worker_kind, &config, 10);
+	ck_assert_int_eq(fake.nstarts, 4);
+	pool_stop(fake.pool);
+	ck_assert_int_eq(fake.nstops, 0);  /* both hold items */
+	ck_assert_int_eq(fake.nsignals, 0);
+
+	answer(1, 0);
+	ck_assert_int_eq(fake.nstarts, 4);
+	ck_assert_int_eq(stops_of(1), 0);
+	answer(1, 0);
+	ck_assert_int_ge(stops_of(1), 1);
+	ck_assert_int_eq(stops_of(2), 0);
+	answer(2, 0);
+	answer(2, 0);
+	ck_assert_int_ge(stops_of(2), 1);
+	ck_assert_int_eq(fake.nstarts, 4);
+
+	end_pid(pid_of(1), exit_code(0));
+	end_pid(pid_of(2), exit_code(0));
+	ck_assert_int_eq(pool_slot_count(fake.pool), 0);
+	ck_assert_int_eq(fake.nresults, 4);
+	ck_assert_int_eq(fake.finished, 1);
+}
+END_TEST
+
+START_TEST(a_finished_worker_pool_opens_a_worker_again_for_requeued_items)
+{
+	struct pool_config config = worker_config(1, 2);
+	start_pool(&fake_worker_kind, &config, 2);
+	answer(1, 1);
+	answer(1, 0);
+	end_pid(pid_of(1), exit_code(0));
+	ck_assert_int_eq(fake.finished, 1);
+	ck_assert_int_eq(pool_slot_count(fake.pool), 0);
+
+	ck_assert_uint_eq(pool_requeue_failed(fake.pool), 1);
+	ck_assert_int_eq(pool_slot_count(fake.pool), 1);
+	ck_assert_int_eq(fake.opens, 2);
+	ck_assert_int_eq(fake.nstarts, 3);
+	ck_assert_uint_eq(last_start()->seq, 1);
+	ck_assert_int_eq(last_start()->attempt, 1);
+	answer(1, 0);
+	end_pid(pid_of(1), exit_code(0));
+	ck_assert_int_eq(fake.finished, 2);
+	ck_assert_uint_eq(stats().failed, 0);
+	ck_assert_uint_eq(stats().done, 2);
+}
+END_TEST
+
 START_TEST(a_retiring_worker_gets_no_new_items_and_leaves_when_it_exits)
 {
 	struct pool_config config = worker_config(2, 2);
@@ -1285,6 +1369,24 @@ START_TEST(suspend_stops_the_running_slots_and_resume_continues_them)
 }
 END_TEST
 
+START_TEST(stopping_a_suspended_pool_wakes_its_jobs_so_they_can_finish)
+{
+	struct pool_config config = job_config(2);
+	start_pool(&fake_job_kind, &config, 3);
+	pid_t first = pid_of(1), second = pid_of(2);
+	pool_set_suspended(fake.pool, true);
+	pool_stop(fake.pool);
+	ck_assert_int_eq(signals_to(first, SIGCONT), 1);
+	ck_assert_int_eq(signals_to(second, SIGCONT), 1);
+	ck_assert(!stats().suspended);
+	ck_assert_int_eq(view_of(2).state, SLOT_RUN);
+	end_slot(1, exit_code(0));
+	end_slot(2, exit_code(0));
+	ck_assert_int_eq(fake.finished, 1);
+	ck_assert_int_eq(fake.nstarts, 2);
+}
+END_TEST
+
 START_TEST(killing_one_item_calls_the_kinds_abort_and_the_item_is_retried)
 {
 	struct pool_config config = job_config(2);
@@ -1404,6 +1506,70 @@ START_TEST(with_a_long_delay_one_item_starts_and_a_stop_does_not_wait_for_the_re
 }
 END_TEST
 
+static bool three_started(void)
+{
+	return fake.nstarts >= 3;
+}
+
+START_TEST(with_a_short_delay_every_item_still_starts)
+{
+	struct pool_config config = job_config(3);
+	config.delay = 0.001;
+	start_pool(&fake_job_kind, &config, 3);
+	ck_assert_msg(run_until(three_started), "only %d of 3 items started", fake.nstarts);
+	for (int i = 0; i < 3; i++)
+		ck_assert_uint_eq(fake.starts[i].seq, (uint64_t)i + 1);
+	ck_assert_int_eq(stats().running, 3);
+}
+END_TEST
+
+static bool one_started(void)
+{
+	return fake.nstarts >= 1;
+}
+
+static bool two_started(void)
+{
+	return fake.nstarts >= 2;
+}
+
+static bool finished(void)
+{
+	return fake.finished >= 1;
+}
+
+static void write_all(int fd, const char *text)
+{
+	ck_assert_int_eq(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+}
+
+START_TEST(items_from_a_pipe_start_as_they_arrive)
+{
+	int fds[2];
+	ck_assert_int_eq(pipe(fds), 0);
+	struct pool_config config = job_config(1);
+	ck_assert_int_eq(start_pool_over(&fake_job_kind, &config, items_from_fd(fds[0], '\n', true)), 0);
+	ck_assert_int_eq(fake.nstarts, 0);
+	ck_assert_int_eq(stats().total, -1);
+	ck_assert_int_eq(fake.finished, 0);
+
+	write_all(fds[1], "first\n");
+	ck_assert_msg(run_until(one_started), "the first item never started");
+	ck_assert_uint_eq(fake.starts[0].seq, 1);
+	end_slot(1, exit_code(0));
+	ck_assert_str_eq(fake.results[0].item, "first");
+
+	write_all(fds[1], "second\n");
+	ck_assert_msg(run_until(two_started), "the second item never started");
+	close(fds[1]);
+	end_slot(1, exit_code(0));
+	ck_assert_msg(run_until(finished), "the end of the input was never seen");
+	ck_assert_int_eq(fake.nresults, 2);
+	ck_assert_str_eq(fake.results[1].item, "second");
+	ck_assert_int_eq(stats().total, 2);
+}
+END_TEST
+
 /* ---- finishing, counts and stats ---------------------------------------- */
 
 START_TEST(the_finished_event_fires_exactly_once)
@@ -1443,6 +1609,19 @@ START_TEST(an_empty_input_finishes_at_once)
 	ck_assert_uint_eq(now.queued, 0);
 	ck_assert(now.seconds_left == 0);
 	ck_assert_int_eq(pool_exit_status(fake.pool), 0);
+}
+END_TEST
+
+START_TEST(a_fatal_error_from_the_kind_stops_the_run_before_anything_starts)
+{
+	struct pool_config config = worker_config(2, 1);
+	fake.fail_open = true;
+	ck_assert_int_eq(start_pool_over(&fake_worker_kind, &config, items_from_array(item_words, 3)), -1);
+	ck_assert_ptr_nonnull(pool_fatal_error(fake.pool));
+	ck_assert_ptr_nonnull(strstr(pool_fatal_error(fake.pool), "cannot start fake worker 1"));
+	ck_assert_int_eq(fake.nstarts, 0);
+	ck_assert_int_eq(fake.finished, 1);
+	ck_assert(stats().stopping);
 }
 END_TEST
 
@@ -1584,6 +1763,9 @@ static Suite *pool_suite(void)
 	tcase_add_test(inflight, a_worker_answers_oldest_first_and_its_view_shows_the_oldest);
 	tcase_add_test(inflight, an_idle_worker_is_stopped_when_the_work_runs_out_and_the_pool_finishes_after_it_exits);
 	tcase_add_test(inflight, a_dying_worker_fails_its_oldest_item_and_the_others_run_again_uncounted);
+	tcase_add_test(inflight, a_dying_workers_retried_item_runs_before_the_items_it_held);
+	tcase_add_test(inflight, stopping_lets_workers_answer_what_they_hold_then_asks_them_to_leave);
+	tcase_add_test(inflight, a_finished_worker_pool_opens_a_worker_again_for_requeued_items);
 	tcase_add_test(inflight, a_retiring_worker_gets_no_new_items_and_leaves_when_it_exits);
 	tcase_add_test(inflight, an_idle_worker_that_retires_is_stopped_and_leaves_when_it_exits);
 	suite_add_tcase(suite, inflight);
@@ -1598,16 +1780,20 @@ static Suite *pool_suite(void)
 
 	tcase_add_test(control, pause_holds_new_starts_and_resume_lets_them_go);
 	tcase_add_test(control, suspend_stops_the_running_slots_and_resume_continues_them);
+	tcase_add_test(control, stopping_a_suspended_pool_wakes_its_jobs_so_they_can_finish);
 	tcase_add_test(control, killing_one_item_calls_the_kinds_abort_and_the_item_is_retried);
 	tcase_add_test(control, killing_an_item_that_is_not_running_fails_with_minus_one);
 	tcase_add_test(control, stop_starts_nothing_new_and_running_items_finish);
 	tcase_add_test(control, kill_all_terminates_every_running_item_and_kills_after_the_grace);
 	tcase_add_test(control, an_item_past_its_timeout_is_handed_to_the_kind_and_fails);
 	tcase_add_test(control, with_a_long_delay_one_item_starts_and_a_stop_does_not_wait_for_the_rest);
+	tcase_add_test(control, with_a_short_delay_every_item_still_starts);
+	tcase_add_test(control, items_from_a_pipe_start_as_they_arrive);
 	suite_add_tcase(suite, control);
 
 	tcase_add_test(counts, the_finished_event_fires_exactly_once);
 	tcase_add_test(counts, an_empty_input_finishes_at_once);
+	tcase_add_test(counts, a_fatal_error_from_the_kind_stops_the_run_before_anything_starts);
 	tcase_add_test(counts, the_exit_status_counts_failures_up_to_100_then_says_101);
 	tcase_add_test(counts, the_stats_follow_every_start_and_end);
 	tcase_add_test(counts, an_exit_from_an_unknown_pid_changes_nothing);
