@@ -195,11 +195,11 @@ static void return_items(struct slot *slot)
 		pool_return_item(slot->pool, items[--count]);
 }
 
-/* As the real kinds do: a job's exit ends its one item; a worker's exit
- * fails the oldest item it held (its other items never reached it and go
- * back to the queue uncounted, oldest at the head), then a new worker
- * takes the slot unless it is leaving.  A kill-shrink's items are the
- * scheduler's to return before this is called. */
+/* A job's exit ends its one item.  A worker's exit fails the oldest item
+ * it held; the others never reached it and go back to the queue uncounted,
+ * oldest at the head, so that tests can tell a retried item from them.  A
+ * new worker then takes the slot unless it is leaving.  A kill-shrink's
+ * items are the scheduler's to return before this is called. */
 static bool fake_exited(struct slot *slot, int status)
 {
 	struct pool *pool = slot->pool;
