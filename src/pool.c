@@ -183,6 +183,16 @@ struct pending *slot_pop_item(struct slot *slot)
 	return item;
 }
 
+void slot_return_items(struct slot *slot)
+{
+	for (int k = slot->inflight_count - 1; k >= 0; k--) {
+		struct pending *item = slot_item_at(slot, k);
+		log_debug("slot %d: item %" PRIu64 " back to the queue", slot->number, item->seq);
+		pool_return_item(slot->pool, item);
+	}
+	slot->inflight_count = 0;
+}
+
 static int lowest_free_number(const struct pool *pool)
 {
 	int number = 1;
@@ -245,7 +255,7 @@ static void slot_remove(struct slot *slot)
 void slot_process_gone(struct slot *slot)
 {
 	slot->pid = 0;
-	slot->suspended = slot->killing = slot->requeue = false;
+	slot->suspended = slot->killing = slot->requeue = slot->reaped = false;
 	slot->error = NULL;
 }
 
@@ -268,7 +278,7 @@ void slot_signal_process_group(struct slot *slot, int signo)
 
 void slot_signal(struct slot *slot, int signo)
 {
-	if (!slot->pid)
+	if (!slot->pid || slot->reaped)
 		return;
 	if (signo == SIGTERM || signo == SIGKILL)
 		slot->killing = true;
@@ -291,7 +301,7 @@ static void slot_kill_timer(struct loop *loop, void *data)
 
 void slot_terminate(struct slot *slot)
 {
-	if (!slot->pid)
+	if (!slot->pid || slot->reaped)
 		return;
 	slot_signal(slot, SIGTERM);
 	loop_del_timer(slot->pool->loop, slot->kill_timer);
@@ -335,17 +345,14 @@ void pool_child_exited(struct pool *pool, pid_t pid, int status)
 	/* No new item may reach the slot while its old process is handled. */
 	bool dispatching = pool->dispatching;
 	pool->dispatching = true;
+	slot->reaped = true;  /* a halt its results cause must not signal it */
 	slot_drain_output(slot);
 	loop_del_timer(pool->loop, slot->timeout_timer);
 	loop_del_timer(pool->loop, slot->kill_timer);
 	slot->timeout_timer = slot->kill_timer = 0;
 	if (slot->requeue) {
 		/* A kill-shrink: its items run again elsewhere, uncounted. */
-		while (slot->inflight_count) {
-			struct pending *item = slot_pop_item(slot);
-			log_debug("slot %d: item %" PRIu64 " back to the queue", slot->number, item->seq);
-			pool_return_item(pool, item);
-		}
+		slot_return_items(slot);
 		spool_clear(&slot->out);
 		spool_clear(&slot->err);
 	}

@@ -31,6 +31,7 @@ struct slot {
 	bool suspended;          /* SIGSTOP sent to its process group */
 	bool killing;            /* TERM or KILL sent: no new items */
 	bool requeue;            /* killed by a kill-shrink: items go back uncounted */
+	bool reaped;             /* its process is gone; pid is kept for the results */
 	pid_t pid;               /* the job or worker, 0 when none */
 	int in_fd, out_fd, err_fd;  /* pipes to the process, -1 when closed */
 	struct spool out, err;   /* the current attempt's output */
@@ -153,6 +154,8 @@ struct pending *slot_oldest(const struct slot *slot);
 struct pending *slot_item_at(const struct slot *slot, int index);  /* 0: the oldest */
 void slot_push_item(struct slot *slot, struct pending *item);
 struct pending *slot_pop_item(struct slot *slot);
+/* Put every item in flight back at the head of the queue, in order. */
+void slot_return_items(struct slot *slot);
 /* Send signo, keeping the killing / suspended flags right. */
 void slot_signal(struct slot *slot, int signo);
 /* The signal operation of process-backed kinds: signo to the process

@@ -332,26 +332,24 @@ static void worker_respawn_timer(struct loop *loop, void *data)
 }
 
 /* The oldest item was being worked on: that attempt failed.  Items behind
- * it never reached the worker's hands and go back uncounted. */
+ * it never reached the worker's hands and go back uncounted, in order, and
+ * a retry of the oldest goes ahead of them. */
 static void worker_fail_items(struct slot *slot, int status)
 {
-	for (bool oldest = true; slot->inflight_count; oldest = false) {
-		struct pending *item = slot_pop_item(slot);
-		if (!oldest) {
-			pool_return_item(slot->pool, item);
-			continue;
-		}
-		char why[128];
-		if (slot->killing && slot->error)
-			snprintf(why, sizeof why, "%s", slot->error);
-		else if (WIFSIGNALED(status))
-			snprintf(why, sizeof why, "the worker was killed by signal %d while running this item",
-				 WTERMSIG(status));
-		else
-			snprintf(why, sizeof why, "the worker exited with status %d while running this item",
-				 WEXITSTATUS(status));
-		pool_finish_attempt(slot, item, status ? status : 1 << 8, why);
-	}
+	if (!slot->inflight_count)
+		return;
+	struct pending *oldest = slot_pop_item(slot);
+	slot_return_items(slot);
+	char why[128];
+	if (slot->killing && slot->error)
+		snprintf(why, sizeof why, "%s", slot->error);
+	else if (WIFSIGNALED(status))
+		snprintf(why, sizeof why, "the worker was killed by signal %d while running this item",
+			 WTERMSIG(status));
+	else
+		snprintf(why, sizeof why, "the worker exited with status %d while running this item",
+			 WEXITSTATUS(status));
+	pool_finish_attempt(slot, oldest, status ? status : 1 << 8, why);
 }
 
 static bool worker_exited(struct slot *slot, int status)

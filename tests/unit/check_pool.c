@@ -183,18 +183,6 @@ static void fake_output(struct slot *slot, int stream, const char *data, size_t 
 	(void)len;
 }
 
-/* Items behind the oldest never reached the worker: back to the head of
- * the queue, the oldest of them first. */
-static void return_items(struct slot *slot)
-{
-	struct pending *items[64];
-	int count = 0;
-	while (slot->inflight_count && count < 64)
-		items[count++] = slot_pop_item(slot);
-	while (count > 0)
-		pool_return_item(slot->pool, items[--count]);
-}
-
 /* A job's exit ends its one item.  A worker's exit fails the oldest item
  * it held; the others never reached it and go back to the queue uncounted,
  * oldest at the head, so that tests can tell a retried item from them.  A
@@ -210,7 +198,7 @@ static bool fake_exited(struct slot *slot, int status)
 	}
 	if (slot->inflight_count) {
 		struct pending *oldest = slot_pop_item(slot);
-		return_items(slot);
+		slot_return_items(slot);
 		pool_finish_attempt(slot, oldest, status ? status : W_EXITCODE(1, 0),
 				    slot->error ? slot->error : "the worker exited while running this item");
 	}
@@ -875,6 +863,30 @@ START_TEST(a_kill_shrink_kills_the_slot_and_its_item_runs_again_uncounted)
 }
 END_TEST
 
+START_TEST(a_kill_shrink_of_a_worker_returns_the_items_it_held_in_order)
+{
+	struct pool_config config = worker_config(2, 3);
+	start_pool(&fake_worker_kind, &config, 6);
+	/* Slots take items 1,3,5 and 2,4,6 in turn. */
+	set_started(1, 100);
+	set_started(2, 200);
+	pid_t victim = pid_of(2);
+	pool_resize(fake.pool, 1, SHRINK_KILL, NULL);
+	ck_assert_int_eq(signals_to(victim, SIGKILL), 1);
+	end_pid(victim, killed_by(SIGKILL));
+	ck_assert_int_eq(fake.nresults, 0);
+	ck_assert_uint_eq(stats().queued, 3);
+	answer(1, 0);
+	answer(1, 0);
+	answer(1, 0);
+	/* The survivor gets them back oldest first. */
+	int first_again = fake.nstarts - 3;
+	ck_assert_uint_eq(fake.starts[first_again].seq, 2);
+	ck_assert_uint_eq(fake.starts[first_again + 1].seq, 4);
+	ck_assert_uint_eq(fake.starts[first_again + 2].seq, 6);
+}
+END_TEST
+
 /* ---- halting ------------------------------------------------------------ */
 
 START_TEST(halt_soon_at_the_failure_limit_starts_nothing_and_lets_running_items_finish)
@@ -910,11 +922,13 @@ START_TEST(halt_now_at_the_success_limit_terminates_the_running_items)
 	config.halt_success = 1;
 	config.retries = 2;
 	start_pool(&fake_job_kind, &config, 6);
-	pid_t second = pid_of(2), third = pid_of(3);
+	pid_t first = pid_of(1), second = pid_of(2), third = pid_of(3);
 	end_slot(1, exit_code(0));
 
 	ck_assert(saw_message("halting"));
 	ck_assert_int_eq(fake.nstarts, 3);
+	/* The job whose result reached the limit is gone: it is not signalled. */
+	ck_assert_int_eq(signals_to(first, SIGTERM), 0);
 	ck_assert_int_eq(signals_to(second, SIGTERM), 1);
 	ck_assert_int_eq(signals_to(third, SIGTERM), 1);
 	ck_assert_int_eq(fake.finished, 0);
@@ -1753,6 +1767,7 @@ static Suite *pool_suite(void)
 	tcase_add_test(shrink, a_shrink_takes_idle_slots_first_and_they_leave_at_once);
 	tcase_add_test(shrink, a_shrink_of_busy_slots_takes_the_one_with_the_newest_item);
 	tcase_add_test(shrink, a_kill_shrink_kills_the_slot_and_its_item_runs_again_uncounted);
+	tcase_add_test(shrink, a_kill_shrink_of_a_worker_returns_the_items_it_held_in_order);
 	suite_add_tcase(suite, shrink);
 
 	tcase_add_test(halt, halt_soon_at_the_failure_limit_starts_nothing_and_lets_running_items_finish);
