@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "spool.h"
+#include "text.h"
 #include "xalloc.h"
 
 int tui_model_init(struct tui_model *model, const struct pool *pool)
@@ -118,6 +119,32 @@ bool tui_model_worker_row(const struct tui_model *model, int index, double now,
 }
 
 /* --- the results ring ----------------------------------------------------- */
+
+void tui_result_row_fill(struct result_row *row, const struct pool_result *result,
+			 const char *first_output, size_t first_output_len)
+{
+	*row = (struct result_row){
+		.seq = result->seq,
+		.pid = result->pid,
+		.slot = result->slot,
+		.exit_code = result->exit_code,
+		.signal = result->signal,
+		.attempt = result->attempt,
+		.runtime = result->runtime,
+		.failed = result->failed,
+		.will_retry = result->will_retry,
+	};
+	text_sanitize(row->item, sizeof row->item, result->item ? result->item : "",
+		      result->item ? result->item_len : 0, 0);
+	const char *newline = memchr(first_output, '\n', first_output_len);
+	size_t line_len = newline ? (size_t)(newline - first_output) : first_output_len;
+	if (line_len > 0 && first_output[line_len - 1] == '\r')
+		line_len--;
+	text_sanitize(row->output, sizeof row->output, first_output, line_len, 0);
+	if (result->error)
+		text_sanitize(row->error, sizeof row->error, result->error, strlen(result->error), 0);
+}
+
 
 void tui_model_result_add(struct tui_model *model, const struct pool_result *result)
 {

@@ -12,8 +12,37 @@
 
 #include "pool.h"
 #include "sample.h"
-#include "tui_columns.h"
 #include "tui_history.h"
+
+/* One row of the worker table: the slot as the engine shows it, and the
+ * last sample of its process tree. */
+struct worker_row {
+	struct slot_view view;
+	double now;                /* monotonic seconds, for the time on the item */
+	double cpu_percent;        /* the tree's CPU%, -1 when not known */
+	uint64_t rss_bytes;        /* the tree's resident memory */
+	bool sampled;              /* cpu_percent and rss_bytes belong to view.pid */
+};
+
+/* Sizes of the text a result keeps (sanitized, cut to fit). */
+#define RESULT_ITEM_SIZE 256
+#define RESULT_OUTPUT_SIZE 160
+#define RESULT_ERROR_SIZE 128
+
+/* One finished attempt, as the results pane keeps it. */
+struct result_row {
+	uint64_t seq;
+	pid_t pid;
+	int slot;
+	int exit_code;             /* -1 when ended by a signal */
+	int signal;
+	int attempt;
+	double runtime;
+	bool failed, will_retry;
+	char item[RESULT_ITEM_SIZE];      /* the item, sanitized */
+	char output[RESULT_OUTPUT_SIZE];  /* first line of its output, sanitized */
+	char error[RESULT_ERROR_SIZE];    /* pooltop's explanation, sanitized, or "" */
+};
 
 /* Finished attempts the results pane remembers; older ones drop off. */
 #define RESULTS_KEPT 1000
@@ -58,6 +87,9 @@ void tui_model_sample(struct tui_model *model, double now);
 
 /* Keeps a finished attempt (its first line of output, sanitized). */
 void tui_model_result_add(struct tui_model *model, const struct pool_result *result);
+/* Fills a result row from an engine result (first output line, status). */
+void tui_result_row_fill(struct result_row *row, const struct pool_result *result,
+			 const char *first_output, size_t first_output_len);
 
 /* Results still in the ring: at most RESULTS_KEPT. */
 uint64_t tui_model_results_kept(const struct tui_model *model);
