@@ -98,7 +98,8 @@ enum reaction {
 
 /* One entry of the key table: the keys, what they do and the help text
  * that says so.  The help overlay is drawn from this table, so it lists
- * every key there is and no other. */
+ * every key of normal mode and no other (the jobs prompt and the quit
+ * question say their keys on the message line). */
 struct key_binding {
 	int keys[BINDING_KEYS_MAX];     /* curses key codes; a 0 ends the list early */
 	enum reaction (*run)(struct tui *tui, int key);  /* key: the one pressed */
