@@ -214,6 +214,20 @@ static const struct verb verbs[] = {
 	{ "quit", 0, 1, "quit [kill]", verb_quit },
 };
 
+/* "jobs, pause, ...": every verb of the table, so a new verb is named in
+ * the reply to an unknown one without anyone remembering to add it. */
+static void verb_names(char *out, size_t size)
+{
+	size_t used = 0;
+	out[0] = '\0';
+	for (size_t i = 0; i < sizeof verbs / sizeof verbs[0] && used < size; i++) {
+		int n = snprintf(out + used, size - used, "%s%s", i ? ", " : "", verbs[i].name);
+		if (n < 0)
+			break;
+		used += (size_t)n;
+	}
+}
+
 int control_run(struct control *control, const char *line, char *reply, size_t size)
 {
 	char copy[CONTROL_MAX_LINE];
@@ -239,6 +253,7 @@ int control_run(struct control *control, const char *line, char *reply, size_t s
 			return reply_error(reply, size, "usage: %s", verb->usage);
 		return verb->run(control, argc, argv, reply, size);
 	}
-	return reply_error(reply, size, "unknown command '%.40s' (try jobs, pause, resume, status, kill, "
-			   "autotune, quit)", argv[0]);
+	char names[256];
+	verb_names(names, sizeof names);
+	return reply_error(reply, size, "unknown command '%.40s' (verbs: %s)", argv[0], names);
 }

@@ -15,6 +15,8 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "xalloc.h"
+
 #define MAX_CLIENTS 128
 #define MAX_OUTPUT 16384         /* replies a client has not read yet */
 #define READS_PER_WAKEUP 16      /* then let other clients have a turn */
@@ -264,11 +266,7 @@ static void ctlsock_accept(struct loop *loop, int fd, short revents, void *data)
 			refuse(client_fd, "error too many connections, try again later\n");
 			continue;
 		}
-		struct client *client = malloc(sizeof *client);
-		if (!client) {
-			refuse(client_fd, "error out of memory\n");
-			continue;
-		}
+		struct client *client = xmalloc(sizeof *client);
 		client->sock = sock;
 		client->fd = client_fd;
 		client->input_len = client->output_len = 0;
@@ -343,12 +341,8 @@ struct ctlsock *ctlsock_open(struct loop *loop, struct control *control, const c
 	}
 	if (clear_stale_socket(path, &address, error, error_size))
 		return NULL;
-	struct ctlsock *sock = calloc(1, sizeof *sock);
-	if (!sock || !(sock->path = strdup(path))) {
-		free(sock);
-		set_error(error, error_size, "out of memory");
-		return NULL;
-	}
+	struct ctlsock *sock = xcalloc(1, sizeof *sock);
+	sock->path = xstrdup(path);
 	sock->loop = loop;
 	sock->control = control;
 	sock->listen_fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
@@ -446,9 +440,7 @@ static char *join_words(char **words, int count)
 		fprintf(stderr, "pooltop: ctl: the command is too long (at most %d bytes)\n", CONTROL_MAX_LINE - 1);
 		return NULL;
 	}
-	char *line = malloc(len + 1);
-	if (!line)
-		return NULL;
+	char *line = xmalloc(len + 1);
 	char *at = line;
 	for (int i = 0; i < count; i++)
 		at += sprintf(at, "%s%s", i ? " " : "", words[i]);

@@ -7,12 +7,15 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include <libproc2/pids.h>
+
+#include "xalloc.h"
 
 /* procps_pids_select() refuses more PIDs than this in one call. */
 #define SELECT_CHUNK 255
@@ -90,9 +93,7 @@ struct sampler {
 
 struct sampler *sampler_new(void)
 {
-	struct sampler *sampler = calloc(1, sizeof *sampler);
-	if (!sampler)
-		return NULL;
+	struct sampler *sampler = xcalloc(1, sizeof *sampler);
 	int items = (int)(sizeof sample_items / sizeof sample_items[0]);
 	if (procps_pids_new(&sampler->info, sample_items, items) < 0) {
 		free(sampler);
@@ -127,29 +128,11 @@ double sample_cpu_percent(uint64_t ticks_before, uint64_t ticks_now, double seco
 	return (double)(ticks_now - ticks_before) / (double)hertz / seconds * 100.0;
 }
 
-/* Grows *array to hold at least `needed` elements of `size` bytes.  Arrays
- * only grow, so steady sampling allocates nothing. */
-static int grow(void **array, size_t *capacity, size_t needed, size_t size)
+/* The arrays only grow (xgrow), so steady sampling allocates nothing. */
+static void member_add(struct member_list *list, pid_t pid, size_t tree)
 {
-	if (needed <= *capacity)
-		return 0;
-	size_t wanted = *capacity ? *capacity : 64;
-	while (wanted < needed)
-		wanted *= 2;
-	void *bigger = realloc(*array, wanted * size);
-	if (!bigger)
-		return -1;
-	*array = bigger;
-	*capacity = wanted;
-	return 0;
-}
-
-static int member_add(struct member_list *list, pid_t pid, size_t tree)
-{
-	if (grow((void **)&list->items, &list->capacity, list->count + 1, sizeof *list->items) < 0)
-		return -1;
+	xgrow(&list->items, &list->capacity, list->count + 1, sizeof *list->items);
 	list->items[list->count++] = (struct member){ .pid = pid, .tree = tree };
-	return 0;
 }
 
 /* Index of the first member with this pid, or list->count if none. */
@@ -180,16 +163,15 @@ static int member_compare(const void *a, const void *b)
 
 /* Adds every PID listed in /proc/PID/task/TID/children as a member.  A
  * task that vanished meanwhile simply has no children. */
-static int children_add(struct sampler *sampler, pid_t pid, pid_t tid, size_t tree)
+static void children_add(struct sampler *sampler, pid_t pid, pid_t tid, size_t tree)
 {
 	char path[64];
 	snprintf(path, sizeof path, "/proc/%d/task/%d/children", (int)pid, (int)tid);
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return 0;
+		return;
 	long child = 0;
 	bool in_number = false;
-	int result = 0;
 	for (;;) {
 		ssize_t got = read(fd, sampler->children, sizeof sampler->children);
 		if (got < 0 && errno == EINTR)
@@ -204,71 +186,70 @@ static int children_add(struct sampler *sampler, pid_t pid, pid_t tid, size_t tr
 				in_number = true;
 				continue;
 			}
-			if (in_number && member_add(&sampler->members, (pid_t)child, tree) < 0)
-				result = -1;
+			if (in_number)
+				member_add(&sampler->members, (pid_t)child, tree);
 			child = 0;
 			in_number = false;
 		}
 	}
-	if (in_number && member_add(&sampler->members, (pid_t)child, tree) < 0)
-		result = -1;
+	if (in_number)
+		member_add(&sampler->members, (pid_t)child, tree);
 	close(fd);
-	return result;
 }
 
 /* Adds the children of every task (thread) of process `pid`: a child's
  * parent is the thread that forked it. */
-static int threads_children_add(struct sampler *sampler, pid_t pid, size_t tree)
+static void threads_children_add(struct sampler *sampler, pid_t pid, size_t tree)
 {
 	char path[32];
 	snprintf(path, sizeof path, "/proc/%d/task", (int)pid);
 	int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
-		return 0;
-	int result = 0;
+		return;
 	ssize_t got;
 	while ((got = getdents64(fd, sampler->dirents, sizeof sampler->dirents)) > 0) {
 		for (ssize_t offset = 0; offset < got;) {
-			struct dirent64 *entry = (struct dirent64 *)(sampler->dirents + offset);
-			offset += entry->d_reclen;
-			if (entry->d_name[0] < '0' || entry->d_name[0] > '9')
+			/* The record's fields are read where they lie, with no
+			 * cast of the byte buffer to a struct. */
+			const char *record = sampler->dirents + offset;
+			unsigned short record_length;
+			memcpy(&record_length, record + offsetof(struct dirent64, d_reclen),
+			       sizeof record_length);
+			const char *name = record + offsetof(struct dirent64, d_name);
+			offset += record_length;
+			if (name[0] < '0' || name[0] > '9')
 				continue;
-			pid_t tid = (pid_t)strtol(entry->d_name, NULL, 10);
-			if (children_add(sampler, pid, tid, tree) < 0)
-				result = -1;
+			children_add(sampler, pid, (pid_t)strtol(name, NULL, 10), tree);
 		}
 	}
 	close(fd);
-	return result;
 }
 
 /* A process that had one thread at the last reading is read as still
  * having one: listing its tasks would cost as much again, and a child of
  * a thread started since then is found at the next reading. */
-static int process_children_add(struct sampler *sampler, pid_t pid, size_t tree)
+static void process_children_add(struct sampler *sampler, pid_t pid, size_t tree)
 {
 	size_t known = member_find(&sampler->previous, pid);
 	if (known < sampler->previous.count && sampler->previous.items[known].threads == 1)
-		return children_add(sampler, pid, pid, tree);
-	return threads_children_add(sampler, pid, tree);
+		children_add(sampler, pid, pid, tree);
+	else
+		threads_children_add(sampler, pid, tree);
 }
 
 /* Appends the root and all its descendants, breadth first. */
-static int tree_collect(struct sampler *sampler, pid_t root, size_t tree)
+static void tree_collect(struct sampler *sampler, pid_t root, size_t tree)
 {
 	if (root <= 0)
-		return 0;
+		return;
 	struct member_list *members = &sampler->members;
 	size_t first = members->count;
-	if (member_add(members, root, tree) < 0)
-		return -1;
+	member_add(members, root, tree);
 	for (size_t next = first; next < members->count; next++) {
 		if (members->count - first >= TREE_MEMBERS_MAX)
 			break;
-		if (process_children_add(sampler, members->items[next].pid, tree) < 0)
-			return -1;
+		process_children_add(sampler, members->items[next].pid, tree);
 	}
-	return 0;
 }
 
 /* Credits one process's numbers to every tree it belongs to. */
@@ -423,28 +404,23 @@ static void trees_mark_unknown(struct tree_usage *trees, size_t n)
 	}
 }
 
-static int scratch_reserve(struct sampler *sampler, size_t n)
+static void scratch_reserve(struct sampler *sampler, size_t n)
 {
-	if (grow((void **)&sampler->totals, &sampler->totals_capacity, n,
-		 sizeof *sampler->totals) < 0)
-		return -1;
+	xgrow(&sampler->totals, &sampler->totals_capacity, n, sizeof *sampler->totals);
 	struct state_list *next = &sampler->next_states;
-	if (grow((void **)&next->items, &next->capacity, n, sizeof *next->items) < 0)
-		return -1;
+	xgrow(&next->items, &next->capacity, n, sizeof *next->items);
 	if (n > 0)
 		memset(sampler->totals, 0, n * sizeof *sampler->totals);
 	next->count = 0;
 	sampler->members.count = 0;
-	return 0;
 }
 
+/* Fails only when libproc2 cannot read the members' numbers. */
 static int trees_read(struct sampler *sampler, const struct tree_usage *trees, size_t n)
 {
-	if (scratch_reserve(sampler, n) < 0)
-		return -1;
+	scratch_reserve(sampler, n);
 	for (size_t i = 0; i < n; i++)
-		if (tree_collect(sampler, trees[i].root, i) < 0)
-			return -1;
+		tree_collect(sampler, trees[i].root, i);
 	struct member_list *members = &sampler->members;
 	if (members->count > 1)
 		qsort(members->items, members->count, sizeof *members->items, member_compare);

@@ -18,6 +18,8 @@ struct tree_usage {
 	int processes;         /* out: live processes in the tree (0: the leader is gone) */
 };
 
+/* NULL when libproc2 cannot be set up (memory itself never runs short:
+ * see xalloc.h). */
 struct sampler *sampler_new(void);
 void sampler_free(struct sampler *sampler);
 
@@ -25,7 +27,8 @@ void sampler_free(struct sampler *sampler);
  * CPU% is the tree's CPU time used since the previous call that listed the
  * same root, divided by the wall time in between; a root seen for the
  * first time reports its CPU time since it started over its age (-1 while
- * younger than 0.2 s).  Roots not listed are forgotten.  Returns 0 or -1. */
+ * younger than 0.2 s).  Roots not listed are forgotten.  Returns 0, or -1
+ * when libproc2 could not read the processes: every tree is unknown then. */
 int sampler_update(struct sampler *sampler, struct tree_usage *trees, size_t n, double now);
 
 /* The arithmetic, exposed for tests: CPU% from two tick totals taken

@@ -1,8 +1,8 @@
-/* tui.c - the live terminal interface (see tui.h): start-up on /dev/tty,
- * sampling each job's process tree every refresh, keys, suspend, resize
- * and shutdown.  It observes the pool through its view functions and
- * drives it only through the command verbs (control_run), as the control
- * socket does; tui_draw.c draws. */
+/* tui.c - the live terminal interface (see tui.h) and its one boundary to
+ * curses: start-up on /dev/tty, colours, keys, suspend, resize and
+ * shutdown.  It feeds the model (tui_model.c) every refresh and drives the
+ * pool only through the command verbs (control_run), as the control socket
+ * does; tui_draw.c draws. */
 #include "tui_state.h"
 
 #include <fcntl.h>
@@ -17,19 +17,13 @@
 #include <unistd.h>
 
 #include "text.h"
+#include "xalloc.h"
 
 /* The first draw comes soon after start-up, so started jobs show at once. */
 #define FIRST_REFRESH_SECONDS 0.05
 /* Engine messages redraw at once, but no more often than this: a burst of
  * them waits for the next refresh. */
 #define MESSAGE_DRAW_SECONDS 0.1
-
-/* What a key handler asks of the loop, as flags (htop's "reactions"). */
-enum reaction {
-	REACT_NONE = 0,
-	REACT_REDRAW = 1,        /* draw the screen again */
-	REACT_REPAINT = 2,       /* ...from scratch, forgetting what is on the terminal */
-};
 
 /* One terminal, one interface: a static instance keeps tui_close safe to
  * call again (from atexit) after the first call. */
@@ -66,6 +60,45 @@ static dev_t controlling_terminal(void)
 	return makedev(major_number, minor_number);
 }
 
+enum color_pair { PAIR_TITLE = 1, PAIR_SELECTED, PAIR_FAILED, PAIR_RETRY, PAIR_KEY, PAIR_MARK,
+		  PAIR_BAR };
+
+/* Chooses colours, or attributes when colours are off. */
+static void looks_set(struct tui *tui)
+{
+	attr_t *looks = tui->looks;
+	for (int i = 0; i < LOOK_COUNT; i++)
+		looks[i] = A_NORMAL;
+	if (!tui->color) {
+		looks[LOOK_TITLE] = A_BOLD | A_UNDERLINE;
+		looks[LOOK_SELECTED] = A_REVERSE;
+		looks[LOOK_FAILED] = A_BOLD;
+		looks[LOOK_KEY] = A_REVERSE;
+		looks[LOOK_MARK] = A_BOLD;
+		looks[LOOK_ERROR] = A_BOLD;
+		looks[LOOK_NOTE] = A_BOLD;
+		return;
+	}
+	start_color();
+	use_default_colors();
+	init_pair(PAIR_TITLE, COLOR_BLACK, COLOR_GREEN);
+	init_pair(PAIR_SELECTED, COLOR_BLACK, COLOR_CYAN);
+	init_pair(PAIR_FAILED, COLOR_RED, -1);
+	init_pair(PAIR_RETRY, COLOR_YELLOW, -1);
+	init_pair(PAIR_KEY, COLOR_BLACK, COLOR_CYAN);
+	init_pair(PAIR_MARK, COLOR_YELLOW, -1);
+	init_pair(PAIR_BAR, COLOR_GREEN, -1);
+	looks[LOOK_TITLE] = COLOR_PAIR(PAIR_TITLE);
+	looks[LOOK_SELECTED] = COLOR_PAIR(PAIR_SELECTED);
+	looks[LOOK_FAILED] = COLOR_PAIR(PAIR_FAILED);
+	looks[LOOK_RETRY] = COLOR_PAIR(PAIR_RETRY);
+	looks[LOOK_KEY] = COLOR_PAIR(PAIR_KEY);
+	looks[LOOK_MARK] = COLOR_PAIR(PAIR_MARK) | A_BOLD;
+	looks[LOOK_BAR] = COLOR_PAIR(PAIR_BAR);
+	looks[LOOK_ERROR] = COLOR_PAIR(PAIR_FAILED) | A_BOLD;
+	looks[LOOK_NOTE] = COLOR_PAIR(PAIR_RETRY) | A_BOLD;
+}
+
 /* Opens /dev/tty and starts curses on it; false when there is no usable
  * terminal. */
 static bool terminal_start(struct tui *tui)
@@ -99,126 +132,8 @@ static bool terminal_start(struct tui *tui)
 	set_escdelay(25);
 	curs_set(0);
 	tui->color = tui->config.color && has_colors();
-	tui_looks_set(tui);
+	looks_set(tui);
 	return true;
-}
-
-static int grow_arrays(struct tui *tui, size_t needed)
-{
-	if (needed <= tui->capacity)
-		return 0;
-	size_t wanted = tui->capacity ? tui->capacity : 64;
-	while (wanted < needed)
-		wanted *= 2;
-	struct tree_usage *trees = realloc(tui->trees, wanted * sizeof *trees);
-	if (trees)
-		tui->trees = trees;
-	int *tree_slot = realloc(tui->tree_slot, wanted * sizeof *tree_slot);
-	if (tree_slot)
-		tui->tree_slot = tree_slot;
-	struct slot_sample *samples = realloc(tui->samples, wanted * sizeof *samples);
-	if (samples)
-		tui->samples = samples;
-	if (!trees || !tree_slot || !samples)
-		return -1;
-	tui->capacity = wanted;
-	return 0;
-}
-
-/* --- sampling ------------------------------------------------------------- */
-
-/* Reads the CPU and memory of every slot's process tree (only ours, never
- * all of /proc) and the throughput since the last sample. */
-static void tui_sample(struct tui *tui)
-{
-	double now = loop_now();
-	int slots = pool_slot_count(tui->pool);
-	tui->sample_count = 0;
-	if (slots > 0 && grow_arrays(tui, (size_t)slots) < 0)
-		slots = (int)tui->capacity;
-	size_t trees = 0;
-	for (int index = 0; index < slots; index++) {
-		struct slot_view view;
-		if (!pool_slot_view(tui->pool, index, &view))
-			break;
-		tui->samples[index] = (struct slot_sample){ .pid = view.pid, .cpu_percent = -1 };
-		tui->sample_count = (size_t)index + 1;
-		if (view.pid <= 0)
-			continue;
-		tui->trees[trees] = (struct tree_usage){ .root = view.pid };
-		tui->tree_slot[trees++] = index;
-	}
-	sampler_update(tui->sampler, tui->trees, trees, now);
-	tui->total_cpu = -1;
-	for (size_t i = 0; i < trees; i++) {
-		const struct tree_usage *tree = &tui->trees[i];
-		struct slot_sample *sample = &tui->samples[tui->tree_slot[i]];
-		sample->known = tree->processes > 0;
-		sample->cpu_percent = sample->known ? tree->cpu_percent : -1;
-		sample->rss_bytes = sample->known ? tree->rss_bytes : 0;
-		if (sample->cpu_percent >= 0)
-			tui->total_cpu = (tui->total_cpu < 0 ? 0 : tui->total_cpu) + sample->cpu_percent;
-	}
-
-	struct pool_stats stats;
-	pool_get_stats(tui->pool, &stats);
-	if (tui->last_sample_time > 0 && now > tui->last_sample_time) {
-		uint64_t finished = stats.done > tui->last_done ? stats.done - tui->last_done : 0;
-		double rate = (double)finished / (now - tui->last_sample_time);
-		tui_history_add(&tui->history, rate, stats.target, stats.elapsed);
-	}
-	tui->last_sample_time = now;
-	tui->last_done = stats.done;
-}
-
-/* The slot's sample, if it is of the process the slot runs now. */
-static const struct slot_sample *sample_for(const struct tui *tui, int index, pid_t pid)
-{
-	if (pid <= 0)
-		return NULL;
-	if ((size_t)index < tui->sample_count && tui->samples[index].pid == pid)
-		return &tui->samples[index];
-	/* Slots before this one left since the sample: look for the pid. */
-	for (size_t i = 0; i < tui->sample_count; i++)
-		if (tui->samples[i].pid == pid)
-			return &tui->samples[i];
-	return NULL;
-}
-
-bool tui_worker_row_read(const struct tui *tui, int index, double now, struct worker_row *row)
-{
-	if (!pool_slot_view(tui->pool, index, &row->view))
-		return false;
-	row->now = now;
-	const struct slot_sample *sample = sample_for(tui, index, row->view.pid);
-	row->sampled = sample && sample->known;
-	row->cpu_percent = row->sampled ? sample->cpu_percent : -1;
-	row->rss_bytes = row->sampled ? sample->rss_bytes : 0;
-	return true;
-}
-
-/* --- the results ring ----------------------------------------------------- */
-
-uint64_t tui_results_kept(const struct tui *tui)
-{
-	return tui->result_count < RESULTS_KEPT ? tui->result_count : RESULTS_KEPT;
-}
-
-const struct result_row *tui_result_get(const struct tui *tui, uint64_t number)
-{
-	if (number == 0 || number > tui->result_count ||
-	    number + tui_results_kept(tui) <= tui->result_count)
-		return NULL;
-	return &tui->results[(number - 1) % RESULTS_KEPT];
-}
-
-int tui_result_cursor(const struct tui *tui)
-{
-	if (!tui->result_selected || tui->result_selected > tui->result_count)
-		return 0;
-	uint64_t position = tui->result_count - tui->result_selected;
-	uint64_t last = tui_results_kept(tui) ? tui_results_kept(tui) - 1 : 0;
-	return (int)(position > last ? last : position);
 }
 
 /* --- keys ----------------------------------------------------------------- */
@@ -239,39 +154,65 @@ static enum reaction verb_run(struct tui *tui, const char *line)
 	return REACT_REDRAW;
 }
 
-static enum reaction key_more(struct tui *tui) { return verb_run(tui, "jobs +1"); }
-static enum reaction key_fewer(struct tui *tui) { return verb_run(tui, "jobs -1"); }
-static enum reaction key_requeue(struct tui *tui) { return verb_run(tui, "requeue"); }
-static enum reaction key_quit_kill(struct tui *tui) { return verb_run(tui, "quit kill"); }
+/* Each handler gets the key pressed; only the cursor keys tell apart. */
 
-static enum reaction key_pause(struct tui *tui)
+static enum reaction key_more(struct tui *tui, int key)
 {
+	(void)key;
+	return verb_run(tui, "jobs +1");
+}
+
+static enum reaction key_fewer(struct tui *tui, int key)
+{
+	(void)key;
+	return verb_run(tui, "jobs -1");
+}
+
+static enum reaction key_requeue(struct tui *tui, int key)
+{
+	(void)key;
+	return verb_run(tui, "requeue");
+}
+
+static enum reaction key_quit_kill(struct tui *tui, int key)
+{
+	(void)key;
+	return verb_run(tui, "quit kill");
+}
+
+static enum reaction key_pause(struct tui *tui, int key)
+{
+	(void)key;
 	struct pool_stats stats;
 	pool_get_stats(tui->pool, &stats);
 	return verb_run(tui, stats.paused ? "resume" : "pause");
 }
 
-static enum reaction key_suspend(struct tui *tui)
+static enum reaction key_suspend(struct tui *tui, int key)
 {
+	(void)key;
 	struct pool_stats stats;
 	pool_get_stats(tui->pool, &stats);
 	return verb_run(tui, stats.suspended ? "continue" : "suspend");
 }
 
-static enum reaction key_autotune(struct tui *tui)
+static enum reaction key_autotune(struct tui *tui, int key)
 {
+	(void)key;
 	return verb_run(tui, control_autotune_enabled(tui->control) ? "autotune off" : "autotune on");
 }
 
-static enum reaction key_jobs_prompt(struct tui *tui)
+static enum reaction key_jobs_prompt(struct tui *tui, int key)
 {
+	(void)key;
 	tui->mode = MODE_PROMPT_JOBS;
 	tui->prompt[0] = '\0';
 	return REACT_REDRAW;
 }
 
-static enum reaction key_quit(struct tui *tui)
+static enum reaction key_quit(struct tui *tui, int key)
 {
+	(void)key;
 	struct pool_stats stats;
 	pool_get_stats(tui->pool, &stats);
 	if (stats.running == 0 || tui->finished)
@@ -280,8 +221,9 @@ static enum reaction key_quit(struct tui *tui)
 	return REACT_REDRAW;
 }
 
-static enum reaction key_kill(struct tui *tui)
+static enum reaction key_kill(struct tui *tui, int key)
 {
+	(void)key;
 	struct slot_view view;
 	if (tui->focus != PANE_WORKERS) {
 		message_set(tui, "k kills the job of the selected worker: Tab to the workers first", true);
@@ -296,10 +238,16 @@ static enum reaction key_kill(struct tui *tui)
 	return verb_run(tui, line);
 }
 
-static enum reaction key_detail(struct tui *tui)
+static void detail_forget(struct tui *tui)
 {
 	free(tui->detail_command);
 	tui->detail_command = NULL;
+}
+
+static enum reaction key_detail(struct tui *tui, int key)
+{
+	(void)key;
+	detail_forget(tui);
 	tui->detail_number = 0;
 	tui->detail_result = 0;
 	if (tui->focus == PANE_WORKERS) {
@@ -308,30 +256,35 @@ static enum reaction key_detail(struct tui *tui)
 			return REACT_NONE;
 		tui->detail_number = view.number;
 	} else {
-		if (!tui->result_count)
+		const struct tui_model *model = &tui->model;
+		if (!model->result_count)
 			return REACT_NONE;
-		tui->detail_result = tui->result_count - (uint64_t)tui_result_cursor(tui);
+		int position = tui_model_result_position(model, tui->result_selected);
+		tui->detail_result = model->result_count - (uint64_t)position;
 	}
 	tui->mode = MODE_DETAIL;
 	return REACT_REDRAW;
 }
 
-static enum reaction key_help(struct tui *tui)
+static enum reaction key_help(struct tui *tui, int key)
 {
+	(void)key;
 	tui->mode = MODE_HELP;
 	return REACT_REDRAW;
 }
 
-static enum reaction key_pane(struct tui *tui)
+static enum reaction key_pane(struct tui *tui, int key)
 {
+	(void)key;
 	tui->focus = tui->focus == PANE_WORKERS && tui->layout.results_rows >= 2 ? PANE_RESULTS
 										 : PANE_WORKERS;
 	return REACT_REDRAW;
 }
 
-static enum reaction key_repaint(struct tui *tui)
+static enum reaction key_repaint(struct tui *tui, int key)
 {
 	(void)tui;
+	(void)key;
 	return REACT_REPAINT;
 }
 
@@ -347,12 +300,13 @@ static enum reaction cursor_move(struct tui *tui, int delta)
 		tui->worker_number = pool_slot_view(tui->pool, tui->worker_index, &view) ? view.number : 0;
 		return REACT_REDRAW;
 	}
-	long position = (long)tui_result_cursor(tui) + delta;
-	long last = (long)tui_results_kept(tui) - 1;
+	const struct tui_model *model = &tui->model;
+	long position = (long)tui_model_result_position(model, tui->result_selected) + delta;
+	long last = (long)tui_model_results_kept(model) - 1;
 	position = position > last ? last : position;
 	position = position < 0 ? 0 : position;
 	/* At the top the cursor follows new results; elsewhere it stays put. */
-	tui->result_selected = position == 0 ? 0 : tui->result_count - (uint64_t)position;
+	tui->result_selected = position == 0 ? 0 : model->result_count - (uint64_t)position;
 	return REACT_REDRAW;
 }
 
@@ -362,36 +316,65 @@ static int page_rows(const struct tui *tui)
 	return rows > 1 ? rows : 1;
 }
 
-static enum reaction key_up(struct tui *tui) { return cursor_move(tui, -1); }
-static enum reaction key_down(struct tui *tui) { return cursor_move(tui, 1); }
-static enum reaction key_page_up(struct tui *tui) { return cursor_move(tui, -page_rows(tui)); }
-static enum reaction key_page_down(struct tui *tui) { return cursor_move(tui, page_rows(tui)); }
-static enum reaction key_home(struct tui *tui) { return cursor_move(tui, -1000000); }
-static enum reaction key_end(struct tui *tui) { return cursor_move(tui, 1000000); }
+/* Far enough to reach either end of any pane. */
+#define CURSOR_ENDS 1000000
 
-struct key_binding {
-	int key;
-	enum reaction (*run)(struct tui *tui);
-};
+static enum reaction key_cursor(struct tui *tui, int key)
+{
+	switch (key) {
+	case KEY_UP:
+		return cursor_move(tui, -1);
+	case KEY_DOWN:
+		return cursor_move(tui, 1);
+	case KEY_PPAGE:
+		return cursor_move(tui, -page_rows(tui));
+	case KEY_NPAGE:
+		return cursor_move(tui, page_rows(tui));
+	case KEY_HOME:
+		return cursor_move(tui, -CURSOR_ENDS);
+	case KEY_END:
+		return cursor_move(tui, CURSOR_ENDS);
+	default:
+		return REACT_NONE;
+	}
+}
 
-static const struct key_binding key_bindings[] = {
-	{ '+', key_more },        { '=', key_more },        { '-', key_fewer },
-	{ 'j', key_jobs_prompt }, { 'p', key_pause },       { 'S', key_suspend },
-	{ 'k', key_kill },        { 'r', key_requeue },     { 'a', key_autotune },
-	{ '\r', key_detail },     { '\n', key_detail },     { KEY_ENTER, key_detail },
-	{ '\t', key_pane },       { KEY_F(1), key_help },   { 'h', key_help },
-	{ '?', key_help },        { 'q', key_quit },        { 'Q', key_quit_kill },
-	{ KEY_UP, key_up },       { KEY_DOWN, key_down },   { KEY_PPAGE, key_page_up },
-	{ KEY_NPAGE, key_page_down }, { KEY_HOME, key_home }, { KEY_END, key_end },
-	{ 12 /* Ctrl-L */, key_repaint },
-};
-
+#define KEY_CTRL(letter) ((letter) & 0x1f)
 #define KEY_ESCAPE 27
+
+const struct key_binding tui_key_bindings[] = {
+	{ { '+', '=' }, key_more, "one worker more" },
+	{ { '-' }, key_fewer, "one worker fewer" },
+	{ { 'j' }, key_jobs_prompt, "set the number of workers" },
+	{ { 'p' }, key_pause, "pause / resume starting items" },
+	{ { 'S' }, key_suspend, "suspend / continue running jobs" },
+	{ { 'k' }, key_kill, "kill the selected job (retried or failed)" },
+	{ { 'r' }, key_requeue, "requeue failed items" },
+	{ { 'a' }, key_autotune, "autotune on / off" },
+	{ { '\r', '\n', KEY_ENTER }, key_detail, "item, command line and stderr of the selection" },
+	{ { '\t' }, key_pane, "switch between workers and results" },
+	{ { KEY_UP, KEY_DOWN, KEY_PPAGE, KEY_NPAGE, KEY_HOME, KEY_END }, key_cursor, "move the cursor" },
+	{ { 'h', '?', KEY_F(1) }, key_help, "show this help" },
+	{ { KEY_CTRL('L') }, key_repaint, "draw the screen again" },
+	{ { 'q' }, key_quit, "quit (asks while jobs run)" },
+	{ { 'Q' }, key_quit_kill, "quit and kill the running jobs" },
+};
+
+const size_t tui_key_binding_count = sizeof tui_key_bindings / sizeof tui_key_bindings[0];
+
+static const struct key_binding *binding_find(int key)
+{
+	for (size_t i = 0; i < tui_key_binding_count; i++)
+		for (size_t k = 0; k < BINDING_KEYS_MAX && tui_key_bindings[i].keys[k]; k++)
+			if (tui_key_bindings[i].keys[k] == key)
+				return &tui_key_bindings[i];
+	return NULL;
+}
 
 static enum reaction prompt_key(struct tui *tui, int key)
 {
 	size_t length = strlen(tui->prompt);
-	if (key == KEY_ESCAPE || key == 7 /* Ctrl-G */) {
+	if (key == KEY_ESCAPE || key == KEY_CTRL('G')) {
 		tui->mode = MODE_NORMAL;
 	} else if (key == '\r' || key == '\n' || key == KEY_ENTER) {
 		tui->mode = MODE_NORMAL;
@@ -400,7 +383,7 @@ static enum reaction prompt_key(struct tui *tui, int key)
 			snprintf(line, sizeof line, "jobs %s", tui->prompt);
 			return verb_run(tui, line);
 		}
-	} else if (key == KEY_BACKSPACE || key == 127 || key == 8) {
+	} else if (key == KEY_BACKSPACE || key == 127 || key == KEY_CTRL('H')) {
 		if (length)
 			tui->prompt[length - 1] = '\0';
 	} else if (((key >= '0' && key <= '9') || ((key == '+' || key == '-') && !length)) &&
@@ -435,16 +418,13 @@ static enum reaction key_handle(struct tui *tui, int key)
 	case MODE_HELP:
 	case MODE_DETAIL:
 		tui->mode = MODE_NORMAL;
-		free(tui->detail_command);
-		tui->detail_command = NULL;
+		detail_forget(tui);
 		return REACT_REDRAW;
 	case MODE_NORMAL:
 		break;
 	}
-	for (size_t i = 0; i < sizeof key_bindings / sizeof key_bindings[0]; i++)
-		if (key_bindings[i].key == key)
-			return key_bindings[i].run(tui);
-	return REACT_NONE;
+	const struct key_binding *binding = binding_find(key);
+	return binding ? binding->run(tui, key) : REACT_NONE;
 }
 
 /* The terminal is readable: take every key waiting, then draw once. */
@@ -480,12 +460,21 @@ static void refresh_due(struct loop *loop, void *data)
 	tui->timer = 0;
 	if (!tui->open)
 		return;
-	tui_sample(tui);
+	tui_model_sample(&tui->model, loop_now());
 	tui_draw(tui);
 	tui->timer = loop_add_timer(loop, tui->config.refresh, refresh_due, tui);
 }
 
 /* --- the interface of tui.h ----------------------------------------------- */
+
+/* Out of memory (xalloc.h): give the terminal back, so the message that
+ * follows is readable and the shell is usable.  Harmless once closed. */
+static void terminal_restore_for_exit(void)
+{
+	struct tui *tui = &the_tui;
+	if (tui->open && !tui->suspended)
+		endwin();
+}
 
 struct tui *tui_open(struct loop *loop, struct pool *pool, struct control *control,
 		     const struct tui_config *config)
@@ -495,7 +484,7 @@ struct tui *tui_open(struct loop *loop, struct pool *pool, struct control *contr
 		return NULL;
 	*tui = (struct tui){
 		.loop = loop, .pool = pool, .control = control, .config = *config,
-		.tty_fd = -1, .total_cpu = -1,
+		.tty_fd = -1,
 	};
 	if (!(tui->config.refresh > 0))
 		tui->config.refresh = 1;
@@ -503,15 +492,12 @@ struct tui *tui_open(struct loop *loop, struct pool *pool, struct control *contr
 	text_sanitize(tui->title, sizeof tui->title, title, strlen(title), 0);
 	tui->utf8 = locale_is_utf8();
 	tui->tty_device = controlling_terminal();
-	tui_history_init(&tui->history);
-	tui->sampler = sampler_new();
-	tui->results = calloc(RESULTS_KEPT, sizeof *tui->results);
-	if (!tui->sampler || !tui->results || !terminal_start(tui)) {
-		sampler_free(tui->sampler);
-		free(tui->results);
+	if (tui_model_init(&tui->model, pool) || !terminal_start(tui)) {
+		tui_model_free(&tui->model);
 		return NULL;
 	}
 	tui->open = true;
+	xalloc_set_fatal_hook(terminal_restore_for_exit);
 	loop_add_fd(loop, tui->tty_fd, POLLIN, tty_readable, tui);
 	tui->timer = loop_add_timer(loop, FIRST_REFRESH_SECONDS, refresh_due, tui);
 	tui_draw(tui);
@@ -530,11 +516,7 @@ void tui_result(struct tui *tui, const struct pool_result *result)
 {
 	if (!tui || !tui->open)
 		return;
-	char first[RESULT_OUTPUT_SIZE];
-	size_t length = result->out ? spool_peek(result->out, first, sizeof first) : 0;
-	struct result_row *row = &tui->results[tui->result_count % RESULTS_KEPT];
-	tui_result_row_fill(row, result, first, length);
-	tui->result_count++;
+	tui_model_result_add(&tui->model, result);
 	/* Drawn at the next refresh: results may come thousands a second. */
 }
 
@@ -554,7 +536,7 @@ bool tui_finished(struct tui *tui)
 	tui->finished = true;
 	tui->mode = MODE_NORMAL;
 	tui->message[0] = '\0';
-	tui_sample(tui);
+	tui_model_sample(&tui->model, loop_now());
 	tui_draw(tui);
 	return true;
 }
@@ -605,17 +587,6 @@ void tui_close(struct tui *tui)
 	fclose(tui->tty_file);
 	tui->tty_file = NULL;
 	tui->tty_fd = -1;
-	sampler_free(tui->sampler);
-	tui->sampler = NULL;
-	free(tui->trees);
-	free(tui->tree_slot);
-	free(tui->samples);
-	free(tui->results);
-	free(tui->detail_command);
-	tui->trees = NULL;
-	tui->tree_slot = NULL;
-	tui->samples = NULL;
-	tui->results = NULL;
-	tui->detail_command = NULL;
-	tui->capacity = tui->sample_count = 0;
+	tui_model_free(&tui->model);
+	detail_forget(tui);
 }

@@ -200,31 +200,6 @@ void tui_result_status(const struct result_row *row, char *out, size_t size)
 	}
 }
 
-void tui_result_row_fill(struct result_row *row, const struct pool_result *result,
-			 const char *first_output, size_t first_output_len)
-{
-	*row = (struct result_row){
-		.seq = result->seq,
-		.pid = result->pid,
-		.slot = result->slot,
-		.exit_code = result->exit_code,
-		.signal = result->signal,
-		.attempt = result->attempt,
-		.runtime = result->runtime,
-		.failed = result->failed,
-		.will_retry = result->will_retry,
-	};
-	text_sanitize(row->item, sizeof row->item, result->item ? result->item : "",
-		      result->item ? result->item_len : 0, 0);
-	const char *newline = memchr(first_output, '\n', first_output_len);
-	size_t line_len = newline ? (size_t)(newline - first_output) : first_output_len;
-	if (line_len > 0 && first_output[line_len - 1] == '\r')
-		line_len--;
-	text_sanitize(row->output, sizeof row->output, first_output, line_len, 0);
-	if (result->error)
-		text_sanitize(row->error, sizeof row->error, result->error, strlen(result->error), 0);
-}
-
 static void result_seq(const void *row, int width, char *out, size_t size)
 {
 	(void)width;

@@ -1,7 +1,8 @@
 /* tui_columns.h - the columns of the TUI's tables as data: one entry per
  * column (title, width, alignment, formatter), a layout that drops the
- * least important columns to fit the width, and the cell text.  No curses
- * here, so the formatting can be tested on its own. */
+ * least important columns to fit the width, and the cell text of the
+ * model's rows (tui_model.h).  No curses here, so the formatting can be
+ * tested on its own. */
 #ifndef POOLTOP_TUI_COLUMNS_H
 #define POOLTOP_TUI_COLUMNS_H
 
@@ -11,6 +12,7 @@
 #include <sys/types.h>
 
 #include "pool.h"
+#include "tui_model.h"
 
 enum column_align { ALIGN_LEFT, ALIGN_RIGHT };
 
@@ -34,36 +36,6 @@ struct tui_table {
 	size_t count;
 };
 
-/* One row of the worker table: the slot as the engine shows it, and the
- * last sample of its process tree. */
-struct worker_row {
-	struct slot_view view;
-	double now;                /* monotonic seconds, for the time on the item */
-	double cpu_percent;        /* the tree's CPU%, -1 when not known */
-	uint64_t rss_bytes;        /* the tree's resident memory */
-	bool sampled;              /* cpu_percent and rss_bytes belong to view.pid */
-};
-
-/* Sizes of the text a result keeps (sanitized, cut to fit). */
-#define RESULT_ITEM_SIZE 256
-#define RESULT_OUTPUT_SIZE 160
-#define RESULT_ERROR_SIZE 128
-
-/* One finished attempt, as the results pane keeps it. */
-struct result_row {
-	uint64_t seq;
-	pid_t pid;
-	int slot;
-	int exit_code;             /* -1 when ended by a signal */
-	int signal;
-	int attempt;
-	double runtime;
-	bool failed, will_retry;
-	char item[RESULT_ITEM_SIZE];      /* the item, sanitized */
-	char output[RESULT_OUTPUT_SIZE];  /* first line of its output, sanitized */
-	char error[RESULT_ERROR_SIZE];    /* pooltop's explanation, sanitized, or "" */
-};
-
 extern const struct tui_table tui_worker_table;
 extern const struct tui_table tui_result_table;
 
@@ -82,9 +54,6 @@ void tui_column_cell(const struct tui_column *column, const void *row, int width
  * when it does not fit, the last column shows an ellipsis. */
 int tui_text_fit(char *out, size_t size, const char *in, size_t len, int width);
 
-/* Fills a result row from an engine result (first output line, status). */
-void tui_result_row_fill(struct result_row *row, const struct pool_result *result,
-			 const char *first_output, size_t first_output_len);
 /* How an attempt ended: "exit 0", "signal TERM", an error, plus ", retry". */
 void tui_result_status(const struct result_row *row, char *out, size_t size);
 

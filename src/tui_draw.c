@@ -1,8 +1,9 @@
-/* tui_draw.c - everything the terminal interface draws: the header, the
- * throughput sparkline, the worker table, the results, the message line,
- * the footer and the overlays, from the state in tui_state.h.  Each draw
- * erases and redraws the screen; curses sends the terminal only what
- * changed. */
+/* tui_draw.c - the view: everything the terminal interface draws (the
+ * header, the throughput sparkline, the worker table, the results, the
+ * message line, the footer and the overlays) from the model and the
+ * cursors in tui_state.h.  It uses curses' drawing calls only; keys and
+ * the terminal itself belong to tui.c, which this file never calls.  Each
+ * draw erases and redraws the screen; curses sends only what changed. */
 #include "tui_state.h"
 
 #include <inttypes.h>
@@ -11,49 +12,10 @@
 #include <string.h>
 
 #include "text.h"
+#include "xalloc.h"
 
 /* Bytes of a job's stderr the detail view shows at most. */
 #define STDERR_TAIL_SIZE 4096
-
-/* --- looks ---------------------------------------------------------------- */
-
-enum color_pair { PAIR_TITLE = 1, PAIR_SELECTED, PAIR_FAILED, PAIR_RETRY, PAIR_KEY, PAIR_MARK,
-		  PAIR_BAR };
-
-void tui_looks_set(struct tui *tui)
-{
-	attr_t *looks = tui->looks;
-	for (int i = 0; i < LOOK_COUNT; i++)
-		looks[i] = A_NORMAL;
-	if (!tui->color) {
-		looks[LOOK_TITLE] = A_BOLD | A_UNDERLINE;
-		looks[LOOK_SELECTED] = A_REVERSE;
-		looks[LOOK_FAILED] = A_BOLD;
-		looks[LOOK_KEY] = A_REVERSE;
-		looks[LOOK_MARK] = A_BOLD;
-		looks[LOOK_ERROR] = A_BOLD;
-		looks[LOOK_NOTE] = A_BOLD;
-		return;
-	}
-	start_color();
-	use_default_colors();
-	init_pair(PAIR_TITLE, COLOR_BLACK, COLOR_GREEN);
-	init_pair(PAIR_SELECTED, COLOR_BLACK, COLOR_CYAN);
-	init_pair(PAIR_FAILED, COLOR_RED, -1);
-	init_pair(PAIR_RETRY, COLOR_YELLOW, -1);
-	init_pair(PAIR_KEY, COLOR_BLACK, COLOR_CYAN);
-	init_pair(PAIR_MARK, COLOR_YELLOW, -1);
-	init_pair(PAIR_BAR, COLOR_GREEN, -1);
-	looks[LOOK_TITLE] = COLOR_PAIR(PAIR_TITLE);
-	looks[LOOK_SELECTED] = COLOR_PAIR(PAIR_SELECTED);
-	looks[LOOK_FAILED] = COLOR_PAIR(PAIR_FAILED);
-	looks[LOOK_RETRY] = COLOR_PAIR(PAIR_RETRY);
-	looks[LOOK_KEY] = COLOR_PAIR(PAIR_KEY);
-	looks[LOOK_MARK] = COLOR_PAIR(PAIR_MARK) | A_BOLD;
-	looks[LOOK_BAR] = COLOR_PAIR(PAIR_BAR);
-	looks[LOOK_ERROR] = COLOR_PAIR(PAIR_FAILED) | A_BOLD;
-	looks[LOOK_NOTE] = COLOR_PAIR(PAIR_RETRY) | A_BOLD;
-}
 
 /* --- drawing helpers ------------------------------------------------------ */
 
@@ -153,8 +115,8 @@ static void header_parts(const struct tui *tui, const struct pool_stats *stats,
 		snprintf(parts[PART_FAILED], 64, "%" PRIu64 " failed", stats->failed);
 	snprintf(parts[PART_RATE], 64, "%s", format_rate(figure, sizeof figure, stats->items_per_s));
 	snprintf(parts[PART_ETA], 64, "ETA %s", format_eta(figure, sizeof figure, stats->seconds_left));
-	format_percent(figure, sizeof figure, tui->total_cpu);
-	snprintf(parts[PART_CPU], 64, "CPU %s%s", figure, tui->total_cpu >= 0 ? "%" : "");
+	format_percent(figure, sizeof figure, tui->model.total_cpu);
+	snprintf(parts[PART_CPU], 64, "CPU %s%s", figure, tui->model.total_cpu >= 0 ? "%" : "");
 	/* Elapsed time as a clock, m:ss or h:mm:ss. */
 	snprintf(parts[PART_ELAPSED], 64, "%s", format_eta(figure, sizeof figure, stats->elapsed));
 	snprintf(parts[PART_TITLE], 64, "%s", tui->title);
@@ -235,9 +197,10 @@ static void spark_draw(const struct tui *tui, int y)
 	static const char label[] = "  items/s";
 	char legend[256] = "", spark[HISTORY_SAMPLES * 4];
 	int legend_width = 0;
-	if (tui->history.change_count) {
+	const struct tui_history *history = &tui->model.history;
+	if (history->change_count) {
 		char changes[200];
-		int width = tui_history_legend(&tui->history, COLS / 2, tui->utf8, changes, sizeof changes);
+		int width = tui_history_legend(history, COLS / 2, tui->utf8, changes, sizeof changes);
 		if (width > 0) {
 			snprintf(legend, sizeof legend, "   pool size %s", changes);
 			legend_width = text_width(legend);
@@ -250,7 +213,7 @@ static void spark_draw(const struct tui *tui, int y)
 	int spark_width = COLS - (int)strlen(label) - legend_width;
 	if (spark_width < 4)
 		return;
-	int used = tui_history_sparkline(&tui->history, spark_width, tui->utf8, spark, sizeof spark);
+	int used = tui_history_sparkline(history, spark_width, tui->utf8, spark, sizeof spark);
 	move(y, 0);
 	/* The bars in one look, each pool size mark in another. */
 	for (const char *piece = spark; *piece;) {
@@ -323,7 +286,7 @@ static void workers_draw(struct tui *tui, const struct layout *layout)
 	for (int line = 0; line < visible; line++) {
 		int index = tui->worker_top + line;
 		struct worker_row row;
-		if (index >= slots || !tui_worker_row_read(tui, index, now, &row))
+		if (index >= slots || !tui_model_worker_row(&tui->model, index, now, &row))
 			break;
 		int y = layout->table_y + 1 + line;
 		row_look_set(tui, LOOK_NORMAL, index == tui->worker_index, tui->focus == PANE_WORKERS, y);
@@ -339,17 +302,18 @@ static void results_separator_draw(struct tui *tui, int y)
 	look_set(tui, tui->focus == PANE_RESULTS ? LOOK_TITLE : LOOK_NORMAL);
 	mvhline(y, 0, ACS_HLINE, COLS);
 	char title[64];
-	snprintf(title, sizeof title, " results (%" PRIu64 ") ", tui->result_count);
+	snprintf(title, sizeof title, " results (%" PRIu64 ") ", tui->model.result_count);
 	text_put(y, 2, title, COLS);
 	look_set(tui, LOOK_NORMAL);
 }
 
 static void results_draw(struct tui *tui, const struct layout *layout)
 {
+	const struct tui_model *model = &tui->model;
 	results_separator_draw(tui, layout->results_y);
 	int visible = layout->results_rows - 1;
-	int count = (int)tui_results_kept(tui);
-	int cursor = tui_result_cursor(tui);
+	int count = (int)tui_model_results_kept(model);
+	int cursor = tui_model_result_position(model, tui->result_selected);
 	int top = (int)tui->result_top;
 	scroll_settle(&top, cursor, visible, count);
 	tui->result_top = (uint64_t)top;
@@ -357,7 +321,7 @@ static void results_draw(struct tui *tui, const struct layout *layout)
 	tui_columns_fit(&tui_result_table, COLS, widths);
 	for (int line = 0; line < visible && top + line < count; line++) {
 		int position = top + line;
-		const struct result_row *row = tui_result_get(tui, tui->result_count - (uint64_t)position);
+		const struct result_row *row = tui_model_result(model, model->result_count - (uint64_t)position);
 		if (!row)
 			break;
 		enum look look = row->will_retry ? LOOK_RETRY : row->failed ? LOOK_FAILED : LOOK_NORMAL;
@@ -481,10 +445,11 @@ static bool box_full(const struct box *box)
 	return box->y >= box->top + box->height - 1;
 }
 
-/* Writes sanitized text inside the box, wrapped at its width. */
-static void box_text(struct box *box, const char *text)
+/* Writes sanitized text inside the box from `indent` columns in, wrapped
+ * at the box's width, each further line under the first. */
+static void box_text_at(struct box *box, int indent, const char *text)
 {
-	int width = box->width - 4;
+	int width = box->width - 4 - indent;
 	if (width < 1)
 		return;
 	do {
@@ -493,9 +458,30 @@ static void box_text(struct box *box, const char *text)
 		size_t length = wrap_length(text, width);
 		char line[CELL_SIZE];
 		snprintf(line, sizeof line, "%.*s", (int)length, text);
-		mvaddstr(box->y++, box->left + 2, line);
+		mvaddstr(box->y++, box->left + 2 + indent, line);
 		text += length;
 	} while (*text);
+}
+
+static void box_text(struct box *box, const char *text)
+{
+	box_text_at(box, 0, text);
+}
+
+/* Writes a name and its text on a line of the box: the text from `column`
+ * on, or two spaces after a longer name. */
+static void box_pair(struct box *box, const char *name, const char *text, int column)
+{
+	if (box_full(box))
+		return;
+	int name_width = text_width(name);
+	int text_x = name_width + 2 > column ? name_width + 2 : column;
+	text_put(box->y, box->left + 2, name, box->left + box->width - 2);
+	if (box->width - 4 - text_x < 1) {
+		box->y++;  /* too narrow for the text: the name alone */
+		return;
+	}
+	box_text_at(box, text_x, text);
 }
 
 static void box_field(struct tui *tui, struct box *box, const char *name, const char *value)
@@ -508,20 +494,65 @@ static void box_field(struct tui *tui, struct box *box, const char *name, const 
 	box_text(box, value[0] ? value : "-");
 }
 
+/* The name a person knows a key by: "Enter", "PgUp", "F1", "Ctrl-L", or
+ * the character itself. */
+static void key_label(int key, char *out, size_t size)
+{
+	static const struct {
+		int key;
+		const char *name;
+	} names[] = {
+		{ '\r', "Enter" },     { '\n', "Enter" },        { KEY_ENTER, "Enter" },
+		{ '\t', "Tab" },       { 27, "Esc" },            { ' ', "Space" },
+		{ KEY_UP, "Up" },      { KEY_DOWN, "Down" },     { KEY_LEFT, "Left" },
+		{ KEY_RIGHT, "Right" }, { KEY_PPAGE, "PgUp" },   { KEY_NPAGE, "PgDn" },
+		{ KEY_HOME, "Home" },  { KEY_END, "End" },       { KEY_BACKSPACE, "Backspace" },
+	};
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+		if (names[i].key == key) {
+			snprintf(out, size, "%s", names[i].name);
+			return;
+		}
+	}
+	if (key >= KEY_F(1) && key <= KEY_F(63))
+		snprintf(out, size, "F%d", key - KEY_F0);
+	else if (key > 0 && key < ' ')
+		snprintf(out, size, "Ctrl-%c", key + '@');
+	else if (key > ' ' && key < 127)
+		snprintf(out, size, "%c", key);
+	else
+		snprintf(out, size, "key %d", key);
+}
+
+/* The keys of one binding as the help shows them, "h ? F1": each name
+ * once (Enter is three key codes), one space between them. */
+static void binding_keys_name(const struct key_binding *binding, char *out, size_t size)
+{
+	char names[BINDING_KEYS_MAX][16];
+	size_t count = 0, used = 0;
+	out[0] = '\0';
+	for (size_t k = 0; k < BINDING_KEYS_MAX && binding->keys[k]; k++) {
+		key_label(binding->keys[k], names[count], sizeof names[count]);
+		bool repeated = false;
+		for (size_t before = 0; before < count; before++)
+			repeated |= !strcmp(names[before], names[count]);
+		if (repeated)
+			continue;
+		int n = snprintf(out + used, size - used, "%s%s", count ? " " : "", names[count]);
+		if (n < 0 || (size_t)n >= size - used)
+			break;
+		used += (size_t)n;
+		count++;
+	}
+}
+
+/* Where the help texts start, unless the key names take more room. */
+#define HELP_TEXT_COLUMN 12
+
+/* One line per key binding, from the key table, then a few notes. */
 static void help_draw(struct tui *tui)
 {
-	static const char *const lines[] = {
-		"+ / -       one worker more / fewer",
-		"j           set the number of workers",
-		"p           pause / resume starting items",
-		"S           suspend / continue running jobs",
-		"k           kill the selected job (retried or failed)",
-		"r           requeue failed items",
-		"a           autotune on / off",
-		"Enter       item, command line and stderr of the selection",
-		"Tab         switch between workers and results",
-		"Up Down PgUp PgDn Home End   move the cursor",
-		"q           quit (asks while jobs run)   Q quit and kill",
+	static const char *const notes[] = {
 		"",
 		"CPU% and RSS are of each job's whole process tree (the job",
 		"and its descendants), read every refresh; 100% is one core.",
@@ -531,13 +562,18 @@ static void help_draw(struct tui *tui)
 	};
 	struct box box;
 	box_open(tui, &box, " pooltop keys ");
-	for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++)
-		box_text(&box, lines[i][0] ? lines[i] : " ");
+	for (size_t i = 0; i < tui_key_binding_count; i++) {
+		char keys[96];
+		binding_keys_name(&tui_key_bindings[i], keys, sizeof keys);
+		box_pair(&box, keys, tui_key_bindings[i].help, HELP_TEXT_COLUMN);
+	}
+	for (size_t i = 0; i < sizeof notes / sizeof notes[0]; i++)
+		box_text(&box, notes[i][0] ? notes[i] : " ");
 }
 
 static void detail_result_draw(struct tui *tui, struct box *box)
 {
-	const struct result_row *row = tui_result_get(tui, tui->detail_result);
+	const struct result_row *row = tui_model_result(&tui->model, tui->detail_result);
 	if (!row) {
 		box_text(box, "This result is no longer kept.");
 		return;
@@ -610,10 +646,10 @@ static void detail_slot_draw(struct tui *tui, struct box *box)
 		tui->detail_seq = view.seq;
 		char *command = pool_slot_command(tui->pool, index);
 		if (command) {
+			/* Sanitized text is at most four bytes per byte (\xNN). */
 			size_t size = strlen(command) * 4 + 1;
-			tui->detail_command = malloc(size);
-			if (tui->detail_command)
-				text_sanitize(tui->detail_command, size, command, strlen(command), 0);
+			tui->detail_command = xmalloc(size);
+			text_sanitize(tui->detail_command, size, command, strlen(command), 0);
 			free(command);
 		}
 	}

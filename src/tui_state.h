@@ -1,7 +1,7 @@
 /* tui_state.h - what the files of the terminal interface share: the
- * state of the one TUI, the looks of the screen, and the few functions one
- * file offers the other.  Included only by tui*.c, the files that may use
- * curses; the rest of pooltop sees tui.h alone. */
+ * state of the one TUI (its model, the cursors and the mode), the looks of
+ * the screen and the key table.  Included only by tui.c and tui_draw.c,
+ * the files that may use curses; the rest of pooltop sees tui.h alone. */
 #ifndef POOLTOP_TUI_STATE_H
 #define POOLTOP_TUI_STATE_H
 
@@ -12,13 +12,9 @@
 #include <sys/types.h>
 
 #include "pool.h"
-#include "sample.h"
 #include "tui.h"
 #include "tui_columns.h"
-#include "tui_history.h"
-
-/* Finished attempts the results pane remembers; older ones drop off. */
-#define RESULTS_KEPT 1000
+#include "tui_model.h"
 
 enum pane { PANE_WORKERS, PANE_RESULTS };
 
@@ -39,14 +35,6 @@ enum look {
 	LOOK_ERROR,              /* an error reply in the message line */
 	LOOK_NOTE,               /* paused, suspended, done... */
 	LOOK_COUNT
-};
-
-/* The last sample of one slot's process tree, kept by slot index. */
-struct slot_sample {
-	pid_t pid;               /* the tree root it belongs to, 0 when none */
-	double cpu_percent;      /* -1 when not known */
-	uint64_t rss_bytes;
-	bool known;              /* the tree was alive when read */
 };
 
 /* The screen's division into areas, decided on each draw. */
@@ -77,18 +65,7 @@ struct tui {
 	uint64_t timer;                 /* the refresh timer's id */
 	double drawn_at;                /* monotonic seconds of the last draw */
 
-	struct sampler *sampler;
-	struct tree_usage *trees;       /* sampler input/output, one per live slot */
-	int *tree_slot;                 /* slot index of each tree */
-	struct slot_sample *samples;    /* by slot index, as of the last sample */
-	size_t sample_count, capacity;  /* samples filled; room in all three arrays */
-	double total_cpu;               /* sum over all trees, -1 when none known */
-	double last_sample_time;        /* monotonic seconds, 0 before the first */
-	uint64_t last_done;             /* completions at the last sample */
-	struct tui_history history;
-
-	struct result_row *results;     /* ring of RESULTS_KEPT */
-	uint64_t result_count;          /* results added in all */
+	struct tui_model model;         /* results and samples: the drawing only reads them */
 
 	enum pane focus;
 	enum mode mode;
@@ -109,19 +86,32 @@ struct tui {
 	uint64_t detail_result;         /* the result shown, by number */
 };
 
-/* Offered by tui.c: the results ring and the worker rows. */
-uint64_t tui_results_kept(const struct tui *tui);
-/* Result by number (1-based, in arrival order), NULL when dropped off. */
-const struct result_row *tui_result_get(const struct tui *tui, uint64_t number);
-/* The results cursor as a position from the top of the pane (0 = newest). */
-int tui_result_cursor(const struct tui *tui);
-/* Slot index's row: the engine's view now, with the last sample of its tree. */
-bool tui_worker_row_read(const struct tui *tui, int index, double now, struct worker_row *row);
+/* What a key handler asks of the loop, as flags (htop's "reactions"). */
+enum reaction {
+	REACT_NONE = 0,
+	REACT_REDRAW = 1,        /* draw the screen again */
+	REACT_REPAINT = 2,       /* ...from scratch, forgetting what is on the terminal */
+};
 
-/* Offered by tui_draw.c. */
-/* Chooses colours, or attributes when colours are off. */
-void tui_looks_set(struct tui *tui);
-/* Draws the whole screen (the terminal gets only what changed). */
+/* Most keys one binding answers to. */
+#define BINDING_KEYS_MAX 6
+
+/* One entry of the key table: the keys, what they do and the help text
+ * that says so.  The help overlay is drawn from this table, so it lists
+ * every key of normal mode and no other (the jobs prompt and the quit
+ * question say their keys on the message line). */
+struct key_binding {
+	int keys[BINDING_KEYS_MAX];     /* curses key codes; a 0 ends the list early */
+	enum reaction (*run)(struct tui *tui, int key);  /* key: the one pressed */
+	const char *help;
+};
+
+/* The keys of normal mode, in the order the help lists them (tui.c). */
+extern const struct key_binding tui_key_bindings[];
+extern const size_t tui_key_binding_count;
+
+/* Draws the whole screen (the terminal gets only what changed); the one
+ * entry point of tui_draw.c, which calls nothing in tui.c. */
 void tui_draw(struct tui *tui);
 
 #endif

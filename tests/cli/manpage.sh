@@ -1,7 +1,8 @@
 #!/bin/bash
 # tests/cli/manpage.sh - the man page is clean for mandoc's linter and
-# documents exactly the long options --help lists, and the sections a
-# reader looks for.
+# documents exactly the long options --help lists, every control verb the
+# program knows, every key its help lists, and the sections a reader looks
+# for.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
 
 manpage=$top_srcdir/man/pooltop.1
@@ -32,6 +33,28 @@ section() {
 	awk -v name="$1" '
 		/^\.SH / { header = substr($0, 5); gsub(/"/, "", header); inside = (header == name) }
 		inside' "$manpage"
+}
+
+# subsection NAME: the man page source of subsection NAME, to the next .SS or .SH.
+subsection() {
+	awk -v name="$1" '
+		/^\.S[HS] / { inside = ($0 == ".SS " name); next }
+		inside' "$manpage"
+}
+
+# The keys list of TERMINAL INTERFACE: from "Keys:" to the paragraph after it.
+keys_list() {
+	section "TERMINAL INTERFACE" |
+		awk '/^Keys:$/ { inside = 1; next } inside && /^\.PP/ { exit } inside'
+}
+
+# tag_words: the words of the tags (the line after each .TP) of the man page
+# source on stdin, one a line, without the roff markup: ".BR F1 \", \" h"
+# gives F1 and h, "\-" gives -.
+tag_words() {
+	awk '/^\.TP/ { tag = 1; next } tag { print; tag = 0 }' |
+		sed -E 's/^\.[A-Z]+( |$)//; s/\\f[BIRP]//g; s/\\-/-/g; s/["(),]/ /g' |
+		tr -s ' \t' '\n' | sed '/^$/d' | sort -u
 }
 
 if command -v mandoc > /dev/null 2>&1; then
@@ -75,5 +98,77 @@ see_also=$(section "SEE ALSO")
 for page in xargs parallel htop; do
 	ok 'grep -qF ".BR $page (1)" <<< "$see_also"' "SEE ALSO names $page(1)"
 done
+
+# --- every control verb ----------------------------------------------------
+
+# The verbs as the program itself lists them, in its reply to an unknown
+# one, from a pooltop that serves a control socket over long jobs.
+sock=$TEST_DIR/control.sock
+"$POOLTOP" --batch -j 1 --control="$sock" --range=1..1000 -- sleep 60 \
+	< /dev/null > "$TEST_DIR/pool.out" 2> "$TEST_DIR/pool.err" &
+pool_pid=$!
+at_exit "kill -9 $pool_pid"
+socket_answers() {
+	[ -S "$sock" ] && "$POOLTOP" ctl "$sock" status > /dev/null 2>&1
+}
+wait_for 15 socket_answers ||
+	diag "pooltop did not come up; its stderr:" "$(cat "$TEST_DIR/pool.err")"
+reply=$("$POOLTOP" ctl "$sock" nosuchverb 2>&1)
+like "$reply" "^error unknown command 'nosuchverb' \(verbs: [a-z, ]+\)$" \
+	"an unknown verb is answered with the list of verbs"
+verbs=$(sed -nE 's/.*\(verbs: (.*)\)$/\1/p' <<< "$reply" | tr -d ' ' | tr ',' '\n')
+ok '[ "$(wc -w <<< "$verbs")" -ge 10 ]' "the verbs are found in the reply"
+"$POOLTOP" ctl "$sock" quit kill > /dev/null 2>&1
+wait_exit "$pool_pid" 20
+ok $? "that pooltop quits when asked"
+
+control_tags=$(subsection "The control socket" | tag_words)
+for verb in $verbs; do
+	ok 'grep -qxF -- "$verb" <<< "$control_tags"' "the control socket section describes the verb $verb"
+done
+
+# --- every key ---------------------------------------------------------------
+
+# The keys as the help overlay lists them: one binding a line inside its box,
+# the key names before the first two spaces, up to the empty line before
+# the notes.
+help_keys() {
+	local line inside=
+	while IFS= read -r line; do
+		if [[ $line == *"pooltop keys"* ]]; then
+			inside=yes
+			continue
+		fi
+		[ -n "$inside" ] && [[ $line == *│*│* ]] || continue
+		line=${line#*│}
+		line=${line%│*}
+		line=${line# }
+		[[ $line == *[![:space:]]* ]] || break
+		line=${line%%  *}
+		tr ' ' '\n' <<< "$line"
+	done
+}
+
+if command -v tmux > /dev/null 2>&1; then
+	tui_start 100 30 "$POOLTOP" -j 1 --range=1..1000 -- sleep 60
+	at_exit "kill -9 $(tui_pid)"
+	tui_wait_text 10 "1/1 jobs"
+	tui_keys '?'
+	tui_wait_text 5 "pooltop keys"
+	ok $? "? opens the help"
+	keys=$(tui_screen | help_keys)
+	ok '[ "$(wc -l <<< "$keys")" -ge 20 ] && grep -qxF F1 <<< "$keys"' \
+		"the keys are found in the help"
+	tui_keys Escape Q
+	tui_wait_exit 15
+	ok $? "that pooltop quits with Q"
+
+	key_tags=$(keys_list | tag_words)
+	for key in $keys; do
+		ok 'grep -qxF -- "$key" <<< "$key_tags"' "the keys list of TERMINAL INTERFACE describes the key $key"
+	done
+else
+	skip "tmux is not installed (Debian package tmux): the keys are not checked"
+fi
 
 done_testing

@@ -1,7 +1,8 @@
 #!/bin/bash
 # tests/tui/keys.sh - the keys a person uses besides + and -: pause, help,
 # the detail of a job, switching panes, killing the selected job, requeue
-# and suspend; each runs a command verb and shows its reply.
+# and suspend; each runs a command verb and shows its reply.  The help
+# lists one binding a line, from the key table.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
 require_tmux
 
@@ -25,7 +26,10 @@ ok $? "p again resumes"
 tui_keys F1
 tui_wait_text 5 "pooltop keys"
 ok $? "F1 opens the help"
-like "$(tui_screen)" "requeue failed items" "the help lists the keys"
+screen=$(tui_screen)
+like "$screen" "requeue failed items" "the help lists the keys"
+like "$screen" "│ h \? F1  +show this help" "one binding a line: its keys, two spaces or more, what it does"
+like "$screen" "│ Enter  +item, command line" "a key sent as several codes is named once"
 tui_keys x
 tui_wait_gone 5 "pooltop keys"
 ok $? "any key closes the help"
@@ -79,6 +83,13 @@ tui_keys S
 tui_wait_text 5 "ok continued"
 wait_for 5 all_in_state S
 ok $? "S again lets them go on"
+
+tui_keys =
+tui_wait_text 5 "ok jobs 3"
+ok $? "= adds a worker, as + does"
+tui_keys -
+tui_wait_text 5 "ok jobs 2"
+ok $? "- takes one away"
 
 tui_keys Q
 tui_wait_exit 15

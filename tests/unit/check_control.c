@@ -52,8 +52,10 @@ static void hook_quit(void *data, bool kill)
  * start anything: verbs change its target and flags, no process runs. */
 static void setup(void)
 {
-	static char *words[] = { "a", "b", "c" };
-	static char *command[] = { "true" };
+	/* Writable words: items_from_array takes char **. */
+	static char a[] = "a", b[] = "b", c[] = "c", true_word[] = "true";
+	static char *words[] = { a, b, c };
+	static char *command[] = { true_word };
 	loop = loop_new();
 	items = items_from_array(words, 3);
 	template = template_new(command, 1, false);
@@ -179,7 +181,8 @@ END_TEST
 START_TEST(unknown_empty_and_overlong_commands_are_errors)
 {
 	ck_assert_int_eq(run("frobnicate"), -1);
-	ck_assert(!strncmp(reply, "error unknown command 'frobnicate'", 34));
+	ck_assert_str_eq(reply, "error unknown command 'frobnicate' (verbs: jobs, pause, resume, "
+			 "suspend, continue, status, kill, requeue, autotune, quit)");
 	ck_assert_int_eq(run(""), -1);
 	ck_assert_str_eq(reply, "error empty command");
 	ck_assert_int_eq(run("   "), -1);
@@ -191,6 +194,27 @@ START_TEST(unknown_empty_and_overlong_commands_are_errors)
 	ck_assert_str_eq(reply, "error command too long");
 	ck_assert_int_eq(run("a b c d e f"), -1);
 	ck_assert_str_eq(reply, "error too many words");
+}
+END_TEST
+
+/* The list comes from the verb table: each name in it is a verb. */
+START_TEST(every_verb_the_unknown_reply_names_is_known)
+{
+	run("nosuchverb");
+	char names[1024];
+	const char *list = strstr(reply, "(verbs: ");
+	ck_assert_ptr_nonnull(list);
+	snprintf(names, sizeof names, "%s", list + strlen("(verbs: "));
+	char *end = strchr(names, ')');
+	ck_assert_ptr_nonnull(end);
+	*end = '\0';
+	int count = 0;
+	for (char *save = NULL, *name = strtok_r(names, ", ", &save); name;
+	     name = strtok_r(NULL, ", ", &save), count++) {
+		run(name);
+		ck_assert_msg(strncmp(reply, "error unknown command", 21), "%s: %s", name, reply);
+	}
+	ck_assert_int_eq(count, 10);
 }
 END_TEST
 
@@ -392,6 +416,7 @@ static Suite *control_suite(void)
 	TCase *verbs = tcase_create("verbs");
 	tcase_add_checked_fixture(verbs, setup, teardown);
 	tcase_add_test(verbs, unknown_empty_and_overlong_commands_are_errors);
+	tcase_add_test(verbs, every_verb_the_unknown_reply_names_is_known);
 	tcase_add_test(verbs, status_is_one_json_object_with_every_field);
 	tcase_add_test(verbs, pause_and_resume_show_in_status);
 	tcase_add_test(verbs, kill_wants_the_sequence_number_of_a_running_item);
