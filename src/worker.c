@@ -113,7 +113,8 @@ static void worker_start(struct slot *slot, struct pending *item)
 		pool_finish_attempt(slot, item, 1 << 8, "item contains a newline: a worker reads one item per line");
 		return;
 	}
-	xgrow(&worker->to_send, &worker->to_send_cap, worker->to_send_len + item->len + 1, 1);
+	if (worker->to_send_len + item->len + 1 > worker->to_send_cap)
+		xgrow(&worker->to_send, &worker->to_send_cap, worker->to_send_len + item->len + 1, 1);
 	memcpy(worker->to_send + worker->to_send_len, item->text, item->len);
 	worker->to_send[worker->to_send_len + item->len] = '\n';
 	worker->to_send_len += item->len + 1;
@@ -183,7 +184,8 @@ static void worker_line(struct slot *slot, const char *line, size_t len)
 
 static void worker_partial_append(struct worker *worker, const char *data, size_t len)
 {
-	xgrow(&worker->partial, &worker->partial_cap, worker->partial_len + len, 1);
+	if (worker->partial_len + len > worker->partial_cap)
+		xgrow(&worker->partial, &worker->partial_cap, worker->partial_len + len, 1);
 	memcpy(worker->partial + worker->partial_len, data, len);
 	worker->partial_len += len;
 }
