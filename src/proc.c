@@ -6,21 +6,85 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <stdlib.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "loop.h"
 #include "slot.h"
+#include "xalloc.h"
+
+/* A path is searched for once per command name, as a shell hashes it, so
+ * that an item costs one execve, not one per $PATH entry. */
+struct command_cache {
+	char *name;              /* argv[0] as given */
+	char *path;              /* where it was found, or NULL */
+};
+
+static struct command_cache command_cache;
+
+/* Where execvp would find name: the first executable regular file along
+ * $PATH (or confstr's default path), or NULL. */
+static char *find_in_path(const char *name)
+{
+	if (!*name)
+		return NULL;
+	if (strchr(name, '/'))
+		return xstrdup(name);
+	const char *search = getenv("PATH");
+	char default_path[256];
+	if (!search) {
+		size_t len = confstr(_CS_PATH, default_path, sizeof default_path);
+		search = len > 0 && len <= sizeof default_path ? default_path : "/bin:/usr/bin";
+	}
+	for (const char *dir = search;; dir++) {
+		const char *end = strchrnul(dir, ':');
+		size_t dir_len = (size_t)(end - dir);
+		char *path = xasprintf("%.*s%s%s", (int)dir_len, dir, dir_len ? "/" : "./", name);
+		struct stat st;
+		if (stat(path, &st) == 0 && S_ISREG(st.st_mode) && access(path, X_OK) == 0)
+			return path;
+		free(path);
+		if (!*end)
+			return NULL;
+		dir = end;
+	}
+}
+
+static const char *resolved_path(const char *name)
+{
+	if (!command_cache.name || strcmp(command_cache.name, name)) {
+		free(command_cache.name);
+		free(command_cache.path);
+		command_cache.name = xstrdup(name);
+		command_cache.path = find_in_path(name);
+	}
+	return command_cache.path;
+}
+
+void proc_forget_paths(void)
+{
+	free(command_cache.name);
+	free(command_cache.path);
+	command_cache.name = command_cache.path = NULL;
+}
 
 /* vfork keeps spawning cheap; the child makes only system calls before
  * exec, and reports an exec failure through child_errno (memory is shared
- * until exec).  The job dies with pooltop (PR_SET_PDEATHSIG). */
+ * until exec).  The job dies with pooltop (PR_SET_PDEATHSIG).  The child
+ * execs the path found earlier; if that fails, execvp searches again and
+ * keeps its rules (EACCES, scripts without #!), and the parent forgets the
+ * path so the next spawn looks it up anew. */
 pid_t proc_spawn(char *const argv[], int in_fd, int out_fd, int err_fd, int *exec_errno)
 {
-	volatile int child_errno = 0;
-	pid_t parent = getpid();
+	static pid_t parent;
+	if (!parent)
+		parent = getpid();
+	const char *path = resolved_path(argv[0]);
+	volatile int child_errno = 0, path_failed = 0;
 	pid_t pid = vfork();
 	if (pid == 0) {
 		setpgid(0, 0);
@@ -30,10 +94,16 @@ pid_t proc_spawn(char *const argv[], int in_fd, int out_fd, int err_fd, int *exe
 		if (dup2(in_fd, 0) < 0 || dup2(out_fd, 1) < 0 || dup2(err_fd, 2) < 0)
 			_exit(127);
 		sigprocmask(SIG_SETMASK, loop_original_sigmask(), NULL);
+		if (path) {
+			execv(path, argv);
+			path_failed = 1;
+		}
 		execvp(argv[0], argv);
 		child_errno = errno ? errno : ENOEXEC;
 		_exit(127);
 	}
+	if (path_failed)
+		proc_forget_paths();  /* moved, replaced, or a script: search anew */
 	if (pid > 0 && child_errno) {
 		waitpid(pid, NULL, 0);
 		*exec_errno = child_errno;

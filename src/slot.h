@@ -175,6 +175,8 @@ void slot_arm_timeout(struct slot *slot, double started);
  * stderr, dying with pooltop.  Returns the pid, or 0 with *exec_errno set
  * when it could not be started (fork or exec failed). */
 pid_t proc_spawn(char *const argv[], int in_fd, int out_fd, int err_fd, int *exec_errno);
+/* Forget the paths proc_spawn found for command names. */
+void proc_forget_paths(void);
 /* A pipe whose read end (fds[0]) is non-blocking; both close on exec. */
 int proc_pipe(int fds[2]);
 /* What a failed exec means for the user, and the exit code it stands for. */
