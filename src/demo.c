@@ -41,7 +41,8 @@ int demo_worker_main(void)
 
 char *const *demo_worker_argv(void)
 {
-	static char *argv[] = { "/proc/self/exe", DEMO_WORKER_FLAG, NULL };
+	static char exe[] = "/proc/self/exe", flag[] = DEMO_WORKER_FLAG;
+	static char *argv[] = { exe, flag, NULL };
 	return argv;
 }
 

@@ -237,7 +237,7 @@ START_TEST(a_command_mode_line_has_every_field_in_place)
 	ck_assert_ptr_nonnull(joblog);
 	struct spool out = SPOOL_INIT;
 	spool_append(&out, "hello\n", 6);
-	char *argv[] = { "echo", "two words", NULL };
+	char *argv[] = { (char *)"echo", (char *)"two words", NULL };
 	struct pool_result result = result_for(7, "two words", argv, &out);
 	result.exit_code = 3;
 	joblog_write(joblog, &result);
@@ -261,7 +261,7 @@ END_TEST
 START_TEST(a_worker_mode_line_names_the_worker_and_the_item)
 {
 	make_directory();
-	char *worker[] = { "python3", "-u", "square.py", NULL };
+	char *worker[] = { (char *)"python3", (char *)"-u", (char *)"square.py", NULL };
 	struct joblog *joblog = joblog_open(path, JOBLOG_FRESH, worker);
 	ck_assert_ptr_nonnull(joblog);
 	struct spool out = SPOOL_INIT;
@@ -283,7 +283,7 @@ START_TEST(attempts_that_will_be_retried_are_not_logged)
 	make_directory();
 	struct joblog *joblog = joblog_open(path, JOBLOG_FRESH, NULL);
 	ck_assert_ptr_nonnull(joblog);
-	char *argv[] = { "false", NULL };
+	char *argv[] = { (char *)"false", NULL };
 	struct pool_result result = result_for(1, "a", argv, NULL);
 	result.exit_code = 1;
 	result.failed = result.will_retry = true;
@@ -301,7 +301,7 @@ START_TEST(a_newline_in_the_command_is_written_as_nul)
 	make_directory();
 	struct joblog *joblog = joblog_open(path, JOBLOG_FRESH, NULL);
 	ck_assert_ptr_nonnull(joblog);
-	char *argv[] = { "echo", "a\nb", NULL };
+	char *argv[] = { (char *)"echo", (char *)"a\nb", NULL };
 	struct pool_result result = result_for(1, "a\nb", argv, NULL);
 	joblog_write(joblog, &result);
 	joblog_close(joblog);
@@ -326,7 +326,7 @@ START_TEST(resumed_lines_are_appended_after_a_torn_last_line)
 	ck_assert_ptr_nonnull(joblog);
 	ck_assert(joblog_should_skip(joblog, 1));
 	ck_assert(!joblog_should_skip(joblog, 2));
-	char *argv[] = { "echo", "b", NULL };
+	char *argv[] = { (char *)"echo", (char *)"b", NULL };
 	struct pool_result result = result_for(2, "b", argv, NULL);
 	joblog_write(joblog, &result);
 	joblog_close(joblog);

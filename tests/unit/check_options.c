@@ -24,7 +24,7 @@ static int parse(const char *first, ...)
 	int argc = 0;
 	va_list list;
 
-	argv[argc++] = "pooltop";
+	argv[argc++] = (char *)"pooltop";
 	va_start(list, first);
 	for (const char *word = first; word; word = va_arg(list, const char *)) {
 		ck_assert_int_lt(argc, 63);
