@@ -14,7 +14,6 @@
 #include <unistd.h>
 
 #include "autotune.h"
-#include "config.h"
 #include "items.h"
 
 static const char help_text[] =
