@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "xalloc.h"
+
 #define TICK_SECONDS 0.25
 #define WARMUP_SECONDS 0.5       /* at least this long after a change before measuring */
 
@@ -329,9 +331,7 @@ static void autotune_tick(struct loop *loop, void *data)
 struct autotune *autotune_new(struct loop *loop, struct control *control, const struct autotune_tuning *tuning,
 			      autotune_note_fn *note, void *data)
 {
-	struct autotune *autotune = calloc(1, sizeof *autotune);
-	if (!autotune)
-		return NULL;
+	struct autotune *autotune = xcalloc(1, sizeof *autotune);
 	autotune->loop = loop;
 	autotune->control = control;
 	autotune->note = note;

@@ -1,5 +1,6 @@
 /* options.c - command-line parsing and validation.  Every mistake is one
- * line on stderr naming the problem; nothing is started after one. */
+ * line naming the problem, for main.c to print; nothing is started after
+ * one. */
 #include "options.h"
 
 #include <ctype.h>
@@ -75,9 +76,37 @@ static const char help_text[] =
 	"{%} slot number.  With none, the item is appended as the last argument.\n"
 	"\n"
 	"Exit status: 0 if every item succeeded, 1-100 the number of failed items,\n"
-	"101 if more failed, 255 on a usage or internal error.\n"
+	"101 if more failed, 255 on a usage or internal error, or when output or a\n"
+	"joblog line was lost.\n"
 	"\n"
-	"Report bugs to: " PACKAGE_BUGREPORT "\n";
+	"Full documentation: man pooltop\n";
+
+/* Where to report bugs, as AC_INIT's bug-report argument gives it: the
+ * line is left out while the project names no address. */
+static const char bug_report[] = PACKAGE_BUGREPORT;
+
+/* As the GNU Coding Standards ask: name and version, then the copyright
+ * and the licence (the one README.md names). */
+static const char version_text[] =
+	"pooltop " PACKAGE_VERSION "\n"
+	"Copyright (C) 2026 the pooltop authors.\n"
+	"License GPLv3+: GNU GPL version 3 or later <https://gnu.org/licenses/gpl.html>.\n"
+	"This is free software: you are free to change and redistribute it.\n"
+	"There is NO WARRANTY, to the extent permitted by law.\n";
+
+const char *options_help_text(void)
+{
+	static char text[sizeof help_text + sizeof bug_report + 32];
+	if (!*text)
+		snprintf(text, sizeof text, "%s%s%s%s", help_text, *bug_report ? "Report bugs to: " : "",
+			 bug_report, *bug_report ? "\n" : "");
+	return text;
+}
+
+const char *options_version_text(void)
+{
+	return version_text;
+}
 
 enum {
 	OPT_RANGE = 256, OPT_SHELL, OPT_WORKER, OPT_INFLIGHT, OPT_MAX_ITEMS, OPT_MAX_LINE, OPT_DEMO,
@@ -123,16 +152,18 @@ static const struct option long_options[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
+/* Where options_parse() puts the message about a mistake. */
+static char *error_text;
+static size_t error_size;
+
 static int fail(const char *format, ...) __attribute__((format(printf, 1, 2)));
 
 static int fail(const char *format, ...)
 {
 	va_list args;
-	fputs("pooltop: ", stderr);
 	va_start(args, format);
-	vfprintf(stderr, format, args);
+	vsnprintf(error_text, error_size, format, args);
 	va_end(args);
-	fputc('\n', stderr);
 	return -1;
 }
 
@@ -293,7 +324,8 @@ static void split_inline_items(struct options *options, char **words, int count)
 /* The option word being parsed, for messages about it. */
 static const char *current_option = "";
 
-static int parse_option(struct options *options, int option, const char *arg, bool *done)
+static int parse_option(struct options *options, int option, const char *arg,
+			enum options_result *done)
 {
 	long n;
 	switch (option) {
@@ -435,12 +467,10 @@ static int parse_option(struct options *options, int option, const char *arg, bo
 		options->jobs_file = arg;
 		break;
 	case 'h':
-		fputs(help_text, stdout);
-		*done = true;
+		*done = OPTIONS_HELP;
 		break;
 	case 'V':
-		printf("pooltop %s\n", PACKAGE_VERSION);
-		*done = true;
+		*done = OPTIONS_VERSION;
 		break;
 	case ':':
 		return fail("option '%s' needs a value (try 'pooltop --help')", current_option);
@@ -495,8 +525,11 @@ static int validate(struct options *options)
 	return 0;
 }
 
-int options_parse(int argc, char **argv, struct options *options)
+enum options_result options_parse(int argc, char **argv, struct options *options, char *error,
+				  size_t size)
 {
+	error_text = error;
+	error_size = size;
 	set_defaults(options);
 	if (argc >= 2 && !strcmp(argv[1], "ctl")) {
 		if (argc < 4)
@@ -505,29 +538,28 @@ int options_parse(int argc, char **argv, struct options *options)
 		options->ctl_socket = argv[2];
 		options->ctl_words = argv + 3;
 		options->ctl_count = argc - 3;
-		return 0;
+		return OPTIONS_RUN;
 	}
-	bool done = false;
+	enum options_result done = OPTIONS_RUN;
 	int option;
 	opterr = 0;  /* our own one-line messages instead of getopt's */
 	optind = 1;
 	while ((option = getopt_long(argc, argv, "+:a:0d:j:khV", long_options, NULL)) != -1) {
 		current_option = argv[optind - 1 < argc ? optind - 1 : argc - 1];
 		if (parse_option(options, option, optarg, &done))
-			return -1;
-		if (done)
-			return 1;
+			return OPTIONS_ERROR;
+		if (done != OPTIONS_RUN)
+			return done;
 	}
 	if (optind < argc)
 		split_inline_items(options, argv + optind, argc - optind);
 	/* Keep the pool's bounds consistent with the initial count. */
 	struct pool_config *pool = &options->pool;
-	int status = validate(options);
-	if (status)
-		return status;
+	if (validate(options))
+		return OPTIONS_ERROR;
 	if (pool->jobs < pool->min_jobs)
 		pool->jobs = pool->min_jobs;
 	if (pool->jobs > pool->max_jobs)
 		pool->jobs = pool->max_jobs;
-	return 0;
+	return OPTIONS_RUN;
 }
