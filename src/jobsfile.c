@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "log.h"
 #include "options.h"
 #include "text.h"
 #include "xalloc.h"
@@ -215,6 +216,7 @@ static void jobsfile_check(struct jobsfile *jobsfile)
 	char line[32], reply[256];
 	snprintf(line, sizeof line, "jobs %d", jobs);
 	bool failed = control_run(jobsfile->control, line, reply, sizeof reply) != 0;
+	log_debug("jobs file '%s' asks for %d workers: %s", jobsfile->path, jobs, reply);
 	if (failed || (jobs != JOBSFILE_AS_MANY && strstr(reply, "clamped"))) {
 		snprintf(message, sizeof message, "jobs file '%s' asks for %d workers: %s", jobsfile->path, jobs,
 			 reply);

@@ -19,6 +19,7 @@
 #include "items.h"
 #include "joblog.h"
 #include "jobsfile.h"
+#include "log.h"
 #include "loop.h"
 #include "options.h"
 #include "output.h"
@@ -181,10 +182,12 @@ static void app_stdout_closed(void *data)
 
 /* A verb from a signal has nobody to answer: errors and clamped counts
  * are told as messages. */
-static void app_run_verb(struct app *app, const char *line)
+static void app_run_verb(struct app *app, const char *line, const char *signal_name)
 {
 	char reply[256];
-	if (control_run(&app->control, line, reply, sizeof reply) || strstr(reply, "clamped"))
+	int status = control_run(&app->control, line, reply, sizeof reply);
+	log_debug("%s asks for '%s': %s", signal_name, line, reply);
+	if (status || strstr(reply, "clamped"))
 		app_message(app, reply);
 }
 
@@ -192,6 +195,9 @@ static void app_run_verb(struct app *app, const char *line)
 static void app_stop_signal(struct app *app, int signo)
 {
 	app->exit_signal_status = 128 + (signo == SIGINT ? SIGINT : SIGTERM);
+	log_debug("signal %d (%s): %s", signo, strsignal(signo),
+		  pool_finished(app->pool) ? "closing the final screen"
+		  : app->stop_signals == 0 ? "no new items, running jobs finish" : "killing the running jobs");
 	if (pool_finished(app->pool)) {
 		loop_stop(app->loop);  /* only the --hold screen was left: close it */
 		return;
@@ -234,10 +240,10 @@ static void app_signal(struct loop *loop, int signo, void *data)
 		app_stop_signal(app, signo);
 		break;
 	case SIGUSR1:
-		app_run_verb(app, "jobs +1");
+		app_run_verb(app, "jobs +1", "SIGUSR1");
 		break;
 	case SIGUSR2:
-		app_run_verb(app, "jobs -1");
+		app_run_verb(app, "jobs -1", "SIGUSR2");
 		break;
 	case SIGWINCH:
 		if (app->tui)
@@ -271,10 +277,12 @@ static int choose_initial_jobs(struct app *app)
 		int jobs;
 		char message[512];
 		enum jobsfile_change change = jobsfile_poll(app->jobsfile, &jobs, message, sizeof message);
-		if (change == JOBSFILE_COUNT)
+		if (change == JOBSFILE_COUNT) {
+			log_debug("jobs file '%s' asks for %d workers to start with", options->jobs_file, jobs);
 			pool->jobs = jobs;
-		else if (change == JOBSFILE_BAD)
+		} else if (change == JOBSFILE_BAD) {
 			fprintf(stderr, "pooltop: %s\n", message);
+		}
 	}
 	if (options->autotune) {
 		if (pool->jobs < options->autotune_min)
@@ -493,6 +501,9 @@ static int run(struct app *app)
 	if (options->mode == MODE_DEMO)
 		app->demo = demo_new(app->output);
 	start_front_end(app);
+	log_debug("run starts: %d workers (bounds %d to %d)%s%s", options->pool.jobs, options->pool.min_jobs,
+		  options->pool.max_jobs, options->pool.kind == POOL_WORKER ? ", persistent workers" : "",
+		  options->keep_order ? ", in input order" : "");
 	pool_start(app->pool);
 	start_tuning(app);
 	if (!pool_finished(app->pool))
@@ -507,6 +518,8 @@ static int run(struct app *app)
 		demo_finish(app->demo, stats.elapsed);
 	output_finish(app->output);
 	output_release(app->output);
+	log_debug("run ends: %" PRIu64 " done, %" PRIu64 " failed, %.3f s", stats.done, stats.failed,
+		  stats.elapsed);
 	return exit_status(app);
 }
 
@@ -519,6 +532,20 @@ static int print_and_exit(const char *text)
 		return 255;
 	}
 	return 0;
+}
+
+/* --log=FILE, else POOLTOP_LOG: opened before anything runs, or nothing does. */
+static int open_debug_log(const struct options *options)
+{
+	const char *path = options->log_path;
+	if (!path)
+		path = getenv("POOLTOP_LOG");
+	if (!path || !*path)
+		return 0;
+	if (log_open(path) == 0)
+		return 0;
+	fprintf(stderr, "pooltop: cannot open the log '%s': %s\n", path, strerror(errno));
+	return -1;
 }
 
 int main(int argc, char **argv)
@@ -542,10 +569,13 @@ int main(int argc, char **argv)
 	}
 	if (app.options.mode == MODE_CTL)
 		return ctlsock_client(app.options.ctl_socket, app.options.ctl_words, app.options.ctl_count);
+	if (open_debug_log(&app.options))
+		return 255;
 	the_app = &app;
 	atexit(restore_terminal);
 	xalloc_set_fatal_hook(restore_terminal);
 	int status = run(&app);
+	log_debug("exit status %d", status);
 	if (app.options.mode == MODE_WORKER)
 		free((void *)app.options.pool.worker_argv);
 	ctlsock_close(app.ctlsock);
@@ -560,5 +590,6 @@ int main(int argc, char **argv)
 	template_free(app.template);
 	items_free(app.items);
 	loop_free(app.loop);
+	log_close();
 	return status;
 }

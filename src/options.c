@@ -68,6 +68,8 @@ static const char help_text[] =
 	"      --no-color            no colours (also when NO_COLOR is set)\n"
 	"      --control=PATH        listen for control commands on a Unix socket\n"
 	"      --jobs-file=FILE      follow the worker count written in FILE\n"
+	"      --log=FILE            append a debug log of the run's decisions to FILE\n"
+	"                            (also POOLTOP_LOG=FILE)\n"
 	"  -h, --help                display this help and exit\n"
 	"  -V, --version             output version information and exit\n"
 	"\n"
@@ -112,7 +114,7 @@ enum {
 	OPT_RANGE = 256, OPT_SHELL, OPT_WORKER, OPT_INFLIGHT, OPT_MAX_ITEMS, OPT_MAX_LINE, OPT_DEMO,
 	OPT_MIN_JOBS, OPT_MAX_JOBS, OPT_AUTOTUNE, OPT_SHRINK, OPT_RETRIES, OPT_TIMEOUT, OPT_GRACE,
 	OPT_DELAY, OPT_HALT, OPT_JOBLOG, OPT_RESUME, OPT_RESUME_FAILED, OPT_BATCH, OPT_PROGRESS,
-	OPT_REFRESH, OPT_HOLD, OPT_NO_COLOR, OPT_CONTROL, OPT_JOBS_FILE,
+	OPT_REFRESH, OPT_HOLD, OPT_NO_COLOR, OPT_CONTROL, OPT_JOBS_FILE, OPT_LOG,
 };
 
 static const struct option long_options[] = {
@@ -147,6 +149,7 @@ static const struct option long_options[] = {
 	{ "no-color", no_argument, NULL, OPT_NO_COLOR },
 	{ "control", required_argument, NULL, OPT_CONTROL },
 	{ "jobs-file", required_argument, NULL, OPT_JOBS_FILE },
+	{ "log", required_argument, NULL, OPT_LOG },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -465,6 +468,11 @@ static int parse_option(struct options *options, int option, const char *arg,
 		break;
 	case OPT_JOBS_FILE:
 		options->jobs_file = arg;
+		break;
+	case OPT_LOG:
+		if (!*arg)
+			return fail("invalid --log '': give a file name");
+		options->log_path = arg;
 		break;
 	case 'h':
 		*done = OPTIONS_HELP;

@@ -35,6 +35,7 @@ struct options {
 	double refresh;              /* seconds between TUI / --progress refreshes */
 	const char *control_path;    /* --control=PATH */
 	const char *jobs_file;       /* --jobs-file=FILE */
+	const char *log_path;        /* --log=FILE, or NULL (POOLTOP_LOG is main's) */
 
 	const char *ctl_socket;      /* pooltop ctl SOCKET WORD... */
 	char **ctl_words;

@@ -458,6 +458,17 @@ START_TEST(a_mistake_is_one_line_for_the_caller_to_print)
 }
 END_TEST
 
+START_TEST(log_names_the_debug_log)
+{
+	ck_assert_int_eq(parse_words("echo"), OPTIONS_RUN);
+	ck_assert_ptr_null(parsed.log_path);
+	ck_assert_int_eq(parse_words("--log=run.log", "echo"), OPTIONS_RUN);
+	ck_assert_str_eq(parsed.log_path, "run.log");
+	expect_refused("--log=", "echo");
+	ck_assert_int_eq(parse_words("--log"), OPTIONS_ERROR);
+}
+END_TEST
+
 START_TEST(version_text_has_copyright_and_licence)
 {
 	const char *text = options_version_text();
@@ -557,6 +568,7 @@ static Suite *options_suite(void)
 	tcase_add_test(argv, joblog_and_resume_go_together);
 	tcase_add_test(argv, help_and_version_ask_to_exit_with_success);
 	tcase_add_test(argv, a_mistake_is_one_line_for_the_caller_to_print);
+	tcase_add_test(argv, log_names_the_debug_log);
 	tcase_add_test(argv, version_text_has_copyright_and_licence);
 	tcase_add_test(argv, ctl_takes_a_socket_and_a_command);
 	tcase_add_test(argv, every_bad_command_line_is_refused);
