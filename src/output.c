@@ -20,9 +20,9 @@ struct held_result {
 
 struct stream {
 	int fd;                /* 1 or 2 */
-	bool closed;           /* a write found the reader gone (EPIPE): drop the rest */
-	char *buffer;          /* small writes gathered here */
-	size_t len, cap;
+	bool closed;           /* a write failed (reader gone, disk full): drop the rest */
+	char *buffer;          /* small writes gathered here (BUFFER_LIMIT bytes once used) */
+	size_t len;            /* bytes gathered */
 	bool held;             /* spool everything until output_release */
 	struct spool hold;     /* what is held */
 };
@@ -130,10 +130,8 @@ static void stream_append(struct output *output, struct stream *stream, const ch
 		stream_write(output, stream, data, len);
 		return;
 	}
-	if (!stream->buffer) {
+	if (!stream->buffer)
 		stream->buffer = xmalloc(BUFFER_LIMIT);
-		stream->cap = BUFFER_LIMIT;
-	}
 	memcpy(stream->buffer + stream->len, data, len);
 	stream->len += len;
 	if (!output->flush_timer)
