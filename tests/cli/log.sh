@@ -66,7 +66,7 @@ is "$status" 255 "--log= with no file name is a usage error"
 # --- decisions main.c makes ------------------------------------------------------
 
 # A worker asked for by SIGUSR1 is logged with the engine's answer.
-"$POOLTOP" --batch -j 1 --log=signal.log sh -c 'sleep 0.3' ::: 1 2 3 4 < /dev/null > /dev/null 2>&1 &
+"$POOLTOP" --batch -j 1 --log=signal.log sh -c 'sleep 0.3' ::: 1 2 3 4 5 6 < /dev/null > /dev/null 2>&1 &
 pool_pid=$!
 wait_for 5 grep -qs 'run starts' signal.log
 kill -USR1 "$pool_pid"
