@@ -7,6 +7,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "log.h"
+#include "xalloc.h"
+
 #define TICK_SECONDS 0.25
 #define WARMUP_SECONDS 0.5       /* at least this long after a change before measuring */
 
@@ -271,17 +274,44 @@ static void note_step(struct autotune *autotune, int from, int to, double rate)
 	autotune->note(autotune->note_data, text);
 }
 
+/* What the search made of a window, for the debug log: the phase it is
+ * in now says why it stays or moves. */
+static const char *step_reason(const struct autotune_search *search, int from, int next)
+{
+	switch (search->phase) {
+	case AUTOTUNE_MEASURE:
+		return next == from ? "measuring where it starts" : "outside the range: moving into it";
+	case AUTOTUNE_PROBE:
+		if (search->confirming)
+			return "close to the line: measuring the probe again";
+		if (search->reprobing)
+			return "settled for a while: probing a neighbour";
+		if (search->base_jobs != from)
+			return next > search->base_jobs ? "the probe did not pay: probing more workers"
+							: "the probe did not pay: probing fewer workers";
+		return next > from ? "probing more workers" : "probing fewer workers";
+	case AUTOTUNE_SETTLED:
+		return next == from ? "settled: holding" : "no probe paid: back to the best count";
+	}
+	return "";
+}
+
 static void window_judge(struct autotune *autotune, const struct pool_stats *stats, double now)
 {
 	double seconds = now - autotune->window_start;
 	double rate = (double)(stats->done - autotune->window_done) / seconds;
 	int from = autotune->jobs;
 	int next = autotune_search_next(&autotune->search, from, rate);
+	log_debug("autotune: %.2f/s with %d jobs over %.1f s: %s (best %d at %.2f/s), next %d", rate, from,
+		  seconds, step_reason(&autotune->search, from, next), autotune->search.base_jobs,
+		  autotune->search.base_rate, next);
 	if (next == from) {
 		window_restart(autotune, stats, now);
 		return;
 	}
 	int now_jobs = control_autotune_jobs(autotune->control, next);
+	if (now_jobs != next)
+		log_debug("autotune: asked for %d jobs, the bounds gave %d", next, now_jobs);
 	note_step(autotune, from, now_jobs, rate);
 	struct pool_stats after;
 	pool_get_stats(autotune->control->pool, &after);
@@ -294,6 +324,8 @@ static void autotune_sample(struct autotune *autotune)
 	pool_get_stats(autotune->control->pool, &stats);
 	double now = loop_now();
 	if (stats.target != autotune->jobs) {  /* resized by another path: measure anew */
+		log_debug("autotune: resized from %d to %d jobs by another path: measuring anew", autotune->jobs,
+			  stats.target);
 		begin_warmup(autotune, &stats, now);
 		return;
 	}
@@ -311,6 +343,7 @@ static void autotune_sample(struct autotune *autotune)
 	/* Without full work (pause, the input's end, a slow producer) the rate
 	 * says nothing about the worker count. */
 	if (autotune->ticks >= 4 && autotune->starved_ticks * 4 > autotune->ticks) {
+		log_debug("autotune: window dropped: the pool lacked work (paused, stopping or waiting for items)");
 		window_restart(autotune, &stats, now);
 		return;
 	}
@@ -329,9 +362,7 @@ static void autotune_tick(struct loop *loop, void *data)
 struct autotune *autotune_new(struct loop *loop, struct control *control, const struct autotune_tuning *tuning,
 			      autotune_note_fn *note, void *data)
 {
-	struct autotune *autotune = calloc(1, sizeof *autotune);
-	if (!autotune)
-		return NULL;
+	struct autotune *autotune = xcalloc(1, sizeof *autotune);
 	autotune->loop = loop;
 	autotune->control = control;
 	autotune->note = note;
@@ -354,6 +385,8 @@ void autotune_set_enabled(struct autotune *autotune, bool on)
 	if (on == autotune->enabled)
 		return;
 	autotune->enabled = on;
+	log_debug("autotune %s, searching %d to %d jobs", on ? "on" : "off", autotune->search.tuning.min_jobs,
+		  autotune->search.tuning.max_jobs);
 	loop_del_timer(autotune->loop, autotune->timer);
 	autotune->timer = 0;
 	if (!on)

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "text.h"
+#include "xalloc.h"
 
 struct batch {
 	struct loop *loop;
@@ -66,9 +67,7 @@ static void refresh_timer(struct loop *loop, void *data)
 
 struct batch *batch_new(struct loop *loop, struct pool *pool, double refresh, bool progress)
 {
-	struct batch *batch = calloc(1, sizeof *batch);
-	if (!batch)
-		return NULL;
+	struct batch *batch = xcalloc(1, sizeof *batch);
 	batch->loop = loop;
 	batch->pool = pool;
 	batch->refresh = refresh;

@@ -9,6 +9,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "xalloc.h"
+
 /* Results kept for the final list; beyond this the list is cut short. */
 #define DEMO_LIST_MAX 1000
 
@@ -41,21 +43,16 @@ int demo_worker_main(void)
 
 char *const *demo_worker_argv(void)
 {
-	static char *argv[] = { "/proc/self/exe", DEMO_WORKER_FLAG, NULL };
+	static char exe[] = "/proc/self/exe", flag[] = DEMO_WORKER_FLAG;
+	static char *argv[] = { exe, flag, NULL };
 	return argv;
 }
 
 struct demo *demo_new(struct output *output)
 {
-	struct demo *demo = calloc(1, sizeof *demo);
-	if (!demo)
-		return NULL;
+	struct demo *demo = xcalloc(1, sizeof *demo);
 	demo->output = output;
-	demo->results = calloc(DEMO_LIST_MAX, sizeof *demo->results);
-	if (!demo->results) {
-		free(demo);
-		return NULL;
-	}
+	demo->results = xcalloc(DEMO_LIST_MAX, sizeof *demo->results);
 	return demo;
 }
 
@@ -85,7 +82,7 @@ void demo_result(struct demo *demo, const struct pool_result *result)
 			 (int)result->pid);
 	output_text(demo->output, line, n > 0 && (size_t)n < sizeof line ? (size_t)n : strlen(line));
 	if (result->seq <= DEMO_LIST_MAX)
-		demo->results[result->seq - 1] = strdup(value);
+		demo->results[result->seq - 1] = xstrdup(value);
 	if (result->seq > demo->count)
 		demo->count = result->seq;
 }

@@ -9,6 +9,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "xalloc.h"
+
 /* The reader's usual buffer size; it only grows for one item that does not
  * fit, and shrinks back once that item has been handed out. */
 #define READER_BASE_CAPACITY ((size_t)64 * 1024)
@@ -59,10 +61,8 @@ struct items {
 
 static struct items *items_alloc(enum source_kind kind)
 {
-	struct items *items = calloc(1, sizeof(*items));
+	struct items *items = xcalloc(1, sizeof(*items));
 
-	if (!items)
-		return NULL;
 	items->kind = kind;
 	items->total = -1;
 	return items;
@@ -88,20 +88,16 @@ static int reader_set_nonblocking(struct fd_reader *reader)
 struct items *items_from_fd(int fd, char delim, bool nonblocking)
 {
 	struct items *items = items_alloc(SOURCE_FD);
-	struct fd_reader *reader;
+	struct fd_reader *reader = &items->source.reader;
 
-	if (!items)
-		return NULL;
-	reader = &items->source.reader;
 	reader->fd = fd;
 	reader->delimiter = delim;
 	reader->saved_flags = -1;
-	reader->buffer = malloc(READER_BASE_CAPACITY);
-	if (!reader->buffer || (nonblocking && reader_set_nonblocking(reader) < 0)) {
-		free(reader->buffer);
+	if (nonblocking && reader_set_nonblocking(reader) < 0) {
 		free(items);
 		return NULL;
 	}
+	reader->buffer = xmalloc(READER_BASE_CAPACITY);
 	reader->capacity = READER_BASE_CAPACITY;
 	return items;
 }
@@ -139,8 +135,6 @@ struct items *items_from_range(int64_t first, int64_t last, int64_t step)
 		return NULL;
 	}
 	items = items_alloc(SOURCE_RANGE);
-	if (!items)
-		return NULL;
 	range = &items->source.range;
 	range->next = first;
 	range->step = step;
@@ -159,8 +153,6 @@ struct items *items_from_array(char **argv, int argc)
 {
 	struct items *items = items_alloc(SOURCE_ARRAY);
 
-	if (!items)
-		return NULL;
 	items->source.array.argv = argv;
 	items->source.array.count = argc < 0 ? 0 : argc;
 	items->total = items->source.array.count;
@@ -234,50 +226,34 @@ static void reader_compact(struct fd_reader *reader)
  * long line does not pin its memory for the rest of the run. */
 static void reader_shrink_if_oversized(struct fd_reader *reader)
 {
-	char *smaller;
-
 	if (reader->capacity <= READER_BASE_CAPACITY)
 		return;
 	if (reader->end - reader->start >= READER_BASE_CAPACITY / 2)
 		return;
 	reader_compact(reader);
-	smaller = realloc(reader->buffer, READER_BASE_CAPACITY);
-	if (!smaller)
-		return;   /* keeping the larger buffer is harmless */
-	reader->buffer = smaller;
+	reader->buffer = xreallocarray(reader->buffer, READER_BASE_CAPACITY, 1);
 	reader->capacity = READER_BASE_CAPACITY;
 }
 
 /* Makes room to read more: reuse consumed space when there is enough of it,
  * otherwise grow (only one item larger than the buffer gets here). */
-static bool reader_make_room(struct fd_reader *reader)
+static void reader_make_room(struct fd_reader *reader)
 {
 	size_t room = reader->capacity - 1 - reader->end;
-	size_t larger;
-	char *grown;
 
 	if (reader->start == reader->end) {
 		reader->start = reader->end = reader->scanned = 0;
-		return true;
+		return;
 	}
 	if (room >= READER_BASE_CAPACITY / 4)
-		return true;
+		return;
 	if (reader->start > 0) {
 		reader_compact(reader);
 		if (reader->capacity - 1 - reader->end >= READER_BASE_CAPACITY / 4)
-			return true;
+			return;
 	}
-	if (reader->capacity > SIZE_MAX / 2) {
-		errno = ENOMEM;
-		return false;
-	}
-	larger = reader->capacity * 2;
-	grown = realloc(reader->buffer, larger);
-	if (!grown)
-		return false;
-	reader->buffer = grown;
-	reader->capacity = larger;
-	return true;
+	reader->buffer = xreallocarray(reader->buffer, reader->capacity, 2);
+	reader->capacity *= 2;
 }
 
 /* Counts the items still buffered once the input has ended, so the total
@@ -306,8 +282,7 @@ static int reader_fill(struct items *items)
 	struct fd_reader *reader = &items->source.reader;
 	ssize_t got;
 
-	if (!reader_make_room(reader))
-		return -1;
+	reader_make_room(reader);
 	for (;;) {
 		got = read(reader->fd, reader->buffer + reader->end,
 			   reader->capacity - 1 - reader->end);

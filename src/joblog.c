@@ -13,12 +13,16 @@
 
 #include "spool.h"
 #include "template.h"
+#include "xalloc.h"
 
 struct joblog {
 	int fd;                    /* the log, opened for appending */
 	char *const *worker_argv;  /* worker mode: the command each item is fed to */
 	uint64_t *skip;            /* sorted, distinct seqs not to run again */
 	size_t skip_len, skip_cap;
+	char *path;                /* for the message about lost lines */
+	uint64_t lost;             /* lines that could not be written */
+	int lost_errno;            /* why the first of them was lost */
 };
 
 /* ---- reading -------------------------------------------------------------- */
@@ -63,18 +67,10 @@ bool joblog_parse_line(const char *line, uint64_t *seq, bool *succeeded)
 	return true;
 }
 
-static int skip_add(struct joblog *joblog, uint64_t seq)
+static void skip_add(struct joblog *joblog, uint64_t seq)
 {
-	if (joblog->skip_len == joblog->skip_cap) {
-		size_t cap = joblog->skip_cap ? joblog->skip_cap * 2 : 256;
-		uint64_t *grown = realloc(joblog->skip, cap * sizeof *grown);
-		if (!grown)
-			return -1;
-		joblog->skip = grown;
-		joblog->skip_cap = cap;
-	}
+	xgrow(&joblog->skip, &joblog->skip_cap, joblog->skip_len + 1, sizeof *joblog->skip);
 	joblog->skip[joblog->skip_len++] = seq;
-	return 0;
 }
 
 static int compare_seq(const void *a, const void *b)
@@ -117,10 +113,8 @@ static int read_log(struct joblog *joblog, int fd, enum joblog_resume resume)
 		bool succeeded;
 		if (!joblog_parse_line(line, &seq, &succeeded))
 			continue;
-		if ((resume == JOBLOG_RESUME || succeeded) && skip_add(joblog, seq)) {
-			status = -1;
-			break;
-		}
+		if (resume == JOBLOG_RESUME || succeeded)
+			skip_add(joblog, seq);
 	}
 	if (ferror(file))
 		status = -1;
@@ -167,36 +161,28 @@ static int prepare_for_append(int fd)
 	return last == '\n' ? 0 : spool_write_all(fd, "\n", 1);
 }
 
-static void report_error(const char *path, const char *what)
+/* Close what was opened and say which step failed. */
+static struct joblog *open_failed(struct joblog *joblog, const char *what, char *error, size_t size)
 {
-	fprintf(stderr, "pooltop: cannot %s the joblog '%s': %s\n", what, path, strerror(errno));
+	snprintf(error, size, "cannot %s the joblog '%s': %s", what, joblog->path, strerror(errno));
+	joblog_close(joblog);
+	return NULL;
 }
 
-struct joblog *joblog_open(const char *path, enum joblog_resume resume, char *const *worker_argv)
+struct joblog *joblog_open(const char *path, enum joblog_resume resume, char *const *worker_argv,
+			   char *error, size_t error_size)
 {
-	struct joblog *joblog = calloc(1, sizeof *joblog);
-	if (!joblog) {
-		report_error(path, "open");
-		return NULL;
-	}
+	struct joblog *joblog = xcalloc(1, sizeof *joblog);
 	joblog->worker_argv = worker_argv;
+	joblog->path = xstrdup(path);
 	int flags = O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC | (resume == JOBLOG_FRESH ? O_TRUNC : 0);
 	joblog->fd = open(path, flags, 0666);
-	if (joblog->fd < 0) {
-		report_error(path, "open");
-		free(joblog);
-		return NULL;
-	}
-	if (resume != JOBLOG_FRESH && read_log(joblog, joblog->fd, resume)) {
-		report_error(path, "read");
-		joblog_close(joblog);
-		return NULL;
-	}
-	if (prepare_for_append(joblog->fd)) {
-		report_error(path, "write");
-		joblog_close(joblog);
-		return NULL;
-	}
+	if (joblog->fd < 0)
+		return open_failed(joblog, "open", error, error_size);
+	if (resume != JOBLOG_FRESH && read_log(joblog, joblog->fd, resume))
+		return open_failed(joblog, "read", error, error_size);
+	if (prepare_for_append(joblog->fd))
+		return open_failed(joblog, "write", error, error_size);
 	return joblog;
 }
 
@@ -212,9 +198,7 @@ static char *command_text(const struct joblog *joblog, const struct pool_result 
 		size_t count = 0;
 		while (joblog->worker_argv && joblog->worker_argv[count])
 			count++;
-		char **words = calloc(count + 2, sizeof *words);
-		if (!words)
-			return NULL;
+		char **words = xcalloc(count + 2, sizeof *words);
 		for (size_t i = 0; i < count; i++)
 			words[i] = joblog->worker_argv[i];
 		words[count] = (char *)result->item;
@@ -224,12 +208,19 @@ static char *command_text(const struct joblog *joblog, const struct pool_result 
 	return text;
 }
 
+/* A line that was not written is counted, never dropped in silence. */
+static void line_lost(struct joblog *joblog, int error)
+{
+	if (!joblog->lost++)
+		joblog->lost_errno = error;
+}
+
 void joblog_write(struct joblog *joblog, const struct pool_result *result)
 {
 	if (!joblog || result->will_retry)
 		return;
 	char *command = command_text(joblog, result);
-	size_t command_len = command ? strlen(command) : 0;
+	size_t command_len = strlen(command);
 	char fields[256];
 	/* Worker mode sends the item and its newline to the worker's stdin. */
 	size_t sent = result->argv ? 0 : result->item_len + 1;
@@ -238,21 +229,28 @@ void joblog_write(struct joblog *joblog, const struct pool_result *result)
 			   result->out ? spool_size(result->out) : 0, result->exit_code, result->signal);
 	if (len < 0 || (size_t)len >= sizeof fields) {
 		free(command);  /* only absurd figures get here: log no half line */
+		line_lost(joblog, EOVERFLOW);
 		return;
 	}
-	char *line = malloc((size_t)len + command_len + 1);
-	if (!line) {
-		free(command);
-		return;
-	}
+	char *line = xmalloc((size_t)len + command_len + 1);
 	memcpy(line, fields, (size_t)len);
 	for (size_t i = 0; i < command_len; i++)
 		line[len + i] = command[i] == '\n' ? '\0' : command[i];
 	line[(size_t)len + command_len] = '\n';
 	/* One write per line: appends from one run never interleave. */
-	spool_write_all(joblog->fd, line, (size_t)len + command_len + 1);
+	if (spool_write_all(joblog->fd, line, (size_t)len + command_len + 1))
+		line_lost(joblog, errno);
 	free(line);
 	free(command);
+}
+
+int joblog_error(const struct joblog *joblog, char *error, size_t size)
+{
+	if (!joblog || !joblog->lost)
+		return 0;
+	snprintf(error, size, "cannot write the joblog '%s': %s (%" PRIu64 " line%s lost)", joblog->path,
+		 strerror(joblog->lost_errno), joblog->lost, joblog->lost == 1 ? "" : "s");
+	return -1;
 }
 
 void joblog_close(struct joblog *joblog)
@@ -262,5 +260,6 @@ void joblog_close(struct joblog *joblog)
 	if (joblog->fd >= 0)
 		close(joblog->fd);
 	free(joblog->skip);
+	free(joblog->path);
 	free(joblog);
 }

@@ -5,6 +5,7 @@
 #define POOLTOP_JOBLOG_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "pool.h"
@@ -22,14 +23,19 @@ struct joblog;
 
 /* Open (or create) the log at path.  worker_argv is the worker command in
  * worker mode (logged before each item), NULL in command mode.  Returns
- * NULL after printing one "pooltop: " line on stderr. */
-struct joblog *joblog_open(const char *path, enum joblog_resume resume, char *const *worker_argv);
+ * NULL with a message for the user in error. */
+struct joblog *joblog_open(const char *path, enum joblog_resume resume, char *const *worker_argv,
+			   char *error, size_t error_size);
 /* True when the log read at open says item seq must not run again. */
 bool joblog_should_skip(const struct joblog *joblog, uint64_t seq);
 /* How many distinct items the log marks as not to run again. */
 uint64_t joblog_skip_count(const struct joblog *joblog);
-/* Append the line for one final result (not for attempts that are retried). */
+/* Append the line for one final result (not for attempts that are retried).
+ * A line that cannot be written is counted for joblog_error(). */
 void joblog_write(struct joblog *joblog, const struct pool_result *result);
+/* 0, or -1 with a message in error when lines were lost: the run must
+ * then end with status 255. */
+int joblog_error(const struct joblog *joblog, char *error, size_t size);
 void joblog_close(struct joblog *joblog);
 
 /* Parse one log line (no newline).  Returns false for the header and for

@@ -13,8 +13,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "log.h"
 #include "options.h"
 #include "text.h"
+#include "xalloc.h"
 
 #define CHECK_SECONDS 1.0        /* the timer's period */
 #define COMPLETION_SECONDS 0.05  /* at most one look per this, however fast items end */
@@ -46,11 +48,8 @@ struct jobsfile {
 
 struct jobsfile *jobsfile_new(const char *path, int cpus)
 {
-	struct jobsfile *jobsfile = calloc(1, sizeof *jobsfile);
-	if (!jobsfile || !(jobsfile->path = strdup(path))) {
-		free(jobsfile);
-		return NULL;
-	}
+	struct jobsfile *jobsfile = xcalloc(1, sizeof *jobsfile);
+	jobsfile->path = xstrdup(path);
 	jobsfile->cpus = cpus;
 	return jobsfile;
 }
@@ -150,7 +149,7 @@ static enum jobsfile_change report_bad(struct jobsfile *jobsfile, const char *te
 	if (jobsfile->reported && !strcmp(jobsfile->reported, text))
 		return JOBSFILE_SAME;
 	free(jobsfile->reported);
-	jobsfile->reported = strdup(text);
+	jobsfile->reported = xstrdup(text);
 	/* Shown trimmed and short, through the one sanitizer: the message may
 	 * go straight to a terminal. */
 	const char *start = text, *end = text + strlen(text);
@@ -217,6 +216,7 @@ static void jobsfile_check(struct jobsfile *jobsfile)
 	char line[32], reply[256];
 	snprintf(line, sizeof line, "jobs %d", jobs);
 	bool failed = control_run(jobsfile->control, line, reply, sizeof reply) != 0;
+	log_debug("jobs file '%s' asks for %d workers: %s", jobsfile->path, jobs, reply);
 	if (failed || (jobs != JOBSFILE_AS_MANY && strstr(reply, "clamped"))) {
 		snprintf(message, sizeof message, "jobs file '%s' asks for %d workers: %s", jobsfile->path, jobs,
 			 reply);
@@ -231,8 +231,8 @@ static void check_timer(struct loop *loop, void *data)
 	jobsfile->timer = loop_add_timer(loop, CHECK_SECONDS, check_timer, jobsfile);
 }
 
-int jobsfile_follow(struct jobsfile *jobsfile, struct loop *loop, struct control *control,
-		    jobsfile_report_fn *report, void *data)
+void jobsfile_follow(struct jobsfile *jobsfile, struct loop *loop, struct control *control,
+		     jobsfile_report_fn *report, void *data)
 {
 	jobsfile->loop = loop;
 	jobsfile->control = control;
@@ -240,7 +240,6 @@ int jobsfile_follow(struct jobsfile *jobsfile, struct loop *loop, struct control
 	jobsfile->report_data = data;
 	jobsfile->last_check = loop_now();
 	jobsfile->timer = loop_add_timer(loop, CHECK_SECONDS, check_timer, jobsfile);
-	return jobsfile->timer ? 0 : -1;
 }
 
 void jobsfile_item_done(struct jobsfile *jobsfile)

@@ -32,8 +32,8 @@ enum jobsfile_change jobsfile_poll(struct jobsfile *jobsfile, int *jobs, char *m
 
 /* Follow the file from the loop: every second and after completions,
  * a new count runs the `jobs N` verb; problems go to report. */
-int jobsfile_follow(struct jobsfile *jobsfile, struct loop *loop, struct control *control,
-		    jobsfile_report_fn *report, void *data);
+void jobsfile_follow(struct jobsfile *jobsfile, struct loop *loop, struct control *control,
+		     jobsfile_report_fn *report, void *data);
 /* An item finished: GNU parallel looks at the procfile then. */
 void jobsfile_item_done(struct jobsfile *jobsfile);
 

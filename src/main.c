@@ -17,16 +17,18 @@
 #include "ctlsock.h"
 #include "demo.h"
 #include "items.h"
-#include "jobsfile.h"
-#include "rlimits.h"
 #include "joblog.h"
+#include "jobsfile.h"
+#include "log.h"
 #include "loop.h"
 #include "options.h"
 #include "output.h"
 #include "pool.h"
+#include "rlimits.h"
 #include "template.h"
 #include "text.h"
 #include "tui.h"
+#include "xalloc.h"
 
 struct app {
 	struct options options;
@@ -50,6 +52,7 @@ struct app {
 
 static struct app *the_app;  /* for atexit: the terminal is restored on every path */
 
+/* Also the out-of-memory hook (xalloc.h): the terminal is left sane. */
 static void restore_terminal(void)
 {
 	if (the_app && the_app->tui)
@@ -179,10 +182,12 @@ static void app_stdout_closed(void *data)
 
 /* A verb from a signal has nobody to answer: errors and clamped counts
  * are told as messages. */
-static void app_run_verb(struct app *app, const char *line)
+static void app_run_verb(struct app *app, const char *line, const char *signal_name)
 {
 	char reply[256];
-	if (control_run(&app->control, line, reply, sizeof reply) || strstr(reply, "clamped"))
+	int status = control_run(&app->control, line, reply, sizeof reply);
+	log_debug("%s asks for '%s': %s", signal_name, line, reply);
+	if (status || strstr(reply, "clamped"))
 		app_message(app, reply);
 }
 
@@ -190,6 +195,9 @@ static void app_run_verb(struct app *app, const char *line)
 static void app_stop_signal(struct app *app, int signo)
 {
 	app->exit_signal_status = 128 + (signo == SIGINT ? SIGINT : SIGTERM);
+	log_debug("signal %d (%s): %s", signo, strsignal(signo),
+		  pool_finished(app->pool) ? "closing the final screen"
+		  : app->stop_signals == 0 ? "no new items, running jobs finish" : "killing the running jobs");
 	if (pool_finished(app->pool)) {
 		loop_stop(app->loop);  /* only the --hold screen was left: close it */
 		return;
@@ -232,10 +240,10 @@ static void app_signal(struct loop *loop, int signo, void *data)
 		app_stop_signal(app, signo);
 		break;
 	case SIGUSR1:
-		app_run_verb(app, "jobs +1");
+		app_run_verb(app, "jobs +1", "SIGUSR1");
 		break;
 	case SIGUSR2:
-		app_run_verb(app, "jobs -1");
+		app_run_verb(app, "jobs -1", "SIGUSR2");
 		break;
 	case SIGWINCH:
 		if (app->tui)
@@ -265,15 +273,16 @@ static int choose_initial_jobs(struct app *app)
 	struct options *options = &app->options;
 	struct pool_config *pool = &options->pool;
 	if (options->jobs_file) {
-		if (!(app->jobsfile = jobsfile_new(options->jobs_file, options_online_cpus())))
-			return -1;
+		app->jobsfile = jobsfile_new(options->jobs_file, options_online_cpus());
 		int jobs;
 		char message[512];
 		enum jobsfile_change change = jobsfile_poll(app->jobsfile, &jobs, message, sizeof message);
-		if (change == JOBSFILE_COUNT)
+		if (change == JOBSFILE_COUNT) {
+			log_debug("jobs file '%s' asks for %d workers to start with", options->jobs_file, jobs);
 			pool->jobs = jobs;
-		else if (change == JOBSFILE_BAD)
+		} else if (change == JOBSFILE_BAD) {
 			fprintf(stderr, "pooltop: %s\n", message);
+		}
 	}
 	if (options->autotune) {
 		if (pool->jobs < options->autotune_min)
@@ -299,13 +308,12 @@ static int open_control_socket(struct app *app)
 }
 
 /* Once the pool runs: follow the jobs file, start autotune. */
-static int start_tuning(struct app *app)
+static void start_tuning(struct app *app)
 {
-	if (app->jobsfile && jobsfile_follow(app->jobsfile, app->loop, &app->control, app_message, app))
-		return -1;
-	if (app->options.autotune && !(app->autotune = app_autotune_new(app)))
-		return -1;
-	return 0;
+	if (app->jobsfile)
+		jobsfile_follow(app->jobsfile, app->loop, &app->control, app_message, app);
+	if (app->options.autotune)
+		app->autotune = app_autotune_new(app);
 }
 
 static struct items *open_items(const struct options *options)
@@ -368,9 +376,12 @@ static int open_joblog(struct app *app)
 		return 0;
 	enum joblog_resume resume = options->resume ? JOBLOG_RESUME
 				  : options->resume_failed ? JOBLOG_RESUME_FAILED : JOBLOG_FRESH;
-	app->joblog = joblog_open(options->joblog, resume, options->pool.worker_argv);
-	if (!app->joblog)
+	char error[512];
+	app->joblog = joblog_open(options->joblog, resume, options->pool.worker_argv, error, sizeof error);
+	if (!app->joblog) {
+		fprintf(stderr, "pooltop: %s\n", error);
 		return -1;
+	}
 	if (joblog_skip_count(app->joblog)) {
 		options->pool.skip = app_skip;
 		options->pool.skip_data = app;
@@ -378,7 +389,7 @@ static int open_joblog(struct app *app)
 	return 0;
 }
 
-static int start_front_end(struct app *app)
+static void start_front_end(struct app *app)
 {
 	const struct options *options = &app->options;
 	if (!options->batch) {
@@ -393,10 +404,9 @@ static int start_front_end(struct app *app)
 	}
 	if (app->tui) {
 		output_hold(app->output, tui_owns_fd(app->tui, 1), tui_owns_fd(app->tui, 2));
-		return 0;
+		return;
 	}
 	app->batch = batch_new(app->loop, app->pool, options->refresh, options->progress);
-	return app->batch ? 0 : -1;
 }
 
 static int watch_signals(struct app *app)
@@ -415,37 +425,63 @@ static int watch_signals(struct app *app)
 	return loop_watch_signals(app->loop, &set, app_signal, app);
 }
 
+/* Lost output or joblog lines and an engine failure are each told once,
+ * and end the run with 255; else a signal's status or the failures' count. */
+static int exit_status(struct app *app)
+{
+	int status = 0;
+	char message[512];
+	if (output_error(app->output, message, sizeof message)) {
+		fprintf(stderr, "pooltop: %s\n", message);
+		status = 255;
+	}
+	if (joblog_error(app->joblog, message, sizeof message)) {
+		fprintf(stderr, "pooltop: %s\n", message);
+		status = 255;
+	}
+	const char *fatal = pool_fatal_error(app->pool);
+	if (fatal) {
+		fprintf(stderr, "pooltop: %s\n", fatal);
+		status = 255;
+	}
+	if (status)
+		return status;
+	if (app->exit_signal_status)
+		return app->exit_signal_status;
+	return pool_exit_status(app->pool);
+}
+
 static int run(struct app *app)
 {
 	struct options *options = &app->options;
 	/* Signals are routed through the loop before anything else, so that
 	 * an early SIGUSR1 or SIGINT waits for it instead of killing pooltop;
 	 * they are read only once the pool exists. */
-	if (!(app->loop = loop_new()) || watch_signals(app))
+	app->loop = loop_new();
+	if (watch_signals(app))
 		return 255;
-	rlimits_raise_fd_limit(&options->pool);
-	rlimits_clamp_to_process_limit(&options->pool);
+	char note[256];
+	if (rlimits_raise_fd_limit(&options->pool, note, sizeof note))
+		fprintf(stderr, "pooltop: %s\n", note);
+	if (rlimits_clamp_to_process_limit(&options->pool, note, sizeof note))
+		fprintf(stderr, "pooltop: %s\n", note);
 	if (!(app->items = open_items(options)))
 		return 255;
 	if (options->mode == MODE_DEMO) {
 		options->pool.worker_argv = demo_worker_argv();
 	} else if (options->mode == MODE_WORKER) {
-		char **argv = calloc((size_t)options->command_argc + 1, sizeof *argv);
-		if (!argv)
-			return 255;
+		char **argv = xcalloc((size_t)options->command_argc + 1, sizeof *argv);
 		memcpy(argv, options->command, (size_t)options->command_argc * sizeof *argv);
 		options->pool.worker_argv = argv;
 	} else {
 		app->template = template_new(options->command, options->command_argc, options->shell);
-		if (!app->template)
-			return 255;
 		options->pool.template = app->template;
 	}
 	struct pool_events events = {
 		.result = app_result, .message = app_message, .finished = app_finished, .data = app,
 	};
 	app->output = output_new(app->loop, options->keep_order);
-	if (!app->output || open_joblog(app) || choose_initial_jobs(app))
+	if (open_joblog(app) || choose_initial_jobs(app))
 		return 255;
 	app->pool = pool_new(&options->pool, app->loop, app->items, &events);
 	if (!app->pool)
@@ -462,13 +498,14 @@ static int run(struct app *app)
 	};
 	if (open_control_socket(app))
 		return 255;
-	if (options->mode == MODE_DEMO && !(app->demo = demo_new(app->output)))
-		return 255;
-	if (start_front_end(app))
-		return 255;
+	if (options->mode == MODE_DEMO)
+		app->demo = demo_new(app->output);
+	start_front_end(app);
+	log_debug("run starts: %d workers (bounds %d to %d)%s%s", options->pool.jobs, options->pool.min_jobs,
+		  options->pool.max_jobs, options->pool.kind == POOL_WORKER ? ", persistent workers" : "",
+		  options->keep_order ? ", in input order" : "");
 	pool_start(app->pool);
-	if (start_tuning(app))
-		return 255;
+	start_tuning(app);
 	if (!pool_finished(app->pool))
 		loop_run(app->loop);
 
@@ -481,14 +518,34 @@ static int run(struct app *app)
 		demo_finish(app->demo, stats.elapsed);
 	output_finish(app->output);
 	output_release(app->output);
-	const char *fatal = pool_fatal_error(app->pool);
-	if (fatal) {
-		fprintf(stderr, "pooltop: %s\n", fatal);
+	log_debug("run ends: %" PRIu64 " done, %" PRIu64 " failed, %.3f s", stats.done, stats.failed,
+		  stats.elapsed);
+	return exit_status(app);
+}
+
+/* --help and --version answer on stdout; a failed write is an error. */
+static int print_and_exit(const char *text)
+{
+	fputs(text, stdout);
+	if (fflush(stdout) || ferror(stdout)) {
+		fprintf(stderr, "pooltop: cannot write standard output: %s\n", strerror(errno));
 		return 255;
 	}
-	if (app->exit_signal_status)
-		return app->exit_signal_status;
-	return pool_exit_status(app->pool);
+	return 0;
+}
+
+/* --log=FILE, else POOLTOP_LOG: opened before anything runs, or nothing does. */
+static int open_debug_log(const struct options *options)
+{
+	const char *path = options->log_path;
+	if (!path)
+		path = getenv("POOLTOP_LOG");
+	if (!path || !*path)
+		return 0;
+	if (log_open(path) == 0)
+		return 0;
+	fprintf(stderr, "pooltop: cannot open the log '%s': %s\n", path, strerror(errno));
+	return -1;
 }
 
 int main(int argc, char **argv)
@@ -498,14 +555,27 @@ int main(int argc, char **argv)
 	setlocale(LC_ALL, "");
 	ensure_standard_fds();
 	static struct app app;
-	int parsed = options_parse(argc, argv, &app.options);
-	if (parsed)
-		return parsed > 0 ? 0 : 255;
+	char error[512];
+	switch (options_parse(argc, argv, &app.options, error, sizeof error)) {
+	case OPTIONS_ERROR:
+		fprintf(stderr, "pooltop: %s\n", error);
+		return 255;
+	case OPTIONS_HELP:
+		return print_and_exit(options_help_text());
+	case OPTIONS_VERSION:
+		return print_and_exit(options_version_text());
+	case OPTIONS_RUN:
+		break;
+	}
 	if (app.options.mode == MODE_CTL)
 		return ctlsock_client(app.options.ctl_socket, app.options.ctl_words, app.options.ctl_count);
+	if (open_debug_log(&app.options))
+		return 255;
 	the_app = &app;
 	atexit(restore_terminal);
+	xalloc_set_fatal_hook(restore_terminal);
 	int status = run(&app);
+	log_debug("exit status %d", status);
 	if (app.options.mode == MODE_WORKER)
 		free((void *)app.options.pool.worker_argv);
 	ctlsock_close(app.ctlsock);
@@ -520,5 +590,6 @@ int main(int argc, char **argv)
 	template_free(app.template);
 	items_free(app.items);
 	loop_free(app.loop);
+	log_close();
 	return status;
 }

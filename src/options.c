@@ -1,5 +1,6 @@
 /* options.c - command-line parsing and validation.  Every mistake is one
- * line on stderr naming the problem; nothing is started after one. */
+ * line naming the problem, for main.c to print; nothing is started after
+ * one. */
 #include "options.h"
 
 #include <ctype.h>
@@ -14,7 +15,6 @@
 #include <unistd.h>
 
 #include "autotune.h"
-#include "config.h"
 #include "items.h"
 
 static const char help_text[] =
@@ -68,6 +68,8 @@ static const char help_text[] =
 	"      --no-color            no colours (also when NO_COLOR is set)\n"
 	"      --control=PATH        listen for control commands on a Unix socket\n"
 	"      --jobs-file=FILE      follow the worker count written in FILE\n"
+	"      --log=FILE            append a debug log of the run's decisions to FILE\n"
+	"                            (also POOLTOP_LOG=FILE)\n"
 	"  -h, --help                display this help and exit\n"
 	"  -V, --version             output version information and exit\n"
 	"\n"
@@ -76,15 +78,43 @@ static const char help_text[] =
 	"{%} slot number.  With none, the item is appended as the last argument.\n"
 	"\n"
 	"Exit status: 0 if every item succeeded, 1-100 the number of failed items,\n"
-	"101 if more failed, 255 on a usage or internal error.\n"
+	"101 if more failed, 255 on a usage or internal error, or when output or a\n"
+	"joblog line was lost.\n"
 	"\n"
-	"Report bugs to: " PACKAGE_BUGREPORT "\n";
+	"Full documentation: man pooltop\n";
+
+/* Where to report bugs, as AC_INIT's bug-report argument gives it: the
+ * line is left out while the project names no address. */
+static const char bug_report[] = PACKAGE_BUGREPORT;
+
+/* As the GNU Coding Standards ask: name and version, then the copyright
+ * and the licence (the one README.md names). */
+static const char version_text[] =
+	"pooltop " PACKAGE_VERSION "\n"
+	"Copyright (C) 2026 the pooltop authors.\n"
+	"License GPLv3+: GNU GPL version 3 or later <https://gnu.org/licenses/gpl.html>.\n"
+	"This is free software: you are free to change and redistribute it.\n"
+	"There is NO WARRANTY, to the extent permitted by law.\n";
+
+const char *options_help_text(void)
+{
+	static char text[sizeof help_text + sizeof bug_report + 32];
+	if (!*text)
+		snprintf(text, sizeof text, "%s%s%s%s", help_text, *bug_report ? "Report bugs to: " : "",
+			 bug_report, *bug_report ? "\n" : "");
+	return text;
+}
+
+const char *options_version_text(void)
+{
+	return version_text;
+}
 
 enum {
 	OPT_RANGE = 256, OPT_SHELL, OPT_WORKER, OPT_INFLIGHT, OPT_MAX_ITEMS, OPT_MAX_LINE, OPT_DEMO,
 	OPT_MIN_JOBS, OPT_MAX_JOBS, OPT_AUTOTUNE, OPT_SHRINK, OPT_RETRIES, OPT_TIMEOUT, OPT_GRACE,
 	OPT_DELAY, OPT_HALT, OPT_JOBLOG, OPT_RESUME, OPT_RESUME_FAILED, OPT_BATCH, OPT_PROGRESS,
-	OPT_REFRESH, OPT_HOLD, OPT_NO_COLOR, OPT_CONTROL, OPT_JOBS_FILE,
+	OPT_REFRESH, OPT_HOLD, OPT_NO_COLOR, OPT_CONTROL, OPT_JOBS_FILE, OPT_LOG,
 };
 
 static const struct option long_options[] = {
@@ -119,21 +149,24 @@ static const struct option long_options[] = {
 	{ "no-color", no_argument, NULL, OPT_NO_COLOR },
 	{ "control", required_argument, NULL, OPT_CONTROL },
 	{ "jobs-file", required_argument, NULL, OPT_JOBS_FILE },
+	{ "log", required_argument, NULL, OPT_LOG },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
 };
+
+/* Where options_parse() puts the message about a mistake. */
+static char *error_text;
+static size_t error_size;
 
 static int fail(const char *format, ...) __attribute__((format(printf, 1, 2)));
 
 static int fail(const char *format, ...)
 {
 	va_list args;
-	fputs("pooltop: ", stderr);
 	va_start(args, format);
-	vfprintf(stderr, format, args);
+	vsnprintf(error_text, error_size, format, args);
 	va_end(args);
-	fputc('\n', stderr);
 	return -1;
 }
 
@@ -294,7 +327,8 @@ static void split_inline_items(struct options *options, char **words, int count)
 /* The option word being parsed, for messages about it. */
 static const char *current_option = "";
 
-static int parse_option(struct options *options, int option, const char *arg, bool *done)
+static int parse_option(struct options *options, int option, const char *arg,
+			enum options_result *done)
 {
 	long n;
 	switch (option) {
@@ -435,13 +469,16 @@ static int parse_option(struct options *options, int option, const char *arg, bo
 	case OPT_JOBS_FILE:
 		options->jobs_file = arg;
 		break;
+	case OPT_LOG:
+		if (!*arg)
+			return fail("invalid --log '': give a file name");
+		options->log_path = arg;
+		break;
 	case 'h':
-		fputs(help_text, stdout);
-		*done = true;
+		*done = OPTIONS_HELP;
 		break;
 	case 'V':
-		printf("pooltop %s\n", PACKAGE_VERSION);
-		*done = true;
+		*done = OPTIONS_VERSION;
 		break;
 	case ':':
 		return fail("option '%s' needs a value (try 'pooltop --help')", current_option);
@@ -496,8 +533,11 @@ static int validate(struct options *options)
 	return 0;
 }
 
-int options_parse(int argc, char **argv, struct options *options)
+enum options_result options_parse(int argc, char **argv, struct options *options, char *error,
+				  size_t size)
 {
+	error_text = error;
+	error_size = size;
 	set_defaults(options);
 	if (argc >= 2 && !strcmp(argv[1], "ctl")) {
 		if (argc < 4)
@@ -506,29 +546,28 @@ int options_parse(int argc, char **argv, struct options *options)
 		options->ctl_socket = argv[2];
 		options->ctl_words = argv + 3;
 		options->ctl_count = argc - 3;
-		return 0;
+		return OPTIONS_RUN;
 	}
-	bool done = false;
+	enum options_result done = OPTIONS_RUN;
 	int option;
 	opterr = 0;  /* our own one-line messages instead of getopt's */
 	optind = 1;
 	while ((option = getopt_long(argc, argv, "+:a:0d:j:khV", long_options, NULL)) != -1) {
 		current_option = argv[optind - 1 < argc ? optind - 1 : argc - 1];
 		if (parse_option(options, option, optarg, &done))
-			return -1;
-		if (done)
-			return 1;
+			return OPTIONS_ERROR;
+		if (done != OPTIONS_RUN)
+			return done;
 	}
 	if (optind < argc)
 		split_inline_items(options, argv + optind, argc - optind);
 	/* Keep the pool's bounds consistent with the initial count. */
 	struct pool_config *pool = &options->pool;
-	int status = validate(options);
-	if (status)
-		return status;
+	if (validate(options))
+		return OPTIONS_ERROR;
 	if (pool->jobs < pool->min_jobs)
 		pool->jobs = pool->min_jobs;
 	if (pool->jobs > pool->max_jobs)
 		pool->jobs = pool->max_jobs;
-	return 0;
+	return OPTIONS_RUN;
 }

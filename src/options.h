@@ -1,5 +1,5 @@
 /* options.h - the command line: getopt_long parsing, validation with one
- * clear message per mistake, and the --help text. */
+ * clear message per mistake, and the --help and --version texts. */
 #ifndef POOLTOP_OPTIONS_H
 #define POOLTOP_OPTIONS_H
 
@@ -35,15 +35,29 @@ struct options {
 	double refresh;              /* seconds between TUI / --progress refreshes */
 	const char *control_path;    /* --control=PATH */
 	const char *jobs_file;       /* --jobs-file=FILE */
+	const char *log_path;        /* --log=FILE, or NULL (POOLTOP_LOG is main's) */
 
 	const char *ctl_socket;      /* pooltop ctl SOCKET WORD... */
 	char **ctl_words;
 	int ctl_count;
 };
 
-/* Parse argv into options.  Returns 0 to run, 1 when --help or --version
- * was printed (exit 0), -1 after printing one error line (exit 255). */
-int options_parse(int argc, char **argv, struct options *options);
+enum options_result {
+	OPTIONS_ERROR = -1,  /* a mistake, described in error: exit 255 */
+	OPTIONS_RUN,         /* run with these options */
+	OPTIONS_HELP,        /* --help: print options_help_text(), exit 0 */
+	OPTIONS_VERSION,     /* --version: print options_version_text(), exit 0 */
+};
+
+/* Parse argv into options; nothing is printed.  On OPTIONS_ERROR, error
+ * holds one line (without "pooltop: " and the newline) for the user. */
+enum options_result options_parse(int argc, char **argv, struct options *options, char *error,
+				  size_t size);
+/* The --help text, ending with where to report bugs when the project has
+ * such a place (AC_INIT's bug-report argument). */
+const char *options_help_text(void);
+/* The --version text: name and version, copyright and licence. */
+const char *options_version_text(void);
 
 /* Parsers shared with the control verbs, exposed for tests. */
 /* -j values: N, +N / -N (CPUs plus or minus N), N% (of CPUs).  0 or -1. */

@@ -5,10 +5,12 @@
 #include "output.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "spool.h"
+#include "xalloc.h"
 
 /* Where a held result's bytes lie in the store. */
 struct held_result {
@@ -18,9 +20,9 @@ struct held_result {
 
 struct stream {
 	int fd;                /* 1 or 2 */
-	bool closed;           /* a write found the reader gone (EPIPE): drop the rest */
-	char *buffer;          /* small writes gathered here */
-	size_t len, cap;
+	bool closed;           /* a write failed (reader gone, disk full): drop the rest */
+	char *buffer;          /* small writes gathered here (BUFFER_LIMIT bytes once used) */
+	size_t len;            /* bytes gathered */
 	bool held;             /* spool everything until output_release */
 	struct spool hold;     /* what is held */
 };
@@ -38,6 +40,8 @@ struct output {
 	uint64_t flush_timer;
 	void (*on_closed)(void *data); /* told once when stdout's reader is gone */
 	void *on_closed_data;
+	const char *lost_what;         /* what could not be done when output was first lost, or NULL */
+	int lost_errno;                /* and why */
 };
 
 #define BUFFER_LIMIT 65536
@@ -47,9 +51,7 @@ struct output {
 
 struct output *output_new(struct loop *loop, bool keep_order)
 {
-	struct output *output = calloc(1, sizeof *output);
-	if (!output)
-		return NULL;
+	struct output *output = xcalloc(1, sizeof *output);
 	output->loop = loop;
 	output->keep_order = keep_order;
 	output->next_seq = 1;
@@ -61,13 +63,34 @@ struct output *output_new(struct loop *loop, bool keep_order)
 	return output;
 }
 
-/* A write failed.  A reader that went away (as with `| head`) ends the
- * output for good, and stdout's end is told. */
+/* Output was lost: the first loss is kept for output_error(). */
+static void output_lost(struct output *output, const char *what, int error)
+{
+	if (output->lost_what)
+		return;
+	output->lost_what = what;
+	output->lost_errno = error;
+}
+
+/* Bytes a spool lost before it got here are output lost, too. */
+static void check_spool(struct output *output, const struct spool *spool)
+{
+	if (spool->error)
+		output_lost(output, "read back output held in a temporary file", spool->error);
+}
+
+/* A write failed: the stream ends for good.  A reader that went away (as
+ * with `| head`) is no loss, only the end of the run: stdout's end is
+ * told.  Any other failure (a full disk, an I/O error) lost output. */
 static void stream_failed(struct output *output, struct stream *stream)
 {
-	if (errno != EPIPE || stream->closed)
+	if (stream->closed)
 		return;
 	stream->closed = true;
+	if (errno != EPIPE) {
+		output_lost(output, stream->fd == 1 ? "write standard output" : "write standard error", errno);
+		return;
+	}
 	if (stream == &output->streams[0] && output->on_closed)
 		output->on_closed(output->on_closed_data);
 }
@@ -107,23 +130,25 @@ static void stream_append(struct output *output, struct stream *stream, const ch
 		stream_write(output, stream, data, len);
 		return;
 	}
-	if (stream->len + len > stream->cap) {
-		char *grown = realloc(stream->buffer, BUFFER_LIMIT);
-		if (!grown) {
-			stream_write(output, stream, data, len);
-			return;
-		}
-		stream->buffer = grown;
-		stream->cap = BUFFER_LIMIT;
-	}
+	if (!stream->buffer)
+		stream->buffer = xmalloc(BUFFER_LIMIT);
 	memcpy(stream->buffer + stream->len, data, len);
 	stream->len += len;
 	if (!output->flush_timer)
 		output->flush_timer = loop_add_timer(output->loop, OUTPUT_FLUSH_DELAY, flush_timer_fired, output);
 }
 
-static void stream_append_spool(struct output *output, struct stream *stream, const struct spool *spool)
+/* Write a spool out; what its spill file could not give back is lost. */
+static void write_spool(struct output *output, struct stream *stream, struct spool *spool)
 {
+	if (!stream->closed && spool_write_to(spool, stream->fd))
+		stream_failed(output, stream);
+	check_spool(output, spool);
+}
+
+static void stream_append_spool(struct output *output, struct stream *stream, struct spool *spool)
+{
+	check_spool(output, spool);
 	if (spool->fd < 0) {
 		stream_append(output, stream, spool->data, spool->len);
 		return;
@@ -133,8 +158,7 @@ static void stream_append_spool(struct output *output, struct stream *stream, co
 		return;
 	}
 	stream_flush(output, stream);
-	if (!stream->closed && spool_write_to(spool, stream->fd))
-		stream_failed(output, stream);
+	write_spool(output, stream, spool);
 }
 
 static void write_result(struct output *output, struct spool *out, struct spool *err)
@@ -158,31 +182,24 @@ static void heap_swap(struct held_result *a, struct held_result *b)
  * keeping spools of its own would hold two spill files open: a few
  * hundred early results would take every fd and the next jobs' pipes
  * would fail. */
-static int store_result(struct output *output, struct held_result *held, const struct spool *out,
-			const struct spool *err)
+/* The lengths are measured after copying: a spool that could not be read
+ * back whole (the store's error says so) must not shift the next ones. */
+static void store_result(struct output *output, struct held_result *held, const struct spool *out,
+			 const struct spool *err)
 {
 	held->out_at = (off_t)spool_size(&output->store);
-	held->out_len = (off_t)spool_size(out);
-	held->err_at = held->out_at + held->out_len;
-	held->err_len = (off_t)spool_size(err);
-	if (spool_append_spool(&output->store, out) || spool_append_spool(&output->store, err))
-		return -1;
-	return 0;
+	spool_append_spool(&output->store, out);
+	held->err_at = (off_t)spool_size(&output->store);
+	held->out_len = held->err_at - held->out_at;
+	spool_append_spool(&output->store, err);
+	held->err_len = (off_t)spool_size(&output->store) - held->err_at;
 }
 
-static int heap_push(struct output *output, uint64_t seq, struct spool *out, struct spool *err)
+static void heap_push(struct output *output, uint64_t seq, struct spool *out, struct spool *err)
 {
-	if (output->heap_len == output->heap_cap) {
-		size_t cap = output->heap_cap ? output->heap_cap * 2 : 64;
-		struct held_result *grown = realloc(output->heap, cap * sizeof *grown);
-		if (!grown)
-			return -1;
-		output->heap = grown;
-		output->heap_cap = cap;
-	}
+	xgrow(&output->heap, &output->heap_cap, output->heap_len + 1, sizeof *output->heap);
 	struct held_result held = { .seq = seq };
-	if (store_result(output, &held, out, err))
-		return -1;
+	store_result(output, &held, out, err);
 	spool_clear(out);
 	spool_clear(err);
 	size_t at = output->heap_len++;
@@ -191,7 +208,6 @@ static int heap_push(struct output *output, uint64_t seq, struct spool *out, str
 		heap_swap(&output->heap[(at - 1) / 2], &output->heap[at]);
 		at = (at - 1) / 2;
 	}
-	return 0;
 }
 
 static struct held_result heap_pop(struct output *output)
@@ -218,9 +234,12 @@ static void write_stored(struct output *output, struct stream *stream, off_t fro
 	char buffer[65536];
 	for (off_t at = from; at < from + len;) {
 		size_t want = from + len - at < (off_t)sizeof buffer ? (size_t)(from + len - at) : sizeof buffer;
+		errno = 0;
 		size_t n = spool_read(&output->store, at, buffer, want);
-		if (!n)
+		if (!n) {
+			output_lost(output, "read back output held in a temporary file", errno ? errno : EIO);
 			break;
+		}
 		stream_append(output, stream, buffer, n);
 		at += (off_t)n;
 	}
@@ -233,6 +252,7 @@ static void write_held(struct output *output, const struct held_result *held)
 {
 	write_stored(output, &output->streams[0], held->out_at, held->out_len);
 	write_stored(output, &output->streams[1], held->err_at, held->err_len);
+	check_spool(output, &output->store);
 	if (!output->heap_len)
 		spool_clear(&output->store);
 }
@@ -275,8 +295,7 @@ void output_result(struct output *output, struct pool_result *result)
 		write_ready(output);
 		return;
 	}
-	if (heap_push(output, result->seq, result->out, result->err))
-		write_result(output, result->out, result->err);
+	heap_push(output, result->seq, result->out, result->err);
 }
 
 void output_skip(struct output *output, uint64_t seq)
@@ -288,14 +307,7 @@ void output_skip(struct output *output, uint64_t seq)
 		write_ready(output);
 		return;
 	}
-	if (output->skipped_len == output->skipped_cap) {
-		size_t cap = output->skipped_cap ? output->skipped_cap * 2 : 64;
-		uint64_t *grown = realloc(output->skipped, cap * sizeof *grown);
-		if (!grown)
-			return;
-		output->skipped = grown;
-		output->skipped_cap = cap;
-	}
+	xgrow(&output->skipped, &output->skipped_cap, output->skipped_len + 1, sizeof *output->skipped);
 	output->skipped[output->skipped_len++] = seq;
 }
 
@@ -324,8 +336,7 @@ void output_release(struct output *output)
 			continue;
 		stream->held = false;
 		stream_flush(output, stream);
-		if (!stream->closed && spool_write_to(&stream->hold, stream->fd))
-			stream_failed(output, stream);
+		write_spool(output, stream, &stream->hold);
 		spool_clear(&stream->hold);
 	}
 }
@@ -338,6 +349,15 @@ void output_finish(struct output *output)
 	}
 	stream_flush(output, &output->streams[0]);
 	stream_flush(output, &output->streams[1]);
+}
+
+int output_error(const struct output *output, char *message, size_t size)
+{
+	if (!output || !output->lost_what)
+		return 0;
+	snprintf(message, size, "cannot %s: %s (output was lost)", output->lost_what,
+		 strerror(output->lost_errno));
+	return -1;
 }
 
 void output_free(struct output *output)

@@ -27,26 +27,27 @@ static rlim_t slots_within(rlim_t open_files)
 	return (open_files - reserved) / FDS_PER_SLOT;
 }
 
-void rlimits_raise_fd_limit(struct pool_config *pool)
+bool rlimits_raise_fd_limit(struct pool_config *pool, char *note, size_t size)
 {
 	struct rlimit limit;
 	if (getrlimit(RLIMIT_NOFILE, &limit))
-		return;
+		return false;
 	limit.rlim_cur = limit.rlim_max;
 	setrlimit(RLIMIT_NOFILE, &limit);
 	getrlimit(RLIMIT_NOFILE, &limit);
 	rlim_t slots = slots_within(limit.rlim_cur);
 	if ((rlim_t)pool->max_jobs <= slots)
-		return;
-	if ((rlim_t)pool->jobs > slots)
-		fprintf(stderr, "pooltop: only %lu workers fit in the open-file limit (ulimit -n %lu): "
-			"running %lu\n", (unsigned long)slots, (unsigned long)limit.rlim_cur,
-			(unsigned long)slots);
+		return false;
+	bool shrunk = (rlim_t)pool->jobs > slots;
+	if (shrunk)
+		snprintf(note, size, "only %lu workers fit in the open-file limit (ulimit -n %lu): running %lu",
+			 (unsigned long)slots, (unsigned long)limit.rlim_cur, (unsigned long)slots);
 	pool->max_jobs = (int)slots;
 	if (pool->min_jobs > pool->max_jobs)
 		pool->min_jobs = pool->max_jobs;
 	if (pool->jobs > pool->max_jobs)
 		pool->jobs = pool->max_jobs;
+	return shrunk;
 }
 
 /* Threads this user runs now, as RLIMIT_NPROC counts them. */
@@ -96,26 +97,28 @@ static long system_thread_count(void)
 /* Every job is a process of this user: never plan more workers than
  * RLIMIT_NPROC leaves room for.  When the limit is above every thread on
  * the system plus --max-jobs, /proc need not be read. */
-void rlimits_clamp_to_process_limit(struct pool_config *pool)
+bool rlimits_clamp_to_process_limit(struct pool_config *pool, char *note, size_t size)
 {
 	struct rlimit limit;
 	if (getrlimit(RLIMIT_NPROC, &limit) || limit.rlim_cur == RLIM_INFINITY)
-		return;
+		return false;
 	long everyone = system_thread_count();
 	if (everyone >= 0 && limit.rlim_cur >= (rlim_t)(everyone + pool->max_jobs))
-		return;
+		return false;
 	long room = (long)limit.rlim_cur - user_thread_count();
 	if (room < 1)
 		room = 1;
 	if (pool->max_jobs <= room)
-		return;
-	if (pool->jobs > room)
-		fprintf(stderr, "pooltop: only %ld workers fit in the process limit (ulimit -u %lu): "
-			"running %ld\n", room, (unsigned long)limit.rlim_cur, room);
+		return false;
+	bool shrunk = pool->jobs > room;
+	if (shrunk)
+		snprintf(note, size, "only %ld workers fit in the process limit (ulimit -u %lu): running %ld",
+			 room, (unsigned long)limit.rlim_cur, room);
 	pool->max_jobs = (int)room;
 	if (pool->min_jobs > pool->max_jobs)
 		pool->min_jobs = pool->max_jobs;
 	if (pool->jobs > pool->max_jobs)
 		pool->jobs = pool->max_jobs;
+	return shrunk;
 }
 

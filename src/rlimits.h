@@ -4,14 +4,18 @@
 #ifndef POOLTOP_RLIMITS_H
 #define POOLTOP_RLIMITS_H
 
+#include <stdbool.h>
+#include <stddef.h>
+
 #include "pool.h"
 
 /* Raise RLIMIT_NOFILE to its hard limit; lower max_jobs (and jobs,
- * min_jobs) to what the fds allow, four per slot; says so on stderr when
- * the initial count shrinks. */
-void rlimits_raise_fd_limit(struct pool_config *pool);
+ * min_jobs) to what the fds allow, four per slot.  Returns true, with a
+ * note for the user, when the initial count shrinks. */
+bool rlimits_raise_fd_limit(struct pool_config *pool, char *note, size_t size);
 /* Lower max_jobs (and jobs, min_jobs) to the processes RLIMIT_NPROC
- * leaves this user; says so on stderr when the initial count shrinks. */
-void rlimits_clamp_to_process_limit(struct pool_config *pool);
+ * leaves this user.  Returns true, with a note for the user, when the
+ * initial count shrinks. */
+bool rlimits_clamp_to_process_limit(struct pool_config *pool, char *note, size_t size);
 
 #endif

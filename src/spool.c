@@ -10,6 +10,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "xalloc.h"
+
 void spool_init(struct spool *spool)
 {
 	*spool = (struct spool)SPOOL_INIT;
@@ -88,19 +90,10 @@ int spool_append(struct spool *spool, const void *data, size_t len)
 			spool->memory_only = true;
 		}
 	}
-	if (spool->len + len > spool->cap) {
-		size_t cap = spool->cap ? spool->cap : 256;
-		while (cap < spool->len + len)
-			cap *= 2;
-		char *grown = realloc(spool->data, cap);
-		if (!grown)
-			return -1;
-		spool->data = grown;
-		spool->cap = cap;
-	}
+	xgrow(&spool->data, &spool->cap, spool->len + len, 1);
 	memcpy(spool->data + spool->len, data, len);
 	spool->len += len;
-	return 0;
+	return spool->error ? -1 : 0;
 }
 
 size_t spool_size(const struct spool *spool)
@@ -113,15 +106,17 @@ bool spool_empty(const struct spool *spool)
 	return spool_size(spool) == 0;
 }
 
-int spool_write_to(const struct spool *spool, int fd)
+int spool_write_to(struct spool *spool, int fd)
 {
 	char buf[65536];
 	for (off_t at = 0; at < spool->file_len;) {
 		ssize_t n = pread(spool->fd, buf, sizeof buf, at);
+		if (n < 0 && errno == EINTR)
+			continue;
 		if (n <= 0) {
-			if (n < 0 && errno == EINTR)
-				continue;
-			return -1;
+			if (!spool->error)
+				spool->error = n < 0 ? errno : EIO;
+			break;
 		}
 		if (spool_write_all(fd, buf, (size_t)n))
 			return -1;
@@ -159,13 +154,20 @@ int spool_append_spool(struct spool *dst, const struct spool *src)
 {
 	char buffer[65536];
 	size_t total = spool_size(src);
+	if (src->error && !dst->error)
+		dst->error = src->error;
 	for (size_t at = 0; at < total;) {
+		errno = 0;
 		size_t n = spool_read(src, (off_t)at, buffer, sizeof buffer);
-		if (!n || spool_append(dst, buffer, n))
+		if (!n) {
+			if (!dst->error)
+				dst->error = errno ? errno : EIO;
 			return -1;
+		}
+		spool_append(dst, buffer, n);
 		at += n;
 	}
-	return 0;
+	return dst->error ? -1 : 0;
 }
 
 size_t spool_peek(const struct spool *spool, char *out, size_t size)

@@ -3,9 +3,10 @@
  * so building each job's argv is only measuring and copying. */
 #include "template.h"
 
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "xalloc.h"
 
 enum placeholder {
 	PLACEHOLDER_NONE,                  /* a literal piece of text */
@@ -134,7 +135,7 @@ static size_t template_segment_bound(char *const *argv, int argc)
 	return bound;
 }
 
-static bool template_copy_words(struct template *template, char *const *argv, int argc,
+static void template_copy_words(struct template *template, char *const *argv, int argc,
 				char **copies)
 {
 	size_t total = 0;
@@ -142,9 +143,7 @@ static bool template_copy_words(struct template *template, char *const *argv, in
 
 	for (int index = 0; index < argc; index++)
 		total += strlen(argv[index]) + 1;
-	template->storage = malloc(total ? total : 1);
-	if (!template->storage)
-		return false;
+	template->storage = xmalloc(total);
 	cursor = template->storage;
 	for (int index = 0; index < argc; index++) {
 		size_t length = strlen(argv[index]) + 1;
@@ -153,7 +152,6 @@ static bool template_copy_words(struct template *template, char *const *argv, in
 		copies[index] = cursor;
 		cursor += length;
 	}
-	return true;
 }
 
 static void template_build_direct(struct template *template, char **words, int count)
@@ -198,23 +196,16 @@ struct template *template_new(char *const *argv, int argc, bool shell)
 
 	if (argc < 0)
 		argc = 0;
-	template = calloc(1, sizeof(*template));
-	copies = calloc((size_t)argc + 1, sizeof(*copies));
-	if (!template || !copies)
-		goto fail;
-	template->segments = calloc(template_segment_bound(argv, argc), sizeof(*template->segments));
-	if (!template->segments || !template_copy_words(template, argv, argc, copies))
-		goto fail;
+	template = xcalloc(1, sizeof(*template));
+	copies = xcalloc((size_t)argc + 1, sizeof(*copies));
+	template->segments = xcalloc(template_segment_bound(argv, argc), sizeof(*template->segments));
+	template_copy_words(template, argv, argc, copies);
 	if (shell)
 		template_build_shell(template, copies, argc);
 	else
 		template_build_direct(template, copies, argc);
 	free(copies);
 	return template;
-fail:
-	free(copies);
-	template_free(template);
-	return NULL;
 }
 
 void template_free(struct template *template)
@@ -366,17 +357,13 @@ char **template_argv(const struct template *template, const char *item, size_t i
 	size_t word = 0;
 
 	/* Quoting can quadruple an item; keep every sum below SIZE_MAX. */
-	if (item_len > SIZE_MAX / 8 / (template->segment_count + 1)) {
-		errno = ENOMEM;
-		return NULL;
-	}
+	if (item_len > SIZE_MAX / 8 / (template->segment_count + 1))
+		xalloc_fail(SIZE_MAX);
 	template_values(template, item, item_len, seq, slot, values, sequence_text, slot_text);
 	for (size_t index = 0; index < template->segment_count; index++)
 		size += segment_length(&template->segments[index], values);
 
-	argv = malloc(size);
-	if (!argv)
-		return NULL;
+	argv = xmalloc(size);
 	cursor = (char *)argv + pointers_size;
 	argv[0] = cursor;
 	for (size_t index = 0; index < template->segment_count; index++) {
@@ -452,9 +439,7 @@ char *template_join(char *const *argv)
 
 	for (size_t index = 0; argv[index]; index++)
 		size += 4 * strlen(argv[index]) + 3;
-	joined = malloc(size);
-	if (!joined)
-		return NULL;
+	joined = xmalloc(size);
 	cursor = joined;
 	for (size_t index = 0; argv[index]; index++) {
 		size_t length = strlen(argv[index]);

@@ -18,8 +18,7 @@ struct template *template_new(char *const *argv, int argc, bool shell);
 void template_free(struct template *template);
 
 /* The argv for one job: a NULL-terminated array in one malloc'd block
- * (free it with free()).  seq and slot are 1-based.  NULL only when out of
- * memory. */
+ * (free it with free()).  seq and slot are 1-based.  Never NULL. */
 char **template_argv(const struct template *template, const char *item, size_t item_len,
 		     uint64_t seq, int slot);
 /* The argv joined for display (words containing special characters are

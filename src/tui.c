@@ -467,15 +467,6 @@ static void refresh_due(struct loop *loop, void *data)
 
 /* --- the interface of tui.h ----------------------------------------------- */
 
-/* Out of memory (xalloc.h): give the terminal back, so the message that
- * follows is readable and the shell is usable.  Harmless once closed. */
-static void terminal_restore_for_exit(void)
-{
-	struct tui *tui = &the_tui;
-	if (tui->open && !tui->suspended)
-		endwin();
-}
-
 struct tui *tui_open(struct loop *loop, struct pool *pool, struct control *control,
 		     const struct tui_config *config)
 {
@@ -497,7 +488,6 @@ struct tui *tui_open(struct loop *loop, struct pool *pool, struct control *contr
 		return NULL;
 	}
 	tui->open = true;
-	xalloc_set_fatal_hook(terminal_restore_for_exit);
 	loop_add_fd(loop, tui->tty_fd, POLLIN, tty_readable, tui);
 	tui->timer = loop_add_timer(loop, FIRST_REFRESH_SECONDS, refresh_due, tui);
 	tui_draw(tui);

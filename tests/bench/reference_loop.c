@@ -17,8 +17,6 @@
 /* K lines of at most 21 bytes must fit the pipe, so writes never block. */
 #define MAX_INFLIGHT 2048
 
-extern char **environ;
-
 struct worker {
 	pid_t pid;           /* the worker process */
 	int in_fd;           /* our end of its stdin, -1 once closed */

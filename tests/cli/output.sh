@@ -147,4 +147,18 @@ is "$(< closed.status)" 141 "pooltop ends with 141 (128 + SIGPIPE) once its read
 ok "[ $elapsed -lt 15000 ]" "it stops soon after the reader leaves (${elapsed} ms for 100,000 items)"
 is "$(< closed.err)" "" "without a message for each job it had to stop"
 
+
+# --- output that cannot be written ---------------------------------------------
+
+# A full disk is not a reader gone away: the output is lost, which is
+# reported once and ends the run with 255.
+for order in "" -k; do
+	"$POOLTOP" --batch $order echo ::: a b c > /dev/full 2> full.err
+	is "$?" 255 "stdout on a full disk${order:+ with $order} ends the run with status 255"
+	is "$(< full.err)" "pooltop: cannot write standard output: No space left on device (output was lost)" \
+		"and is reported once${order:+ with $order}"
+done
+"$POOLTOP" --batch sh -c 'echo "$1" >&2' sh ::: a b > /dev/null 2> /dev/full
+is "$?" 255 "stderr on a full disk ends the run with status 255 too"
+
 done_testing

@@ -2,11 +2,9 @@
  * reader fed in uneven chunks must split exactly as a plain memchr loop
  * does, and any range spec that parses must count and step consistently.
  *
- * Build and run from the top of the tree:
- *   clang -g -O1 -std=c11 -D_GNU_SOURCE -Isrc \
- *     -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
- *     tests/fuzz/fuzz_items.c src/items.c -o fuzz_items
- *   mkdir -p corpus-items && ./fuzz_items -max_total_time=60 corpus-items
+ * Built and run by `make fuzz` in a tree configured with
+ *   ./configure CC=clang --enable-fuzzing
+ * (the corpus grows in tests/fuzz/corpus-items of the build tree).
  */
 #include <errno.h>
 #include <fcntl.h>

@@ -2,11 +2,9 @@
  * from segments must equal a slow, obvious substitution done character by
  * character, and template_join's output must split back into the argv.
  *
- * Build and run from the top of the tree:
- *   clang -g -O1 -std=c11 -D_GNU_SOURCE -Isrc \
- *     -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
- *     tests/fuzz/fuzz_template.c src/template.c -o fuzz_template
- *   mkdir -p corpus-template && ./fuzz_template -max_total_time=60 corpus-template
+ * Built and run by `make fuzz` in a tree configured with
+ *   ./configure CC=clang --enable-fuzzing
+ * (the corpus grows in tests/fuzz/corpus-template of the build tree).
  *
  * Input: one flag byte (bit 0: --shell), then the item up to a 0xff byte,
  * then the command words separated by NUL bytes.

@@ -3,7 +3,7 @@
 # signals, the control socket and the key a change the pool the view
 # shows, and the view marks each change of the pool size.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
-. "$top_srcdir/tests/cli/tuning_lib.sh"
+. "$top_srcdir/tests/tuning/tuning_lib.sh"
 require_tmux
 
 tui_start 100 30 "$POOLTOP" -j1 --control="$SOCK" --range=1..1000 -- sh -c 'sleep 2'

@@ -557,7 +557,7 @@ END_TEST
 
 START_TEST(inline_items_come_out_as_given_with_the_total_known_at_once)
 {
-	char *words[] = { "a b", "", "c\nd" };
+	char *words[] = { (char *)"a b", (char *)"", (char *)"c\nd" };
 	struct items *items = items_from_array(words, 3);
 
 	ck_assert_int_eq(items_total(items), 3);

@@ -2,9 +2,11 @@
  * parallel writes them, which Seqs --resume and --resume-failed skip, and
  * the exact text of the lines written. */
 #include <check.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "joblog.h"
@@ -12,6 +14,7 @@
 
 static char directory[200];
 static char path[256];
+static char error[512];  /* joblog_open's message */
 
 static void make_directory(void)
 {
@@ -114,7 +117,7 @@ START_TEST(resume_skips_every_seq_in_the_log)
 {
 	make_directory();
 	write_file(HEADER LINE("1", "0", "0") LINE("2", "1", "0") LINE("4", "0", "0"));
-	struct joblog *joblog = joblog_open(path, JOBLOG_RESUME, NULL);
+	struct joblog *joblog = joblog_open(path, JOBLOG_RESUME, NULL, error, sizeof error);
 	ck_assert_ptr_nonnull(joblog);
 	ck_assert_uint_eq(joblog_skip_count(joblog), 3);
 	ck_assert(joblog_should_skip(joblog, 1));
@@ -133,7 +136,7 @@ START_TEST(resume_failed_skips_only_the_seqs_that_succeeded_at_least_once)
 	/* 2 failed then succeeded on a rerun; 3 failed twice; 5 was killed. */
 	write_file(HEADER LINE("1", "0", "0") LINE("2", "1", "0") LINE("3", "4", "0")
 		   LINE("5", "-1", "9") LINE("2", "0", "0") LINE("3", "4", "0"));
-	struct joblog *joblog = joblog_open(path, JOBLOG_RESUME_FAILED, NULL);
+	struct joblog *joblog = joblog_open(path, JOBLOG_RESUME_FAILED, NULL, error, sizeof error);
 	ck_assert_ptr_nonnull(joblog);
 	ck_assert_uint_eq(joblog_skip_count(joblog), 2);
 	ck_assert(joblog_should_skip(joblog, 1));
@@ -157,7 +160,7 @@ START_TEST(many_seqs_in_any_order_are_found)
 		for (int seq = 30000; seq > 0; seq -= 3)
 			fprintf(file, "%d\t:\t1.000\t0.001\t0\t0\t0\t0\tx\n", seq);
 	fclose(file);
-	struct joblog *joblog = joblog_open(path, JOBLOG_RESUME, NULL);
+	struct joblog *joblog = joblog_open(path, JOBLOG_RESUME, NULL, error, sizeof error);
 	ck_assert_ptr_nonnull(joblog);
 	ck_assert_uint_eq(joblog_skip_count(joblog), 10000);
 	for (uint64_t seq = 1; seq <= 30003; seq++)
@@ -171,7 +174,7 @@ START_TEST(a_fresh_log_replaces_the_old_one_and_skips_nothing)
 {
 	make_directory();
 	write_file(HEADER LINE("1", "0", "0"));
-	struct joblog *joblog = joblog_open(path, JOBLOG_FRESH, NULL);
+	struct joblog *joblog = joblog_open(path, JOBLOG_FRESH, NULL, error, sizeof error);
 	ck_assert_ptr_nonnull(joblog);
 	ck_assert_uint_eq(joblog_skip_count(joblog), 0);
 	ck_assert(!joblog_should_skip(joblog, 1));
@@ -186,7 +189,7 @@ END_TEST
 START_TEST(resuming_a_missing_or_empty_log_starts_it_with_the_header)
 {
 	make_directory();
-	struct joblog *joblog = joblog_open(path, JOBLOG_RESUME, NULL);
+	struct joblog *joblog = joblog_open(path, JOBLOG_RESUME, NULL, error, sizeof error);
 	ck_assert_ptr_nonnull(joblog);
 	ck_assert_uint_eq(joblog_skip_count(joblog), 0);
 	joblog_close(joblog);
@@ -195,7 +198,7 @@ START_TEST(resuming_a_missing_or_empty_log_starts_it_with_the_header)
 	free(text);
 
 	write_file("");
-	joblog = joblog_open(path, JOBLOG_RESUME_FAILED, NULL);
+	joblog = joblog_open(path, JOBLOG_RESUME_FAILED, NULL, error, sizeof error);
 	ck_assert_ptr_nonnull(joblog);
 	joblog_close(joblog);
 	text = read_file();
@@ -205,9 +208,12 @@ START_TEST(resuming_a_missing_or_empty_log_starts_it_with_the_header)
 }
 END_TEST
 
-START_TEST(a_log_that_cannot_be_opened_is_an_error)
+START_TEST(a_log_that_cannot_be_opened_is_an_error_the_caller_reports)
 {
-	ck_assert_ptr_null(joblog_open("/nonexistent/directory/joblog", JOBLOG_FRESH, NULL));
+	ck_assert_ptr_null(joblog_open("/nonexistent/directory/joblog", JOBLOG_FRESH, NULL, error,
+				       sizeof error));
+	ck_assert_str_eq(error, "cannot open the joblog '/nonexistent/directory/joblog': "
+				"No such file or directory");
 }
 END_TEST
 
@@ -233,11 +239,11 @@ static struct pool_result result_for(uint64_t seq, const char *item, char **argv
 START_TEST(a_command_mode_line_has_every_field_in_place)
 {
 	make_directory();
-	struct joblog *joblog = joblog_open(path, JOBLOG_FRESH, NULL);
+	struct joblog *joblog = joblog_open(path, JOBLOG_FRESH, NULL, error, sizeof error);
 	ck_assert_ptr_nonnull(joblog);
 	struct spool out = SPOOL_INIT;
 	spool_append(&out, "hello\n", 6);
-	char *argv[] = { "echo", "two words", NULL };
+	char *argv[] = { (char *)"echo", (char *)"two words", NULL };
 	struct pool_result result = result_for(7, "two words", argv, &out);
 	result.exit_code = 3;
 	joblog_write(joblog, &result);
@@ -261,8 +267,8 @@ END_TEST
 START_TEST(a_worker_mode_line_names_the_worker_and_the_item)
 {
 	make_directory();
-	char *worker[] = { "python3", "-u", "square.py", NULL };
-	struct joblog *joblog = joblog_open(path, JOBLOG_FRESH, worker);
+	char *worker[] = { (char *)"python3", (char *)"-u", (char *)"square.py", NULL };
+	struct joblog *joblog = joblog_open(path, JOBLOG_FRESH, worker, error, sizeof error);
 	ck_assert_ptr_nonnull(joblog);
 	struct spool out = SPOOL_INIT;
 	spool_append(&out, "81\n", 3);
@@ -281,9 +287,9 @@ END_TEST
 START_TEST(attempts_that_will_be_retried_are_not_logged)
 {
 	make_directory();
-	struct joblog *joblog = joblog_open(path, JOBLOG_FRESH, NULL);
+	struct joblog *joblog = joblog_open(path, JOBLOG_FRESH, NULL, error, sizeof error);
 	ck_assert_ptr_nonnull(joblog);
-	char *argv[] = { "false", NULL };
+	char *argv[] = { (char *)"false", NULL };
 	struct pool_result result = result_for(1, "a", argv, NULL);
 	result.exit_code = 1;
 	result.failed = result.will_retry = true;
@@ -299,9 +305,9 @@ END_TEST
 START_TEST(a_newline_in_the_command_is_written_as_nul)
 {
 	make_directory();
-	struct joblog *joblog = joblog_open(path, JOBLOG_FRESH, NULL);
+	struct joblog *joblog = joblog_open(path, JOBLOG_FRESH, NULL, error, sizeof error);
 	ck_assert_ptr_nonnull(joblog);
-	char *argv[] = { "echo", "a\nb", NULL };
+	char *argv[] = { (char *)"echo", (char *)"a\nb", NULL };
 	struct pool_result result = result_for(1, "a\nb", argv, NULL);
 	joblog_write(joblog, &result);
 	joblog_close(joblog);
@@ -322,11 +328,11 @@ START_TEST(resumed_lines_are_appended_after_a_torn_last_line)
 {
 	make_directory();
 	write_file(HEADER LINE("1", "0", "0") "2\t:\t1.0");
-	struct joblog *joblog = joblog_open(path, JOBLOG_RESUME, NULL);
+	struct joblog *joblog = joblog_open(path, JOBLOG_RESUME, NULL, error, sizeof error);
 	ck_assert_ptr_nonnull(joblog);
 	ck_assert(joblog_should_skip(joblog, 1));
 	ck_assert(!joblog_should_skip(joblog, 2));
-	char *argv[] = { "echo", "b", NULL };
+	char *argv[] = { (char *)"echo", (char *)"b", NULL };
 	struct pool_result result = result_for(2, "b", argv, NULL);
 	joblog_write(joblog, &result);
 	joblog_close(joblog);
@@ -334,6 +340,38 @@ START_TEST(resumed_lines_are_appended_after_a_torn_last_line)
 	ck_assert_str_eq(text, HEADER LINE("1", "0", "0") "2\t:\t1.0\n"
 			 "2\t:\t1795577827.895\t     0.006\t0\t0\t0\t0\techo b\n");
 	free(text);
+	remove_directory();
+}
+END_TEST
+
+/* A full disk or a file size limit: every line lost is counted, and the
+ * message for the user says so (the run then ends with status 255). */
+START_TEST(lines_that_cannot_be_written_are_counted_for_the_caller)
+{
+	make_directory();
+	struct joblog *joblog = joblog_open(path, JOBLOG_FRESH, NULL, error, sizeof error);
+	ck_assert_ptr_nonnull(joblog);
+	ck_assert_int_eq(joblog_error(joblog, error, sizeof error), 0);
+	struct rlimit saved, limit;
+	ck_assert_int_eq(getrlimit(RLIMIT_FSIZE, &saved), 0);
+	limit = saved;
+	limit.rlim_cur = sizeof HEADER - 1;  /* nothing past the header */
+	signal(SIGXFSZ, SIG_IGN);
+	ck_assert_int_eq(setrlimit(RLIMIT_FSIZE, &limit), 0);
+	char *argv[] = { (char *)"true", NULL };
+	struct pool_result result = result_for(1, "a", argv, NULL);
+	joblog_write(joblog, &result);
+	result = result_for(2, "b", argv, NULL);
+	joblog_write(joblog, &result);
+	setrlimit(RLIMIT_FSIZE, &saved);
+	signal(SIGXFSZ, SIG_DFL);
+
+	ck_assert_int_eq(joblog_error(joblog, error, sizeof error), -1);
+	char expected[512];
+	snprintf(expected, sizeof expected, "cannot write the joblog '%s': File too large (2 lines lost)",
+		 path);
+	ck_assert_str_eq(error, expected);
+	joblog_close(joblog);
 	remove_directory();
 }
 END_TEST
@@ -356,7 +394,7 @@ static Suite *joblog_suite(void)
 	tcase_add_test(resuming, many_seqs_in_any_order_are_found);
 	tcase_add_test(resuming, a_fresh_log_replaces_the_old_one_and_skips_nothing);
 	tcase_add_test(resuming, resuming_a_missing_or_empty_log_starts_it_with_the_header);
-	tcase_add_test(resuming, a_log_that_cannot_be_opened_is_an_error);
+	tcase_add_test(resuming, a_log_that_cannot_be_opened_is_an_error_the_caller_reports);
 	suite_add_tcase(suite, resuming);
 
 	tcase_add_test(writing, a_command_mode_line_has_every_field_in_place);
@@ -364,6 +402,7 @@ static Suite *joblog_suite(void)
 	tcase_add_test(writing, attempts_that_will_be_retried_are_not_logged);
 	tcase_add_test(writing, a_newline_in_the_command_is_written_as_nul);
 	tcase_add_test(writing, resumed_lines_are_appended_after_a_torn_last_line);
+	tcase_add_test(writing, lines_that_cannot_be_written_are_counted_for_the_caller);
 	suite_add_tcase(suite, writing);
 	return suite;
 }

@@ -2,7 +2,6 @@
  * (-j, seconds, sizes, --halt), whole argv vectors as users type them,
  * the ::: split, the --demo defaults, and every mistake refused. */
 #include <check.h>
-#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,17 +13,18 @@
 /* ---- helpers -------------------------------------------------------------- */
 
 static struct options parsed;
+static char error[512];  /* options_parse's message */
 
 /* Parse the words after "pooltop" (a NULL-terminated list) into `parsed`
- * and return what options_parse returned.  Anything printed on stdout
- * (--help, --version) is thrown away so it cannot mix with the TAP stream. */
+ * and return what options_parse returned (a mistake's message is left in
+ * `error`). */
 static int parse(const char *first, ...)
 {
 	static char *argv[64];
 	int argc = 0;
 	va_list list;
 
-	argv[argc++] = "pooltop";
+	argv[argc++] = (char *)"pooltop";
 	va_start(list, first);
 	for (const char *word = first; word; word = va_arg(list, const char *)) {
 		ck_assert_int_lt(argc, 63);
@@ -32,19 +32,8 @@ static int parse(const char *first, ...)
 	}
 	va_end(list);
 	argv[argc] = NULL;
-
-	fflush(stdout);
-	int saved_stdout = dup(1);
-	int null_fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
-	ck_assert_int_ge(saved_stdout, 0);
-	ck_assert_int_ge(null_fd, 0);
-	dup2(null_fd, 1);
-	close(null_fd);
-	int status = options_parse(argc, argv, &parsed);
-	fflush(stdout);
-	dup2(saved_stdout, 1);
-	close(saved_stdout);
-	return status;
+	error[0] = '\0';
+	return options_parse(argc, argv, &parsed, error, sizeof error);
 }
 
 #define parse_words(...) parse(__VA_ARGS__, (const char *)NULL)
@@ -453,10 +442,42 @@ END_TEST
 
 START_TEST(help_and_version_ask_to_exit_with_success)
 {
-	ck_assert_int_eq(parse_words("--help"), 1);
-	ck_assert_int_eq(parse_words("-h"), 1);
-	ck_assert_int_eq(parse_words("--version"), 1);
-	ck_assert_int_eq(parse_words("-V", "echo"), 1);
+	ck_assert_int_eq(parse_words("--help"), OPTIONS_HELP);
+	ck_assert_int_eq(parse_words("-h"), OPTIONS_HELP);
+	ck_assert_int_eq(parse_words("--version"), OPTIONS_VERSION);
+	ck_assert_int_eq(parse_words("-V", "echo"), OPTIONS_VERSION);
+}
+END_TEST
+
+START_TEST(a_mistake_is_one_line_for_the_caller_to_print)
+{
+	ck_assert_int_eq(parse_words("--jobs=many", "echo"), OPTIONS_ERROR);
+	ck_assert_str_eq(error, "invalid --jobs 'many': give a number from 1 to 1024, +N, -N or N%");
+	ck_assert_int_eq(parse_words("--no-such-option", "echo"), OPTIONS_ERROR);
+	ck_assert_str_eq(error, "unknown option '--no-such-option' (try 'pooltop --help')");
+}
+END_TEST
+
+START_TEST(log_names_the_debug_log)
+{
+	ck_assert_int_eq(parse_words("echo"), OPTIONS_RUN);
+	ck_assert_ptr_null(parsed.log_path);
+	ck_assert_int_eq(parse_words("--log=run.log", "echo"), OPTIONS_RUN);
+	ck_assert_str_eq(parsed.log_path, "run.log");
+	expect_refused("--log=", "echo");
+	ck_assert_int_eq(parse_words("--log"), OPTIONS_ERROR);
+}
+END_TEST
+
+START_TEST(version_text_has_copyright_and_licence)
+{
+	const char *text = options_version_text();
+	ck_assert_msg(!strncmp(text, "pooltop ", 8), "%s", text);
+	ck_assert_ptr_nonnull(strstr(text, "\nCopyright (C) "));
+	ck_assert_ptr_nonnull(strstr(text, "\nLicense GPLv3+: GNU GPL version 3 or later"));
+	ck_assert_ptr_nonnull(strstr(text, "\nThere is NO WARRANTY, to the extent permitted by law.\n"));
+	const char *help = options_help_text();
+	ck_assert_ptr_null(strstr(help, "Report bugs to: \n"));
 }
 END_TEST
 
@@ -546,6 +567,9 @@ static Suite *options_suite(void)
 	tcase_add_test(argv, the_starting_count_is_kept_within_the_bounds);
 	tcase_add_test(argv, joblog_and_resume_go_together);
 	tcase_add_test(argv, help_and_version_ask_to_exit_with_success);
+	tcase_add_test(argv, a_mistake_is_one_line_for_the_caller_to_print);
+	tcase_add_test(argv, log_names_the_debug_log);
+	tcase_add_test(argv, version_text_has_copyright_and_licence);
 	tcase_add_test(argv, ctl_takes_a_socket_and_a_command);
 	tcase_add_test(argv, every_bad_command_line_is_refused);
 	tcase_add_test(argv, a_run_needs_a_command_and_one_item_source);

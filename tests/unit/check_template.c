@@ -182,7 +182,7 @@ START_TEST(a_100_kib_item_passes_intact_as_one_argument)
 {
 	size_t length = 100 * 1024;
 	char *item = malloc(length + 1);
-	char *words[] = { "cat", "--", "{}" };
+	char *words[] = { (char *)"cat", (char *)"--", (char *)"{}" };
 	struct template *template = template_new(words, 3, false);
 	char **argv;
 
@@ -205,7 +205,7 @@ END_TEST
 
 START_TEST(the_argv_strings_share_one_block_after_the_pointers)
 {
-	char *words[] = { "a", "{}", "c" };
+	char *words[] = { (char *)"a", (char *)"{}", (char *)"c" };
 	struct template *template = template_new(words, 3, false);
 	char **argv = template_argv(template, "b", 1, 1, 1);
 
@@ -317,8 +317,10 @@ static void expect_join(const char *expected, char *const *argv)
 
 START_TEST(joined_commands_quote_only_words_that_need_it)
 {
-	char *plain[] = { "gzip", "-9", "--suffix=.gz", "a/b_c-1.2+x@host:%", NULL };
-	char *special[] = { "echo", "it's", "$HOME", "a;b", "two words", "", "x\ny", "*", "~", NULL };
+	char *plain[] = { (char *)"gzip", (char *)"-9", (char *)"--suffix=.gz",
+			  (char *)"a/b_c-1.2+x@host:%", NULL };
+	char *special[] = { (char *)"echo", (char *)"it's", (char *)"$HOME", (char *)"a;b",
+			    (char *)"two words", (char *)"", (char *)"x\ny", (char *)"*", (char *)"~", NULL };
 	char *empty[] = { NULL };
 
 	expect_join("gzip -9 --suffix=.gz a/b_c-1.2+x@host:%", plain);
@@ -329,7 +331,7 @@ END_TEST
 
 START_TEST(joined_commands_leave_utf8_words_readable)
 {
-	char *words[] = { "touch", "café.txt", NULL };
+	char *words[] = { (char *)"touch", (char *)"café.txt", NULL };
 
 	expect_join("touch café.txt", words);
 }
@@ -337,7 +339,7 @@ END_TEST
 
 START_TEST(a_shell_job_joins_back_to_its_script)
 {
-	char *words[] = { "echo", "{}", "|", "wc" };
+	char *words[] = { (char *)"echo", (char *)"{}", (char *)"|", (char *)"wc" };
 	struct template *template = template_new(words, 4, true);
 	char **argv = template_argv(template, "a b", 3, 1, 1);
 	char *joined = template_join(argv);

@@ -1,10 +1,10 @@
 #!/bin/bash
-# tests/cli/tuning_socket.sh - the control socket end to end: every verb
+# tests/tuning/tuning_socket.sh - the control socket end to end: every verb
 # through `pooltop ctl`, its exit statuses, the socket's mode, and the
 # socket file's life: created private, refused when taken, reused when
 # stale, removed on every way out.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
-. "$top_srcdir/tests/cli/tuning_lib.sh"
+. "$top_srcdir/tests/tuning/tuning_lib.sh"
 
 slow_item='sleep 2; echo {}'
 # The same, noting each start's sequence number.

@@ -1,10 +1,10 @@
 #!/bin/bash
-# tests/cli/tuning_shrink.sh - the two ways to shrink: graceful (a retiring
+# tests/tuning/tuning_shrink.sh - the two ways to shrink: graceful (a retiring
 # worker finishes its item) and kill (--shrink=kill or `jobs -N!`: the
 # newest jobs are killed and their items go back to the head of the
 # queue).  Either way no item is lost and none is completed twice.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
-. "$top_srcdir/tests/cli/tuning_lib.sh"
+. "$top_srcdir/tests/tuning/tuning_lib.sh"
 
 # Each item notes its start, works a while, then prints itself.
 item="echo {} >> '$TEST_DIR/started'; sleep 1.5; echo {}"

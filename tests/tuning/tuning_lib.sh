@@ -1,9 +1,9 @@
-# tests/cli/tuning_lib.sh - helpers for the live tuning tests, sourced after
+# tests/tuning/tuning_lib.sh - helpers for the live tuning tests, sourced after
 # tests/lib.sh: run a pooltop in the background with a control socket, talk
 # to it with `pooltop ctl`, read fields of its status, wait for its exit.
 
-# The raw socket client built for these tests (tests/cli/tuning_peer.c).
-: "${TUNING_PEER:=$top_builddir/tests/cli/tuning_peer}"
+# The raw socket client built for these tests (tests/tuning/tuning_peer.c).
+: "${TUNING_PEER:=$top_builddir/tests/tuning/tuning_peer}"
 
 SOCK=$TEST_DIR/control.sock
 pool_pid=

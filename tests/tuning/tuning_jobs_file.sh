@@ -1,9 +1,9 @@
 #!/bin/bash
-# tests/cli/tuning_jobs_file.sh - --jobs-file follows GNU parallel's
+# tests/tuning/tuning_jobs_file.sh - --jobs-file follows GNU parallel's
 # procfile: the count in the file is the initial count and the pool
 # follows each change; a bad value is told once and ignored.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
-. "$top_srcdir/tests/cli/tuning_lib.sh"
+. "$top_srcdir/tests/tuning/tuning_lib.sh"
 
 jobs_file=$TEST_DIR/jobs
 cpus=$(getconf _NPROCESSORS_ONLN)

@@ -1,11 +1,11 @@
 #!/bin/bash
-# tests/cli/tuning_stress.sh - 2,000 short items while signals and socket
+# tests/tuning/tuning_stress.sh - 2,000 short items while signals and socket
 # commands resize the pool between 1 and 16 every few milliseconds, half
 # of the shrinks killing jobs: every item appears exactly once in the
 # output, and none fails; in command mode, in worker mode, and with items
 # queued to workers under -k.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
-. "$top_srcdir/tests/cli/tuning_lib.sh"
+. "$top_srcdir/tests/tuning/tuning_lib.sh"
 
 items=2000
 

@@ -1,10 +1,10 @@
 #!/bin/bash
-# tests/cli/tuning_signals.sh - SIGUSR1 adds a worker and SIGUSR2 retires
+# tests/tuning/tuning_signals.sh - SIGUSR1 adds a worker and SIGUSR2 retires
 # one, as in GNU xargs, through the same resize as every other path; the
 # bounds hold.  The kernel keeps one pending signal of a kind, so each
 # signal's effect is awaited before the next is sent.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
-. "$top_srcdir/tests/cli/tuning_lib.sh"
+. "$top_srcdir/tests/tuning/tuning_lib.sh"
 
 # Items that last long enough for the counts to be seen.
 slow_item='sleep 3; echo {}'

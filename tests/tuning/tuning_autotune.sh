@@ -1,10 +1,10 @@
 #!/bin/bash
-# tests/cli/tuning_autotune.sh - --autotune finds the worker count with the
+# tests/tuning/tuning_autotune.sh - --autotune finds the worker count with the
 # best throughput: a sleep-bound workload climbs toward MAX, a workload
 # held by two slots settles at two to four workers, and a CPU-bound one
 # at two to four on two idle cores.  A manual change turns it off.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
-. "$top_srcdir/tests/cli/tuning_lib.sh"
+. "$top_srcdir/tests/tuning/tuning_lib.sh"
 
 require_command flock
 

@@ -1,10 +1,10 @@
 #!/bin/bash
-# tests/cli/tuning_bounds.sh - --min-jobs and --max-jobs bound every
+# tests/tuning/tuning_bounds.sh - --min-jobs and --max-jobs bound every
 # resize and the reply says when a request was clamped; --max-jobs never
 # goes above what RLIMIT_NPROC leaves room for; --autotune starts in its
 # range.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
-. "$top_srcdir/tests/cli/tuning_lib.sh"
+. "$top_srcdir/tests/tuning/tuning_lib.sh"
 
 slow_item='sleep 2; : {}'
 

@@ -1,9 +1,9 @@
 #!/bin/bash
-# tests/cli/tuning_socket_abuse.sh - clients that misbehave never disturb
+# tests/tuning/tuning_socket_abuse.sh - clients that misbehave never disturb
 # the run: garbage, NUL bytes, a 1 MiB line, half a line, a crowd, a client
 # that never writes, one that never reads, and one of another user.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
-. "$top_srcdir/tests/cli/tuning_lib.sh"
+. "$top_srcdir/tests/tuning/tuning_lib.sh"
 
 [ -x "$TUNING_PEER" ] || bail_out "$TUNING_PEER is not built (make check builds it)"
 
