@@ -575,7 +575,6 @@ int main(int argc, char **argv)
 	atexit(restore_terminal);
 	xalloc_set_fatal_hook(restore_terminal);
 	int status = run(&app);
-	log_debug("exit status %d", status);
 	if (app.options.mode == MODE_WORKER)
 		free((void *)app.options.pool.worker_argv);
 	ctlsock_close(app.ctlsock);
@@ -590,6 +589,7 @@ int main(int argc, char **argv)
 	template_free(app.template);
 	items_free(app.items);
 	loop_free(app.loop);
+	log_debug("exit status %d", status);  /* last: after the engine's own last words */
 	log_close();
 	return status;
 }
