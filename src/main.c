@@ -109,6 +109,12 @@ static void app_leave_screen(struct app *app)
 		format_duration(elapsed, sizeof elapsed, stats.elapsed));
 }
 
+static void app_reaped(void *data, const struct pool_reaped *reaped)
+{
+	struct app *app = data;
+	tui_reaped(app->tui, reaped);
+}
+
 static void app_finished(void *data)
 {
 	struct app *app = data;
@@ -478,7 +484,8 @@ static int run(struct app *app)
 		options->pool.template = app->template;
 	}
 	struct pool_events events = {
-		.result = app_result, .message = app_message, .finished = app_finished, .data = app,
+		.result = app_result, .reaped = app_reaped, .message = app_message,
+		.finished = app_finished, .data = app,
 	};
 	app->output = output_new(app->loop, options->keep_order);
 	if (open_joblog(app) || choose_initial_jobs(app))

@@ -331,7 +331,35 @@ void slot_arm_timeout(struct slot *slot, double started)
 	slot->timeout_timer = loop_add_timer(pool->loop, left > 0 ? left : 0, slot_timeout, slot);
 }
 
-void pool_child_exited(struct pool *pool, pid_t pid, int status)
+/* A child started with vfork inherits pooltop's own high-water mark at
+ * exec: its ru_maxrss says something of the child only when it is above
+ * pooltop's.  Our peak is asked again only when a child passes it. */
+static uint64_t child_max_rss(const struct rusage *usage)
+{
+	static long own_max_rss;  /* KiB, as ru_maxrss */
+	if (usage->ru_maxrss > own_max_rss) {
+		struct rusage own;
+		if (getrusage(RUSAGE_SELF, &own) == 0)
+			own_max_rss = own.ru_maxrss;
+	}
+	return usage->ru_maxrss > own_max_rss ? (uint64_t)usage->ru_maxrss * 1024 : 0;
+}
+
+static void report_reaped(struct pool *pool, const struct slot *slot, pid_t pid, const struct rusage *usage)
+{
+	if (!usage || !pool->events.reaped)
+		return;
+	struct pool_reaped reaped = {
+		.slot = slot->number,
+		.pid = pid,
+		.cpu_seconds = (double)usage->ru_utime.tv_sec + (double)usage->ru_utime.tv_usec / 1e6 +
+			       (double)usage->ru_stime.tv_sec + (double)usage->ru_stime.tv_usec / 1e6,
+		.max_rss_bytes = child_max_rss(usage),
+	};
+	pool->events.reaped(pool->events.data, &reaped);
+}
+
+void pool_child_exited(struct pool *pool, pid_t pid, int status, const struct rusage *usage)
 {
 	struct slot *slot = NULL;
 	for (int i = 0; i < pool->nslots && !slot; i++)
@@ -346,6 +374,7 @@ void pool_child_exited(struct pool *pool, pid_t pid, int status)
 	bool dispatching = pool->dispatching;
 	pool->dispatching = true;
 	slot->reaped = true;  /* a halt its results cause must not signal it */
+	report_reaped(pool, slot, pid, usage);
 	slot_drain_output(slot);
 	loop_del_timer(pool->loop, slot->timeout_timer);
 	loop_del_timer(pool->loop, slot->kill_timer);
@@ -367,9 +396,10 @@ void pool_child_exited(struct pool *pool, pid_t pid, int status)
 void pool_reap(struct pool *pool)
 {
 	int status;
+	struct rusage usage;
 	pid_t pid;
-	while ((pid = waitpid(-1, &status, WNOHANG)) > 0)
-		pool_child_exited(pool, pid, status);
+	while ((pid = wait4(-1, &status, WNOHANG, &usage)) > 0)
+		pool_child_exited(pool, pid, status, &usage);
 	pool_dispatch(pool);
 }
 

@@ -63,8 +63,20 @@ struct pool_result {
 	struct spool *out, *err; /* the attempt's output; take it with spool_move */
 };
 
+/* A job or worker process was reaped: what it used in all, from wait4's
+ * rusage (its waited-for descendants included), so that CPU spent
+ * between two samples of the process trees is never lost. */
+struct pool_reaped {
+	int slot;                /* slot number, 1-based */
+	pid_t pid;
+	double cpu_seconds;      /* user + system */
+	uint64_t max_rss_bytes;  /* peak resident memory of the process or a descendant,
+				    0 when not above pooltop's own (see child_max_rss) */
+};
+
 struct pool_events {
 	void (*result)(void *data, struct pool_result *result);
+	void (*reaped)(void *data, const struct pool_reaped *reaped);  /* may be NULL */
 	void (*message)(void *data, const char *text);  /* a line for the log / stderr */
 	void (*finished)(void *data);                   /* nothing runs and nothing will */
 	void *data;

@@ -121,6 +121,11 @@ void sampler_free(struct sampler *sampler)
 	free(sampler);
 }
 
+long sampler_hertz(const struct sampler *sampler)
+{
+	return sampler->hertz;
+}
+
 double sample_cpu_percent(uint64_t ticks_before, uint64_t ticks_now, double seconds, long hertz)
 {
 	if (!(seconds > 0) || hertz <= 0 || ticks_now <= ticks_before)
@@ -351,10 +356,12 @@ static void tree_report(struct sampler *sampler, struct tree_usage *tree,
 	if (!total->root_alive) {
 		tree->cpu_percent = -1;
 		tree->rss_bytes = 0;
+		tree->ticks = 0;
 		tree->processes = 0;
 		return;
 	}
 	tree->rss_bytes = total->rss_pages * (uint64_t)sampler->page_size;
+	tree->ticks = total->ticks;
 	tree->processes = total->processes;
 	struct root_state *next = &sampler->next_states.items[sampler->next_states.count++];
 	const struct root_state *before = state_find(&sampler->states, tree->root);

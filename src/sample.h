@@ -15,6 +15,8 @@ struct tree_usage {
 	double cpu_percent;    /* out: 100 = one core over the last interval (over its life so
 				  far when first seen); -1 if not known yet */
 	uint64_t rss_bytes;    /* out: resident memory of the whole tree */
+	uint64_t ticks;        /* out: CPU the tree used so far (its live members and
+				  what they reaped), in clock ticks */
 	int processes;         /* out: live processes in the tree (0: the leader is gone) */
 };
 
@@ -30,6 +32,8 @@ void sampler_free(struct sampler *sampler);
  * younger than 0.2 s).  Roots not listed are forgotten.  Returns 0, or -1
  * when libproc2 could not read the processes: every tree is unknown then. */
 int sampler_update(struct sampler *sampler, struct tree_usage *trees, size_t n, double now);
+/* Clock ticks per second of tree_usage.ticks. */
+long sampler_hertz(const struct sampler *sampler);
 
 /* The arithmetic, exposed for tests: CPU% from two tick totals taken
  * `seconds` apart with `hertz` ticks per second (never negative). */

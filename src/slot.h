@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/resource.h>
 #include <sys/types.h>
 
 #include "pool.h"
@@ -131,8 +132,9 @@ struct pool *pool_new_with_kind(const struct pool_config *config, struct loop *l
 				struct items *items, const struct pool_events *events,
 				const struct slot_kind *kind);
 /* A child exited: drain its slot's output and hand the status to its kind.
- * pool_reap() calls this for every child waitpid() returns. */
-void pool_child_exited(struct pool *pool, pid_t pid, int status);
+ * pool_reap() calls this for every child wait4() returns; usage may be
+ * NULL when the figures are not known. */
+void pool_child_exited(struct pool *pool, pid_t pid, int status, const struct rusage *usage);
 
 void pool_dispatch(struct pool *pool);
 /* Items are left to run (and the pool may run them). */

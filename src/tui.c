@@ -510,6 +510,12 @@ void tui_result(struct tui *tui, const struct pool_result *result)
 	/* Drawn at the next refresh: results may come thousands a second. */
 }
 
+void tui_reaped(struct tui *tui, const struct pool_reaped *reaped)
+{
+	if (tui && tui->open)
+		tui_model_reaped(&tui->model, reaped);
+}
+
 void tui_message(struct tui *tui, const char *text)
 {
 	if (!tui || !tui->open)

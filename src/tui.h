@@ -27,6 +27,8 @@ struct tui *tui_open(struct loop *loop, struct pool *pool, struct control *contr
 bool tui_owns_fd(const struct tui *tui, int fd);
 void tui_result(struct tui *tui, const struct pool_result *result);
 void tui_message(struct tui *tui, const char *text);
+/* A job or worker process was reaped: its CPU and peak memory count. */
+void tui_reaped(struct tui *tui, const struct pool_reaped *reaped);
 /* Every item is done.  Returns true when the TUI stays up (--hold) until q. */
 bool tui_finished(struct tui *tui);
 /* SIGWINCH: redraw at the new size. */

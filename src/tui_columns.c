@@ -134,8 +134,9 @@ static void worker_cpu(const void *row, int width, char *out, size_t size)
 	(void)width;
 	const struct worker_row *worker = row;
 	out[0] = '\0';
-	if (worker->view.pid > 0)
-		format_percent(out, size, worker->sampled ? worker->cpu_percent : -1);
+	/* An idle slot shows what it used in the interval: short jobs count. */
+	if (worker->view.pid > 0 || worker->cpu_percent > 0)
+		format_percent(out, size, worker->cpu_percent);
 }
 
 static void worker_rss(const void *row, int width, char *out, size_t size)
@@ -149,6 +150,15 @@ static void worker_rss(const void *row, int width, char *out, size_t size)
 		format_bytes(out, size, worker->rss_bytes);
 	else
 		snprintf(out, size, "-");
+}
+
+static void worker_peak(const void *row, int width, char *out, size_t size)
+{
+	(void)width;
+	const struct worker_row *worker = row;
+	out[0] = '\0';
+	if (worker->peak_rss_bytes > 0)
+		format_bytes(out, size, worker->peak_rss_bytes);
 }
 
 static void worker_done(const void *row, int width, char *out, size_t size)
@@ -173,6 +183,7 @@ static const struct tui_column worker_columns[] = {
 	{ "TIME", 6, ALIGN_RIGHT, 40, 0, worker_time },
 	{ "CPU%", 6, ALIGN_RIGHT, 70, 0, worker_cpu },
 	{ "RSS", 6, ALIGN_RIGHT, 50, 0, worker_rss },
+	{ "PEAK", 6, ALIGN_RIGHT, 35, 0, worker_peak },
 	{ "DONE", 5, ALIGN_RIGHT, 30, 0, worker_done },
 	{ "FAIL", 4, ALIGN_RIGHT, 20, 0, worker_failed },
 };

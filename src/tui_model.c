@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "loop.h"
+
 #include "spool.h"
 #include "text.h"
 #include "xalloc.h"
@@ -17,6 +19,8 @@ int tui_model_init(struct tui_model *model, const struct pool *pool)
 	model->sampler = sampler_new();
 	if (!model->sampler)
 		return -1;
+	model->hertz = sampler_hertz(model->sampler);
+	model->started = loop_now();
 	model->results = xcalloc(RESULTS_KEPT, sizeof *model->results);
 	return 0;
 }
@@ -27,6 +31,7 @@ void tui_model_free(struct tui_model *model)
 	free(model->trees);
 	free(model->tree_slot);
 	free(model->samples);
+	free(model->accounts);
 	free(model->results);
 	*model = (struct tui_model){ .total_cpu = -1 };
 }
@@ -40,6 +45,65 @@ static void sample_arrays_reserve(struct tui_model *model, size_t slots)
 	xgrow(&model->trees, &model->trees_capacity, slots, sizeof *model->trees);
 	xgrow(&model->tree_slot, &model->tree_slot_capacity, slots, sizeof *model->tree_slot);
 	xgrow(&model->samples, &model->samples_capacity, slots, sizeof *model->samples);
+}
+
+static struct slot_account *account_for(struct tui_model *model, int number)
+{
+	if (number < 1)
+		number = 0;
+	if ((size_t)number >= model->accounts_capacity) {
+		size_t old = model->accounts_capacity;
+		xgrow(&model->accounts, &model->accounts_capacity, (size_t)number + 1, sizeof *model->accounts);
+		for (size_t i = old; i < model->accounts_capacity; i++)
+			model->accounts[i].cpu_percent = -1;
+	}
+	return &model->accounts[number];
+}
+
+static double ticks_to_seconds(const struct tui_model *model, uint64_t ticks)
+{
+	return model->hertz > 0 ? (double)ticks / (double)model->hertz : 0;
+}
+
+void tui_model_reaped(struct tui_model *model, const struct pool_reaped *reaped)
+{
+	struct slot_account *account = account_for(model, reaped->slot);
+	double counted = 0;
+	if (account->root == reaped->pid) {
+		counted = ticks_to_seconds(model, account->ticks_counted);
+		account->root = 0;
+		account->ticks_counted = 0;
+	}
+	if (reaped->cpu_seconds > counted)
+		account->reaped_seconds += reaped->cpu_seconds - counted;
+	if (reaped->max_rss_bytes > account->peak_rss)
+		account->peak_rss = reaped->max_rss_bytes;
+}
+
+/* Every slot's CPU over the interval just ended: first what was reaped in
+ * it, then the growth of each live tree; their sum is the pool's. */
+static void accounts_close_interval(struct tui_model *model, double interval)
+{
+	for (size_t number = 0; number < model->accounts_capacity; number++) {
+		struct slot_account *account = &model->accounts[number];
+		account->cpu_percent = interval > 0 ? account->reaped_seconds / interval * 100.0 : -1;
+		account->reaped_seconds = 0;
+	}
+}
+
+static void account_live_tree(struct tui_model *model, int number, const struct tree_usage *tree,
+			      double interval)
+{
+	struct slot_account *account = account_for(model, number);
+	if (tree->processes <= 0)
+		return;  /* gone or unreadable: its rusage settles it when it is reaped */
+	uint64_t before = account->root == tree->root ? account->ticks_counted : 0;
+	if (tree->ticks > before && interval > 0)
+		account->cpu_percent += ticks_to_seconds(model, tree->ticks - before) / interval * 100.0;
+	account->root = tree->root;
+	account->ticks_counted = tree->ticks;
+	if (tree->rss_bytes > account->peak_rss)
+		account->peak_rss = tree->rss_bytes;
 }
 
 /* The throughput since the last sample, with the worker count asked for. */
@@ -69,25 +133,34 @@ void tui_model_sample(struct tui_model *model, double now)
 		struct slot_view view;
 		if (!pool_slot_view(model->pool, index, &view))
 			break;
-		model->samples[index] = (struct slot_sample){ .pid = view.pid, .cpu_percent = -1 };
+		model->samples[index] = (struct slot_sample){ .pid = view.pid };
 		model->sample_count = (size_t)index + 1;
 		if (view.pid <= 0)
 			continue;
 		model->trees[trees] = (struct tree_usage){ .root = view.pid };
-		model->tree_slot[trees++] = index;
+		model->tree_slot[trees] = view.number;
+		trees++;
 	}
 	/* A failed reading leaves every tree unknown: shown as "-". */
 	sampler_update(model->sampler, model->trees, trees, now);
-	model->total_cpu = -1;
-	for (size_t i = 0; i < trees; i++) {
-		const struct tree_usage *tree = &model->trees[i];
-		struct slot_sample *sample = &model->samples[model->tree_slot[i]];
-		sample->known = tree->processes > 0;
-		sample->cpu_percent = sample->known ? tree->cpu_percent : -1;
-		sample->rss_bytes = sample->known ? tree->rss_bytes : 0;
-		if (sample->cpu_percent >= 0)
-			model->total_cpu = (model->total_cpu < 0 ? 0 : model->total_cpu) + sample->cpu_percent;
+	double interval = now - (model->last_sample_time > 0 ? model->last_sample_time : model->started);
+	accounts_close_interval(model, interval);
+	size_t tree = 0;
+	for (size_t index = 0; index < model->sample_count; index++) {
+		struct slot_sample *sample = &model->samples[index];
+		if (sample->pid <= 0)
+			continue;
+		const struct tree_usage *usage = &model->trees[tree];
+		account_live_tree(model, model->tree_slot[tree], usage, interval);
+		sample->known = usage->processes > 0;
+		sample->rss_bytes = sample->known ? usage->rss_bytes : 0;
+		tree++;
 	}
+	model->total_cpu = -1;
+	for (size_t number = 0; number < model->accounts_capacity; number++)
+		if (model->accounts[number].cpu_percent >= 0)
+			model->total_cpu = (model->total_cpu < 0 ? 0 : model->total_cpu) +
+					   model->accounts[number].cpu_percent;
 	history_sample(model, now);
 }
 
@@ -113,8 +186,13 @@ bool tui_model_worker_row(const struct tui_model *model, int index, double now,
 	row->now = now;
 	const struct slot_sample *sample = sample_for(model, index, row->view.pid);
 	row->sampled = sample && sample->known;
-	row->cpu_percent = row->sampled ? sample->cpu_percent : -1;
 	row->rss_bytes = row->sampled ? sample->rss_bytes : 0;
+	const struct slot_account *account = (size_t)row->view.number < model->accounts_capacity
+						     ? &model->accounts[row->view.number] : NULL;
+	row->cpu_percent = account ? account->cpu_percent : -1;
+	row->peak_rss_bytes = account ? account->peak_rss : 0;
+	if (row->rss_bytes > row->peak_rss_bytes)
+		row->peak_rss_bytes = row->rss_bytes;
 	return true;
 }
 

@@ -19,9 +19,12 @@
 struct worker_row {
 	struct slot_view view;
 	double now;                /* monotonic seconds, for the time on the item */
-	double cpu_percent;        /* the tree's CPU%, -1 when not known */
+	double cpu_percent;        /* the slot's CPU% over the last refresh interval:
+				      its live tree and every process reaped in it;
+				      -1 before the first sample */
 	uint64_t rss_bytes;        /* the tree's resident memory */
-	bool sampled;              /* cpu_percent and rss_bytes belong to view.pid */
+	uint64_t peak_rss_bytes;   /* the slot's highest: samples and rusage's ru_maxrss */
+	bool sampled;              /* rss_bytes belongs to view.pid */
 };
 
 /* Sizes of the text a result keeps (sanitized, cut to fit). */
@@ -50,9 +53,19 @@ struct result_row {
 /* The last sample of one slot's process tree, kept by slot index. */
 struct slot_sample {
 	pid_t pid;                      /* the tree root it belongs to, 0 when none */
-	double cpu_percent;             /* -1 when not known */
 	uint64_t rss_bytes;
 	bool known;                     /* the tree was alive when read */
+};
+
+/* The CPU one slot number used, counted so that every tick is counted
+ * once: a live tree by the growth of its ticks between samples, a reaped
+ * process by its rusage less what its samples already counted. */
+struct slot_account {
+	pid_t root;                     /* the tree counted at the last sample, 0 when none */
+	uint64_t ticks_counted;         /* its tick total then */
+	double reaped_seconds;          /* CPU of processes reaped since, not yet counted */
+	double cpu_percent;             /* over the last interval, -1 before the first */
+	uint64_t peak_rss;              /* the slot's highest resident memory */
 };
 
 struct tui_model {
@@ -61,13 +74,18 @@ struct tui_model {
 
 	struct tree_usage *trees;       /* sampler input/output, one per live slot */
 	size_t trees_capacity;
-	int *tree_slot;                 /* slot index of each tree */
+	int *tree_slot;                 /* slot number of each tree */
 	size_t tree_slot_capacity;
 	struct slot_sample *samples;    /* by slot index, as of the last sample */
 	size_t samples_capacity;
 	size_t sample_count;            /* samples filled */
 
-	double total_cpu;               /* sum over all trees, -1 when none known */
+	struct slot_account *accounts;  /* by slot number (index 0 unused) */
+	size_t accounts_capacity;
+	long hertz;                     /* clock ticks per second of the samples */
+	double started;                 /* monotonic seconds the model began at */
+
+	double total_cpu;               /* the pool's CPU% over the last interval, -1 before */
 	double last_sample_time;        /* monotonic seconds, 0 before the first */
 	uint64_t last_done;             /* completions at the last sample */
 	struct tui_history history;     /* items/s per sample, pool size changes */
@@ -84,6 +102,10 @@ void tui_model_free(struct tui_model *model);
 /* Reads the CPU and memory of every slot's process tree at `now`
  * (monotonic seconds) and the throughput since the last sample. */
 void tui_model_sample(struct tui_model *model, double now);
+
+/* A process of slot `reaped->slot` was reaped: its CPU joins the slot's
+ * figure of the current interval, its peak memory the slot's peak. */
+void tui_model_reaped(struct tui_model *model, const struct pool_reaped *reaped);
 
 /* Keeps a finished attempt (its first line of output, sanitized). */
 void tui_model_result_add(struct tui_model *model, const struct pool_result *result);

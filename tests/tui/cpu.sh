@@ -75,6 +75,50 @@ tui_wait_exit 15
 ok $? "Q ends the busy job and pooltop"
 tui_stop
 
+# --- jobs shorter than a refresh ----------------------------------------------
+
+# The pool's CPU% the header shows, or nothing while it shows "-".
+header_cpu() {
+	tui_screen | head -n 1 | sed -n 's/.* CPU \([0-9.]*\)%.*/\1/p'
+}
+
+# CPU used so far by the jobs pooltop reaped (its cutime + cstime), in ticks.
+reaped_ticks() {
+	awk '{ sub(/^.*\) /, ""); print $14 + $15 }' "/proc/$1/stat" 2> /dev/null || echo 0
+}
+
+# Busy loops of a few hundredths of a second each, two at a time: no job
+# lives through a refresh, yet the header counts all of their CPU.
+tui_start 100 20 "$POOLTOP" -j 2 --refresh=1 --range=1..100000 -- \
+	sh -c 'i=0; while [ $i -lt 3000 ]; do i=$((i + 1)); done'
+pooltop_pid=$(tui_pid)
+at_exit "kill -TERM $pooltop_pid; kill -TERM $pooltop_pid"
+has_header_cpu() { [ -n "$(header_cpu)" ]; }
+wait_for 5 has_header_cpu
+next_refresh
+before=$(reaped_ticks "$pooltop_pid")
+start=$(now_ms)
+sum=0 readings=0
+for refresh in 1 2 3 4; do
+	next_refresh
+	figure=$(header_cpu)
+	[ -n "$figure" ] || continue
+	sum=$((sum + ${figure%.*}))
+	readings=$((readings + 1))
+done
+elapsed=$(( $(now_ms) - start ))
+measured=$(( ($(reaped_ticks "$pooltop_pid") - before) * 100 * 1000 / $(getconf CLK_TCK) / elapsed ))
+shown=$((readings ? sum / readings : 0))
+diag "short jobs: the header showed ${shown}% on average, the jobs reaped used ${measured}%"
+is "$readings" 4 "the header shows the pool's CPU at every refresh, though no job outlives one"
+ok '[ "$measured" -gt 20 ] && [ $((shown * 100)) -ge $((measured * 70)) ] &&
+	[ $((shown * 100)) -le $((measured * 130 + 1000)) ]' \
+	"it agrees with the CPU the jobs used (within 30%)"
+tui_keys Q
+tui_wait_exit 15
+ok $? "Q ends the short jobs"
+tui_stop
+
 # --- a pipeline: the shell and both of its children --------------------------
 
 tui_start 100 20 "$POOLTOP" -j 1 --refresh=1 -- \

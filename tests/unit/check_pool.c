@@ -450,7 +450,7 @@ static int killed_by(int signo)
 /* The process pid ended with status: what pool_reap() does for it. */
 static void end_pid(pid_t pid, int status)
 {
-	pool_child_exited(fake.pool, pid, status);
+	pool_child_exited(fake.pool, pid, status, NULL);
 	pool_dispatch(fake.pool);
 }
 

@@ -134,11 +134,26 @@ START_TEST(a_tree_not_sampled_yet_shows_dashes_not_zeros)
 {
 	struct worker_row row = running_row("4");
 	row.sampled = false;
+	row.cpu_percent = -1;  /* before the first sample */
 	ck_assert_str_eq(worker_cell(&row, "CPU%", 6), "     -");
 	ck_assert_str_eq(worker_cell(&row, "RSS", 6), "     -");
-	row.sampled = true;
-	row.cpu_percent = -1;  /* the first reading of a tree */
-	ck_assert_str_eq(worker_cell(&row, "CPU%", 6), "     -");
+}
+END_TEST
+
+START_TEST(an_idle_slot_shows_the_cpu_its_short_jobs_used)
+{
+	struct worker_row row = { .view = { .number = 2, .state = SLOT_IDLE }, .cpu_percent = 87.5 };
+	ck_assert_str_eq(worker_cell(&row, "CPU%", 6), "  87.5");
+}
+END_TEST
+
+START_TEST(peak_memory_shows_beside_the_current)
+{
+	struct worker_row row = running_row("4");
+	row.rss_bytes = 1 << 20;
+	row.peak_rss_bytes = 3 << 20;
+	ck_assert_str_eq(worker_cell(&row, "RSS", 6), "  1.0M");
+	ck_assert_str_eq(worker_cell(&row, "PEAK", 6), "  3.0M");
 }
 END_TEST
 
@@ -359,6 +374,8 @@ static Suite *columns_suite(void)
 	TCase *workers = tcase_create("worker cells");
 	tcase_add_test(workers, a_running_worker_reads_like_top);
 	tcase_add_test(workers, a_tree_not_sampled_yet_shows_dashes_not_zeros);
+	tcase_add_test(workers, an_idle_slot_shows_the_cpu_its_short_jobs_used);
+	tcase_add_test(workers, peak_memory_shows_beside_the_current);
 	tcase_add_test(workers, an_idle_slot_shows_no_item_and_no_figures);
 	tcase_add_test(workers, every_state_has_its_short_name);
 	tcase_add_test(workers, queued_items_of_a_worker_show_as_plus_n);
