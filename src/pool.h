@@ -145,6 +145,10 @@ int pool_exit_status(const struct pool *pool);
 const char *pool_fatal_error(const struct pool *pool);
 
 void pool_get_stats(const struct pool *pool, struct pool_stats *stats);
+/* Why no new job starts although items wait: "paused", or the name of what
+ * holds the pool back ("load", "memfree", "ulimit", ...); NULL when
+ * nothing does. */
+const char *pool_throttle(const struct pool *pool);
 int pool_slot_count(const struct pool *pool);
 bool pool_slot_view(const struct pool *pool, int index, struct slot_view *view);
 /* Detail for slot index: its command line (malloc'd, or NULL) and the last

@@ -74,6 +74,13 @@ void pool_get_stats(const struct pool *pool, struct pool_stats *stats)
 	}
 }
 
+const char *pool_throttle(const struct pool *pool)
+{
+	if (pool->paused && !pool->stopping)
+		return "paused";
+	return NULL;
+}
+
 int pool_slot_count(const struct pool *pool)
 {
 	return pool->nslots;
