@@ -48,15 +48,19 @@ _pooltop_add() {
 	done
 }
 
-# _pooltop_files [-d]: file names (directories only with -d) that begin
-# with the text being completed; bash quotes and marks them as file names.
+# _pooltop_files: file names that begin with the text being completed;
+# bash quotes and marks them as file names.  bash-completion's _filedir,
+# when loaded, also knows ~user and quoted words.
 _pooltop_files() {
-	local type=-f
-	[[ ${1-} == -d ]] && type=-d
+	if declare -F _filedir > /dev/null; then
+		local cur=$_pooltop_cur
+		_filedir
+		return
+	fi
 	compopt -o filenames 2> /dev/null
 	# A backslash-escaped word ("my\ fi") names the file without them.
 	local IFS=$'\n'
-	COMPREPLY+=($(compgen "$type" -- "${_pooltop_cur//\\/}"))
+	COMPREPLY+=($(compgen -f -- "${_pooltop_cur//\\/}"))
 }
 
 # _pooltop_value OPTION: the values OPTION takes, for the text typed so far
@@ -78,7 +82,9 @@ _pooltop_value() {
 		[[ ${#COMPREPLY[@]} -eq 1 && ${COMPREPLY[0]} == *= ]] && compopt -o nospace 2> /dev/null
 		;;
 	-d | --delimiter)
-		_pooltop_add "${prefix}\\n" "${prefix}\\t" "${prefix}\\0"
+		# Besides any one character: \n, \t and \0 (newline, tab, NUL),
+		# their backslash doubled on the command line so pooltop gets one.
+		_pooltop_add "${prefix}\\\\n" "${prefix}\\\\t" "${prefix}\\\\0"
 		;;
 	esac
 	# Numbers, seconds, sizes and ranges have no list to offer.

@@ -82,6 +82,8 @@ is "$(offered 'pooltop --halt=')" "$(lines never now,fail= now,success= soon,fai
 	"pooltop --halt=<TAB> offers never and the now/soon conditions"
 is "$(offered 'pooltop --halt=soon,f')" "soon,fail=" "pooltop --halt=soon,f<TAB> completes soon,fail="
 is "$(offered 'pooltop -j ')" "" "pooltop -j <TAB> offers nothing: a count is not a fixed set"
+is "$(offered 'pooltop -d ')" "$(lines '\\0' '\\n' '\\t')" \
+	"pooltop -d <TAB> offers \\0, \\n and \\t, which the shell passes on as \0, \n and \t"
 
 # The long options --help describes, with "=" after those that need a value.
 help_options=$("$POOLTOP" --help |
