@@ -53,14 +53,16 @@ _pooltop_add() {
 # when loaded, also knows ~user and quoted words.
 _pooltop_files() {
 	if declare -F _filedir > /dev/null; then
+		# shellcheck disable=SC2034 # _filedir reads the caller's cur
 		local cur=$_pooltop_cur
 		_filedir
 		return
 	fi
 	compopt -o filenames 2> /dev/null
 	# A backslash-escaped word ("my\ fi") names the file without them.
-	local IFS=$'\n'
-	COMPREPLY+=($(compgen -f -- "${_pooltop_cur//\\/}"))
+	local -a found
+	mapfile -t found < <(compgen -f -- "${_pooltop_cur//\\/}")
+	COMPREPLY+=("${found[@]}")
 }
 
 # _pooltop_value OPTION: the values OPTION takes, for the text typed so far
@@ -106,8 +108,9 @@ _pooltop_command() {
 		# bash-completion: the command's own completion, as after sudo.
 		_command_offset "$offset"
 	elif [[ $COMP_CWORD -eq $offset && $_pooltop_cur != */* ]]; then
-		local IFS=$'\n'
-		COMPREPLY+=($(compgen -c -- "$_pooltop_cur"))
+		local -a found
+		mapfile -t found < <(compgen -c -- "$_pooltop_cur")
+		COMPREPLY+=("${found[@]}")
 	else
 		_pooltop_files
 	fi
@@ -118,19 +121,19 @@ _pooltop() {
 	# Glue back what bash split at "=" and ":" (--shrink = kill), keeping
 	# for each whole word the index of its first piece in COMP_WORDS.
 	local -a words=() starts=()
-	local rest=${COMP_LINE:0:COMP_POINT} index piece blanks
+	local rest=${COMP_LINE:0:COMP_POINT} index piece blanks first
 	for ((index = 0; index <= COMP_CWORD; index++)); do
 		piece=${COMP_WORDS[index]}
 		blanks=${rest%%[![:blank:]]*}
 		rest=${rest:${#blanks}}
 		# The word under the cursor ends at the cursor.
-		[[ $index -eq COMP_CWORD ]] && piece=$rest
+		((index == COMP_CWORD)) && piece=$rest
 		if [[ $rest != "$piece"* ]]; then
 			# The line does not read as bash split it: take bash's words.
 			words=("${COMP_WORDS[@]:0:COMP_CWORD+1}")
 			starts=()
-			for ((index = 0; index <= COMP_CWORD; index++)); do
-				starts+=("$index")
+			for ((first = 0; first <= COMP_CWORD; first++)); do
+				starts+=("$first")
 			done
 			break
 		fi
