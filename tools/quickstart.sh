@@ -18,8 +18,9 @@ mode=$1
 build_packages="build-essential autoconf automake pkg-config libncurses-dev libproc2-dev"
 # What the test suite runs besides the binary: Check for unit tests, tmux to
 # drive the TUI, mandoc to lint the man page, python3 and GNU parallel for
-# the comparisons with their behaviour, procps for ps and pgrep.
-test_packages="check tmux mandoc python3 parallel procps"
+# the comparisons with their behaviour, procps for ps and pgrep,
+# bash-completion to complete with its helpers as users' shells do.
+test_packages="check tmux mandoc python3 parallel procps bash-completion"
 
 case $mode in
 demo) packages=$build_packages ;;
