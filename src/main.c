@@ -120,11 +120,10 @@ static void app_output_backlog(void *data, bool full)
 
 /* Output could be neither spooled to a file nor held in memory any more:
  * going on would lose more of it, so the jobs are stopped. */
-static struct app *overflow_app;
 static void app_output_overflow(void)
 {
-	struct app *app = overflow_app;
-	if (!app || app->output_overflow)
+	struct app *app = the_app;
+	if (!app || !app->pool || app->output_overflow)
 		return;
 	app->output_overflow = true;
 	char text[512];
@@ -587,7 +586,6 @@ static int run(struct app *app)
 	output_on_lost(app->output, app_output_lost, app);
 	output_on_backlog(app->output, app_output_backlog, app);
 	output_on_written(app->output, app_output_written, app);
-	overflow_app = app;
 	spool_set_overflow_hook(app_output_overflow);
 	app->control = (struct control){
 		.pool = app->pool,
