@@ -363,7 +363,10 @@ static void stream_failed(struct stream *stream, int error)
 	stream->closed = true;
 	stream_watch(stream, false);
 	queue_drop(stream);
-	if (error != EPIPE)
+	if (error == ECANCELED)
+		output_lost(output, stream->std_fd == 1 ? "write all of standard output before the run was stopped"
+							: "write all of standard error before the run was stopped", error);
+	else if (error != EPIPE)
 		output_lost(output, stream->std_fd == 1 ? "write standard output" : "write standard error", error);
 	else if (stream->std_fd == 1 && output->on_closed)
 		output->on_closed(output->on_closed_data);

@@ -95,7 +95,7 @@ rm -f sock
 "$POOLTOP" --batch -j 4 --control=sock --joblog=order.log \
 	sh -c '[ "$1" = 1 ] && exec sleep 60; echo "out $1"' sh ::: 1 2 3 4 > order.out 2> order.err &
 pid=$!
-wait_for 10 eval '[ "$(grep -c -v "^Seq" order.log)" = 3 ]'
+wait_for 10 eval '[ "$(grep -c -v "^Seq" order.log 2> /dev/null)" = 3 ]'
 kill -KILL "$pid"
 wait_exit "$pid" 10
 is "$(sort order.out)" "$(printf 'out 2\nout 3\nout 4')" "completion order: items 2 to 4 were written"
@@ -163,6 +163,18 @@ wait_for 30 eval '[ -s blocked.status ]'
 is "$(< blocked.status)" 0 "the reader going on, the run succeeds"
 for i in 1 2 3 4 5 6; do seq 1 300000; done > expected.out
 ok 'cmp -s blocked.out expected.out' "and every byte arrived"
+
+# Every item done, pooltop waits for the stopped reader, still answering;
+# a signal then stops the wait, and what the reader did not take is lost.
+stopped_reader given_up -j 2 seq 1 {} ::: 300000
+wait_for 10 eval 'ctl_status; [ "$(status_field done)" = 1 ]'
+is "$(status_field running)" 0 "all done, pooltop waits for the reader and still answers"
+pkill -INT -f -- "--control=sock -j 2 seq 1"
+wait_for 10 eval '[ -s given_up.status ]'
+is "$(< given_up.status)" 255 "SIGINT stops the wait: status 255"
+is "$(< given_up.err)" "pooltop: cannot write all of standard output before the run was stopped: Operation canceled (output was lost)" \
+	"and the output lost is told"
+kill -CONT "$reader"
 
 # --- output that can be neither spooled nor held ------------------------------------
 
