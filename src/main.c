@@ -135,6 +135,21 @@ static void app_output_overflow(void)
 	pool_kill_all(app->pool);
 }
 
+/* A spill file could not be written: nothing is lost (the output is held
+ * in memory), but the user should know before the cap is reached. */
+static void app_spool_no_file(int error)
+{
+	struct app *app = the_app;
+	if (!app || !app->pool)
+		return;
+	char text[512];
+	snprintf(text, sizeof text,
+		 "cannot write a temporary file in '%s': %s; output is held in memory instead "
+		 "(at most %zu MiB)",
+		 spool_directory(), strerror(error), SPOOL_MEMORY_ONLY_CAP / (1024 * 1024));
+	app_message(app, text);
+}
+
 static void app_result(void *data, struct pool_result *result)
 {
 	struct app *app = data;
@@ -587,6 +602,7 @@ static int run(struct app *app)
 	output_on_backlog(app->output, app_output_backlog, app);
 	output_on_written(app->output, app_output_written, app);
 	spool_set_overflow_hook(app_output_overflow);
+	spool_set_no_file_hook(app_spool_no_file);
 	app->control = (struct control){
 		.pool = app->pool,
 		.hooks = {

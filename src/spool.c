@@ -16,10 +16,17 @@
 static size_t memory_only_bytes;
 static void (*overflow_hook)(void);
 static bool overflow_told;
+static void (*no_file_hook)(int error);
+static bool no_file_told;
 
 void spool_set_overflow_hook(void (*fn)(void))
 {
 	overflow_hook = fn;
+}
+
+void spool_set_no_file_hook(void (*fn)(int error))
+{
+	no_file_hook = fn;
 }
 
 size_t spool_memory_only_bytes(void)
@@ -92,8 +99,13 @@ static int file_append(struct spool *spool, const void *data, size_t len)
  * against the memory cap. */
 static void become_memory_only(struct spool *spool)
 {
+	int error = errno;
 	spool->memory_only = true;
 	memory_only_bytes += spool->len;
+	if (!no_file_told && no_file_hook) {
+		no_file_told = true;
+		no_file_hook(error);
+	}
 }
 
 /* Past the cap, bytes are dropped rather than memory growing without

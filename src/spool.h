@@ -30,6 +30,9 @@ struct spool {
 /* fn() is called the first time the cap above is reached: the run must
  * then end (output is being lost). */
 void spool_set_overflow_hook(void (*fn)(void));
+/* fn(errno) is called the first time a spill file cannot be made or
+ * written (the output is then held in memory: nothing is lost yet). */
+void spool_set_no_file_hook(void (*fn)(int error));
 /* Bytes held in memory now for want of a spill file. */
 size_t spool_memory_only_bytes(void);
 
