@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "spool.h"
@@ -23,6 +24,7 @@ struct joblog {
 	char *path;                /* for the message about lost lines */
 	uint64_t lost;             /* lines that could not be written */
 	int lost_errno;            /* why the first of them was lost */
+	bool needs_newline;        /* a partial line could not be cut off */
 };
 
 /* ---- reading -------------------------------------------------------------- */
@@ -215,10 +217,10 @@ static void line_lost(struct joblog *joblog, int error)
 		joblog->lost_errno = error;
 }
 
-void joblog_write(struct joblog *joblog, const struct pool_result *result)
+char *joblog_line(const struct joblog *joblog, const struct pool_result *result)
 {
 	if (!joblog || result->will_retry)
-		return;
+		return NULL;
 	char *command = command_text(joblog, result);
 	size_t command_len = strlen(command);
 	char fields[256];
@@ -228,20 +230,80 @@ void joblog_write(struct joblog *joblog, const struct pool_result *result)
 			   result->seq, result->started_at, result->runtime, sent,
 			   result->out ? spool_size(result->out) : 0, result->exit_code, result->signal);
 	if (len < 0 || (size_t)len >= sizeof fields) {
-		free(command);  /* only absurd figures get here: log no half line */
-		line_lost(joblog, EOVERFLOW);
-		return;
+		free(command);
+		return xstrdup("");  /* only absurd figures get here: joblog_append counts the line lost */
 	}
-	char *line = xmalloc((size_t)len + command_len + 1);
+	char *line = xmalloc((size_t)len + command_len + 2);
 	memcpy(line, fields, (size_t)len);
 	for (size_t i = 0; i < command_len; i++)
 		line[len + i] = command[i] == '\n' ? '\0' : command[i];
 	line[(size_t)len + command_len] = '\n';
-	/* One write per line: appends from one run never interleave. */
-	if (spool_write_all(joblog->fd, line, (size_t)len + command_len + 1))
-		line_lost(joblog, errno);
-	free(line);
+	line[(size_t)len + command_len + 1] = '\0';
 	free(command);
+	return line;
+}
+
+/* The line's length with its newline (the command may hold NULs). */
+static size_t line_length(const char *line)
+{
+	size_t len = 0;
+	while (line[len] != '\n')
+		len++;
+	return len + 1;
+}
+
+/* What a failed write left of a line is cut off again, so the next record
+ * starts on a line of its own; if even that fails, the next record starts
+ * with a newline. */
+static void undo_partial_line(struct joblog *joblog, off_t size_before)
+{
+	if (size_before < 0)
+		joblog->needs_newline = true;
+	else if (ftruncate(joblog->fd, size_before))
+		joblog->needs_newline = true;
+}
+
+int joblog_append(struct joblog *joblog, const char *line)
+{
+	if (!joblog || !line)
+		return 0;
+	if (!line[0]) {
+		line_lost(joblog, EOVERFLOW);  /* joblog_line could not format its figures */
+		return -1;
+	}
+	size_t len = line_length(line);
+	if (joblog->needs_newline && spool_write_all(joblog->fd, "\n", 1) == 0)
+		joblog->needs_newline = false;
+	if (joblog->needs_newline) {
+		line_lost(joblog, errno);
+		return -1;
+	}
+	struct stat st;
+	off_t size_before = fstat(joblog->fd, &st) == 0 ? st.st_size : -1;
+	/* One write per line: appends from one run never interleave. */
+	if (spool_write_all(joblog->fd, line, len) == 0)
+		return 0;
+	int saved = errno;
+	undo_partial_line(joblog, size_before);
+	line_lost(joblog, saved);
+	return -1;
+}
+
+int joblog_write(struct joblog *joblog, const struct pool_result *result)
+{
+	char *line = joblog_line(joblog, result);
+	int status = joblog_append(joblog, line);
+	free(line);
+	return status;
+}
+
+int joblog_first_error(const struct joblog *joblog, char *error, size_t size)
+{
+	if (!joblog || !joblog->lost)
+		return 0;
+	snprintf(error, size, "cannot write the joblog '%s': %s (items whose lines are lost run again with --resume)",
+		 joblog->path, strerror(joblog->lost_errno));
+	return -1;
 }
 
 int joblog_error(const struct joblog *joblog, char *error, size_t size)

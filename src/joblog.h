@@ -30,12 +30,21 @@ struct joblog *joblog_open(const char *path, enum joblog_resume resume, char *co
 bool joblog_should_skip(const struct joblog *joblog, uint64_t seq);
 /* How many distinct items the log marks as not to run again. */
 uint64_t joblog_skip_count(const struct joblog *joblog);
-/* Append the line for one final result (not for attempts that are retried).
- * A line that cannot be written is counted for joblog_error(). */
-void joblog_write(struct joblog *joblog, const struct pool_result *result);
+/* The line for one final result, newline and NUL included (malloc'd), to
+ * be appended once the result's output was written; NULL without a log
+ * or for an attempt that is retried. */
+char *joblog_line(const struct joblog *joblog, const struct pool_result *result);
+/* Append a line made by joblog_line (NULL: nothing).  Returns 0, or -1
+ * when it could not be written: it is counted for joblog_error(), and
+ * what a failed write left of it is cut off again. */
+int joblog_append(struct joblog *joblog, const char *line);
+/* joblog_line and joblog_append at once. */
+int joblog_write(struct joblog *joblog, const struct pool_result *result);
 /* 0, or -1 with a message in error when lines were lost: the run must
  * then end with status 255. */
 int joblog_error(const struct joblog *joblog, char *error, size_t size);
+/* The same when the first line is lost, without the count (more may follow). */
+int joblog_first_error(const struct joblog *joblog, char *error, size_t size);
 void joblog_close(struct joblog *joblog);
 
 /* Parse one log line (no newline).  Returns false for the header and for

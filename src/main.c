@@ -25,6 +25,7 @@
 #include "output.h"
 #include "pool.h"
 #include "rlimits.h"
+#include "spool.h"
 #include "template.h"
 #include "text.h"
 #include "tui.h"
@@ -48,6 +49,11 @@ struct app {
 	int stop_signals;        /* SIGINT/SIGTERM/SIGHUP received so far */
 	int exit_signal_status;  /* 130 or 143 once a signal ended the run */
 	bool quitting;           /* quit asked: leave once the pool finishes */
+	bool output_loss_told;   /* lost output was told on stderr already */
+	bool joblog_loss_told;   /* so were lost joblog lines */
+	bool output_overflow;    /* output could be neither spooled nor held: the run was stopped */
+	bool leaving;            /* the run is over: waiting for stdout's reader */
+	bool output_abandoned;   /* ...and the wait was given up */
 };
 
 static struct app *the_app;  /* for atexit: the terminal is restored on every path */
@@ -70,6 +76,80 @@ static void app_message(void *data, const char *text)
 		batch_message(app->batch, text);
 }
 
+/* A message about lost output or joblog lines: in the TUI it is repeated
+ * on stderr at the end; in batch mode, stderr has it already. */
+static void app_loss_message(struct app *app, const char *text, bool *told)
+{
+	app_message(app, text);
+	if (!app->tui)
+		*told = true;
+}
+
+/* Append an item's joblog line once its output was written; a line
+ * whose output was lost is not logged, so --resume runs the item again. */
+static void app_log_line(struct app *app, char *line, bool output_written)
+{
+	if (output_written && joblog_append(app->joblog, line) && !app->joblog_loss_told) {
+		char message[512];
+		if (joblog_first_error(app->joblog, message, sizeof message))
+			app_loss_message(app, message, &app->joblog_loss_told);
+	}
+	free(line);
+}
+
+static void app_output_written(void *data, void *token, bool written)
+{
+	app_log_line(data, token, written);
+}
+
+static void app_output_lost(void *data, const char *message)
+{
+	struct app *app = data;
+	if (app->output_overflow)
+		return;  /* the overflow's message said it */
+	app_loss_message(app, message, &app->output_loss_told);
+}
+
+/* Pooltop's own output is behind its reader: stop reading the jobs'
+ * output until it catches up (their writes block meanwhile). */
+static void app_output_backlog(void *data, bool full)
+{
+	struct app *app = data;
+	pool_set_output_paused(app->pool, full);
+}
+
+/* Output could be neither spooled to a file nor held in memory any more:
+ * going on would lose more of it, so the jobs are stopped. */
+static void app_output_overflow(void)
+{
+	struct app *app = the_app;
+	if (!app || !app->pool || app->output_overflow)
+		return;
+	app->output_overflow = true;
+	char text[512];
+	snprintf(text, sizeof text,
+		 "output cannot be spooled to a temporary file in '%s' and %zu MiB of it is held in memory "
+		 "already: stopping the jobs",
+		 spool_directory(), SPOOL_MEMORY_ONLY_CAP / (1024 * 1024));
+	app_loss_message(app, text, &app->output_loss_told);
+	pool_kill_all(app->pool);
+}
+
+/* A spill file could not be written: nothing is lost (the output is held
+ * in memory), but the user should know before the cap is reached. */
+static void app_spool_no_file(int error)
+{
+	struct app *app = the_app;
+	if (!app || !app->pool)
+		return;
+	char text[512];
+	snprintf(text, sizeof text,
+		 "cannot write a temporary file in '%s': %s; output is held in memory instead "
+		 "(at most %zu MiB)",
+		 spool_directory(), strerror(error), SPOOL_MEMORY_ONLY_CAP / (1024 * 1024));
+	app_message(app, text);
+}
+
 static void app_result(void *data, struct pool_result *result)
 {
 	struct app *app = data;
@@ -78,7 +158,6 @@ static void app_result(void *data, struct pool_result *result)
 	if (result->will_retry)
 		return;
 	jobsfile_item_done(app->jobsfile);
-	joblog_write(app->joblog, result);
 	/* Jobs killed because stdout's reader left need no word each. */
 	if (result->error && !app->tui && app->exit_signal_status != 128 + SIGPIPE) {
 		char text[512];
@@ -89,10 +168,14 @@ static void app_result(void *data, struct pool_result *result)
 			snprintf(text, sizeof text, "item %" PRIu64 ": %s", result->seq, result->error);
 		batch_message(app->batch, text);
 	}
-	if (app->demo)
+	/* The joblog line waits for the output: a record means the output is there. */
+	char *line = joblog_line(app->joblog, result);
+	if (app->demo) {
 		demo_result(app->demo, result);
-	else
-		output_result(app->output, result);
+		app_log_line(app, line, true);
+	} else {
+		output_result(app->output, result, line);
+	}
 }
 
 /* Close the TUI (leaving a summary line) and write what was held. */
@@ -115,12 +198,34 @@ static void app_reaped(void *data, const struct pool_reaped *reaped)
 	tui_reaped(app->tui, reaped);
 }
 
+static void app_output_drained(void *data)
+{
+	struct app *app = data;
+	loop_stop(app->loop);
+}
+
+/* The run is over: the loop ends once the reader of stdout took every
+ * byte, and the control socket, signals and the TUI answer until then.
+ * Asked again meanwhile (a signal, quit), pooltop stops waiting for a
+ * reader that does not read: what it did not take is output lost. */
+static void app_leave_loop(struct app *app)
+{
+	if (app->leaving) {
+		log_debug("the run is over: no more waiting for the reader of the output");
+		app->output_abandoned = true;
+		loop_stop(app->loop);
+		return;
+	}
+	app->leaving = true;
+	output_drain(app->output, app_output_drained, app);
+}
+
 static void app_finished(void *data)
 {
 	struct app *app = data;
 	if (app->tui && !app->quitting && tui_finished(app->tui))
 		return;  /* --hold: the TUI stays until q */
-	loop_stop(app->loop);
+	app_leave_loop(app);
 }
 
 static void app_quit(void *data, bool kill)
@@ -128,7 +233,7 @@ static void app_quit(void *data, bool kill)
 	struct app *app = data;
 	app->quitting = true;
 	if (pool_finished(app->pool)) {
-		loop_stop(app->loop);
+		app_leave_loop(app);
 		return;
 	}
 	if (kill)
@@ -205,7 +310,7 @@ static void app_stop_signal(struct app *app, int signo)
 		  pool_finished(app->pool) ? "closing the final screen"
 		  : app->stop_signals == 0 ? "no new items, running jobs finish" : "killing the running jobs");
 	if (pool_finished(app->pool)) {
-		loop_stop(app->loop);  /* only the --hold screen was left: close it */
+		app_leave_loop(app);  /* only the --hold screen or output was left */
 		return;
 	}
 	if (++app->stop_signals == 1) {
@@ -422,11 +527,13 @@ static int watch_signals(struct app *app)
 	int watched[] = { SIGCHLD, SIGINT, SIGTERM, SIGHUP, SIGUSR1, SIGUSR2, SIGWINCH, SIGTSTP };
 	for (size_t i = 0; i < sizeof watched / sizeof watched[0]; i++)
 		sigaddset(&set, watched[i]);
-	/* A write to a closed pipe should fail with EPIPE, not kill pooltop;
-	 * blocking SIGPIPE (not ignoring it) keeps children's default. */
+	/* A write to a closed pipe should fail with EPIPE, not kill pooltop,
+	 * and one past the file size limit with EFBIG; blocking SIGPIPE and
+	 * SIGXFSZ (not ignoring them) keeps children's default. */
 	sigset_t pipe_set;
 	sigemptyset(&pipe_set);
 	sigaddset(&pipe_set, SIGPIPE);
+	sigaddset(&pipe_set, SIGXFSZ);
 	sigprocmask(SIG_BLOCK, &pipe_set, NULL);
 	return loop_watch_signals(app->loop, &set, app_signal, app);
 }
@@ -438,13 +545,17 @@ static int exit_status(struct app *app)
 	int status = 0;
 	char message[512];
 	if (output_error(app->output, message, sizeof message)) {
-		fprintf(stderr, "pooltop: %s\n", message);
+		if (!app->output_loss_told)
+			fprintf(stderr, "pooltop: %s\n", message);
 		status = 255;
 	}
 	if (joblog_error(app->joblog, message, sizeof message)) {
-		fprintf(stderr, "pooltop: %s\n", message);
+		if (!app->joblog_loss_told)
+			fprintf(stderr, "pooltop: %s\n", message);
 		status = 255;
 	}
+	if (app->output_overflow)
+		status = 255;
 	const char *fatal = pool_fatal_error(app->pool);
 	if (fatal) {
 		fprintf(stderr, "pooltop: %s\n", fatal);
@@ -494,6 +605,11 @@ static int run(struct app *app)
 	if (!app->pool)
 		return 255;
 	output_on_closed(app->output, app_stdout_closed, app);
+	output_on_lost(app->output, app_output_lost, app);
+	output_on_backlog(app->output, app_output_backlog, app);
+	output_on_written(app->output, app_output_written, app);
+	spool_set_overflow_hook(app_output_overflow);
+	spool_set_no_file_hook(app_spool_no_file);
 	app->control = (struct control){
 		.pool = app->pool,
 		.hooks = {
@@ -523,6 +639,8 @@ static int run(struct app *app)
 		batch_finish(app->batch);
 	if (app->demo)
 		demo_finish(app->demo, stats.elapsed);
+	if (app->output_abandoned)
+		output_abandon(app->output);
 	output_finish(app->output);
 	output_release(app->output);
 	log_debug("run ends: %" PRIu64 " done, %" PRIu64 " failed, %.3f s", stats.done, stats.failed,

@@ -1,13 +1,19 @@
-/* output.c - grouped job output.  Small outputs are gathered in one buffer
- * and written together a few milliseconds later; with -k, results that
- * arrive early wait in a min-heap keyed by sequence number, and only they
- * are held, their bytes in one store (one spill file for them all). */
+/* output.c - grouped job output, written without ever blocking the loop.
+ * Each stream (stdout, stderr) is a queue of spools that is written only
+ * as fast as its reader takes it; with -k, results that arrive early wait
+ * in a min-heap keyed by sequence number, their bytes in one store.  A
+ * result's token (its joblog line) comes back once its bytes are written. */
 #include "output.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "spool.h"
 #include "xalloc.h"
@@ -16,15 +22,42 @@
 struct held_result {
 	uint64_t seq;
 	off_t out_at, out_len, err_at, err_len;
+	bool intact;           /* every byte of it reached the store */
+	void *token;
+};
+
+/* One spool waiting for its stream's reader. */
+struct queued {
+	struct queued *next;
+	struct spool spool;
+	off_t taken;           /* bytes of it already taken for writing */
+};
+
+/* A result's token, and where the result's bytes lie in each stream's
+ * sequence of queued bytes: it comes back once both were written. */
+struct token_mark {
+	struct token_mark *next;
+	void *token;
+	uint64_t from[2], to[2];
+	bool intact;           /* every byte of the result was queued */
 };
 
 struct stream {
-	int fd;                /* 1 or 2 */
-	bool closed;           /* a write failed (reader gone, disk full): drop the rest */
-	char *buffer;          /* small writes gathered here (BUFFER_LIMIT bytes once used) */
-	size_t len;            /* bytes gathered */
-	bool held;             /* spool everything until output_release */
-	struct spool hold;     /* what is held */
+	struct output *output;
+	int std_fd;            /* 1 or 2 */
+	int fd;                /* where it is written: std_fd or our own opening of it; -1 until needed */
+	bool own_fd;           /* fd is our own non-blocking opening of std_fd */
+	bool never_waits;      /* a regular file or block device: writes never wait for a reader */
+	bool nonblocking;      /* EAGAIN means: wait for POLLOUT */
+	bool watching;         /* waiting in the loop for POLLOUT */
+	bool closed;           /* a write failed (reader gone, disk full): the rest is dropped */
+	bool held;             /* queue everything until output_release */
+	struct queued *head, *tail;
+	char *chunk;           /* bytes taken from the head, being written */
+	size_t chunk_at, chunk_len;
+	uint64_t queued;       /* bytes ever queued */
+	uint64_t done;         /* bytes written (or lost reading them back) */
+	uint64_t hole_from, hole_to;  /* the bytes lost reading back lie in here */
 };
 
 struct output {
@@ -37,17 +70,32 @@ struct output {
 	uint64_t *skipped;             /* -k: skipped seqs not yet reached (unsorted, few) */
 	size_t skipped_len, skipped_cap;
 	struct stream streams[2];      /* stdout, stderr */
+	struct token_mark *tokens, *tokens_tail;  /* in the order their results were queued */
 	uint64_t flush_timer;
+	bool backlog_full;             /* the backlog hook was told to pause */
 	void (*on_closed)(void *data); /* told once when stdout's reader is gone */
 	void *on_closed_data;
+	void (*on_lost)(void *data, const char *message);
+	void *on_lost_data;
+	void (*on_backlog)(void *data, bool full);
+	void *on_backlog_data;
+	void (*on_written)(void *data, void *token, bool written);
+	void *on_written_data;
+	void (*on_drained)(void *data); /* output_drain's caller, until all was written */
+	void *on_drained_data;
 	const char *lost_what;         /* what could not be done when output was first lost, or NULL */
 	int lost_errno;                /* and why */
 };
 
-#define BUFFER_LIMIT 65536
+/* Bytes taken from a queue for one write(). */
+#define CHUNK_SIZE 65536
 /* Small outputs wait this long to share one write(): unnoticeable to a
- * person or a pipe reader, and it spares a system call per result. */
+ * person or a pipe reader, and it spares a system call per result... */
 #define OUTPUT_FLUSH_DELAY 0.01
+/* ...unless this much is waiting already. */
+#define OUTPUT_FLUSH_BYTES 65536
+
+static void stream_pump(struct stream *stream);
 
 struct output *output_new(struct loop *loop, bool keep_order)
 {
@@ -56,57 +104,377 @@ struct output *output_new(struct loop *loop, bool keep_order)
 	output->keep_order = keep_order;
 	output->next_seq = 1;
 	for (int i = 0; i < 2; i++) {
-		output->streams[i].fd = i + 1;
-		spool_init(&output->streams[i].hold);
+		output->streams[i].output = output;
+		output->streams[i].std_fd = i + 1;
+		output->streams[i].fd = -1;
 	}
 	spool_init(&output->store);
 	return output;
 }
 
-/* Output was lost: the first loss is kept for output_error(). */
+/* ---- losses ----------------------------------------------------------------- */
+
+/* Output was lost: the first loss is kept for output_error() and told. */
 static void output_lost(struct output *output, const char *what, int error)
 {
 	if (output->lost_what)
 		return;
 	output->lost_what = what;
 	output->lost_errno = error;
+	char message[512];
+	output_error(output, message, sizeof message);
+	if (output->on_lost)
+		output->on_lost(output->on_lost_data, message);
 }
 
 /* Bytes a spool lost before it got here are output lost, too. */
-static void check_spool(struct output *output, const struct spool *spool)
+static bool spool_intact(struct output *output, const struct spool *spool)
 {
-	if (spool->error)
+	if (!spool->error)
+		return true;
+	if (spool->error == ENOBUFS)
+		output_lost(output, "keep job output: no temporary file could be written, and the memory cap "
+				    "for output was reached", spool->error);
+	else
 		output_lost(output, "read back output held in a temporary file", spool->error);
+	return false;
 }
 
-/* A write failed: the stream ends for good.  A reader that went away (as
- * with `| head`) is no loss, only the end of the run: stdout's end is
- * told.  Any other failure (a full disk, an I/O error) lost output. */
-static void stream_failed(struct output *output, struct stream *stream)
+/* ---- tokens: told once their result's bytes are written --------------------- */
+
+static void tokens_settle(struct output *output)
 {
+	while (output->tokens) {
+		struct token_mark *mark = output->tokens;
+		bool written = mark->intact;
+		for (int i = 0; i < 2; i++) {
+			const struct stream *stream = &output->streams[i];
+			if (mark->to[i] > mark->from[i] && mark->from[i] < stream->hole_to &&
+			    mark->to[i] > stream->hole_from)
+				written = false;
+			if (stream->done < mark->to[i]) {
+				if (!stream->closed)
+					return;  /* still on its way */
+				written = false;
+			}
+		}
+		output->tokens = mark->next;
+		if (!output->tokens)
+			output->tokens_tail = NULL;
+		if (output->on_written)
+			output->on_written(output->on_written_data, mark->token, written);
+		free(mark);
+	}
+}
+
+/* Where the next bytes queued on each stream will lie. */
+static void mark_begin(const struct output *output, uint64_t from[2])
+{
+	from[0] = output->streams[0].queued;
+	from[1] = output->streams[1].queued;
+}
+
+static void mark_end(struct output *output, void *token, const uint64_t from[2], bool intact)
+{
+	if (!token)
+		return;
+	struct token_mark *mark = xcalloc(1, sizeof *mark);
+	mark->token = token;
+	mark->intact = intact;
+	for (int i = 0; i < 2; i++) {
+		mark->from[i] = from[i];
+		mark->to[i] = output->streams[i].queued;
+	}
+	if (output->tokens_tail)
+		output->tokens_tail->next = mark;
+	else
+		output->tokens = mark;
+	output->tokens_tail = mark;
+	tokens_settle(output);
+}
+
+/* ---- the backlog: too much waiting pauses the jobs' output ------------------ */
+
+static uint64_t stream_backlog(const struct stream *stream)
+{
+	return stream->held || stream->closed ? 0 : stream->queued - stream->done;
+}
+
+static void backlog_update(struct output *output)
+{
+	uint64_t waiting = stream_backlog(&output->streams[0]) + stream_backlog(&output->streams[1]);
+	bool full = output->backlog_full ? waiting > OUTPUT_QUEUE_LIMIT / 2 : waiting > OUTPUT_QUEUE_LIMIT;
+	if (full == output->backlog_full)
+		return;
+	output->backlog_full = full;
+	if (output->on_backlog)
+		output->on_backlog(output->on_backlog_data, full);
+}
+
+/* ---- a stream's queue ------------------------------------------------------- */
+
+static struct queued *queue_add(struct stream *stream)
+{
+	struct queued *entry = xcalloc(1, sizeof *entry);
+	spool_init(&entry->spool);
+	if (stream->tail)
+		stream->tail->next = entry;
+	else
+		stream->head = entry;
+	stream->tail = entry;
+	return entry;
+}
+
+static void queue_pop(struct stream *stream)
+{
+	struct queued *entry = stream->head;
+	stream->head = entry->next;
+	if (!stream->head)
+		stream->tail = NULL;
+	spool_clear(&entry->spool);
+	free(entry);
+}
+
+static void queue_drop(struct stream *stream)
+{
+	while (stream->head)
+		queue_pop(stream);
+	stream->chunk_at = stream->chunk_len = 0;
+}
+
+/* Append bytes to the last queued spool (it spills to a file when large).
+ * Returns false when some could not be kept. */
+static bool queue_bytes(struct stream *stream, const char *data, size_t len)
+{
+	if (stream->closed) {
+		stream->queued += len;  /* never written: their tokens come back unwritten */
+		return true;
+	}
+	struct spool *tail = stream->tail ? &stream->tail->spool : &queue_add(stream)->spool;
+	size_t before = spool_size(tail);
+	spool_append(tail, data, len);
+	size_t added = spool_size(tail) - before;
+	stream->queued += added;
+	bool intact = added == len && !tail->error;
+	if (!intact)
+		spool_intact(stream->output, tail);
+	tail->error = 0;  /* told; what follows is judged on its own */
+	return intact;
+}
+
+/* Queue a result's spool.  A spilled one is moved in whole, never copied;
+ * small ones join the last queued spool, so that many small results share
+ * a write.  A held stream copies everything into one spool: a long hold
+ * must not keep a spill file open per result.  Returns false when bytes
+ * were lost. */
+static bool queue_spool(struct stream *stream, struct spool *spool)
+{
+	struct output *output = stream->output;
+	bool intact = spool_intact(output, spool);
+	size_t size = spool_size(spool);
+	if (!size)
+		return intact;
+	if (stream->closed) {
+		stream->queued += size;
+		return intact;
+	}
+	if (!stream->held && (spool->fd >= 0 || spool->memory_only)) {
+		struct queued *entry = queue_add(stream);
+		spool_move(&entry->spool, spool);
+		entry->spool.error = 0;
+		stream->queued += size;
+		return intact;
+	}
+	struct spool *tail = stream->tail ? &stream->tail->spool : &queue_add(stream)->spool;
+	size_t before = spool_size(tail);
+	spool_append_spool(tail, spool);
+	size_t added = spool_size(tail) - before;
+	stream->queued += added;
+	if (added != size || (tail->error && intact)) {
+		spool_intact(output, tail);
+		intact = false;
+	}
+	tail->error = 0;
+	return intact;
+}
+
+/* ---- writing ---------------------------------------------------------------- */
+
+/* Open the stream for writing, once.  A pipe, FIFO or terminal is opened
+ * anew through /proc: that gives a file description of our own, which can
+ * be non-blocking without changing the caller's (which others share).
+ * Regular files never make a writer wait.  Anything else (a socket) keeps
+ * the caller's fd and is written only when poll() says it is writable. */
+static void stream_open(struct stream *stream)
+{
+	if (stream->fd >= 0)
+		return;
+	stream->fd = stream->std_fd;
+	struct stat st;
+	if (fstat(stream->std_fd, &st) == 0) {
+		if (S_ISREG(st.st_mode) || S_ISBLK(st.st_mode)) {
+			stream->never_waits = true;
+			return;
+		}
+		if (S_ISFIFO(st.st_mode) || S_ISCHR(st.st_mode)) {
+			char path[64];
+			snprintf(path, sizeof path, "/proc/self/fd/%d", stream->std_fd);
+			int fd = open(path, O_WRONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+			if (fd >= 0) {
+				stream->fd = fd;
+				stream->own_fd = true;
+				stream->nonblocking = true;
+				return;
+			}
+		}
+	}
+	int flags = fcntl(stream->std_fd, F_GETFL);
+	stream->nonblocking = flags >= 0 && (flags & O_NONBLOCK);
+}
+
+static void stream_writable(struct loop *loop, int fd, short revents, void *data)
+{
+	(void)loop;
+	(void)fd;
+	(void)revents;
+	stream_pump(data);
+}
+
+static void stream_watch(struct stream *stream, bool on)
+{
+	if (on == stream->watching)
+		return;
+	stream->watching = on;
+	if (on)
+		loop_add_fd(stream->output->loop, stream->fd, POLLOUT, stream_writable, stream);
+	else
+		loop_del_fd(stream->output->loop, stream->fd);
+}
+
+/* A write failed: the stream ends for good and what waits is dropped.  A
+ * reader that went away (as with `| head`) is no loss, only the end of the
+ * run: stdout's end is told.  Any other failure (a full disk, an I/O
+ * error) lost output. */
+static void stream_failed(struct stream *stream, int error)
+{
+	struct output *output = stream->output;
 	if (stream->closed)
 		return;
 	stream->closed = true;
-	if (errno != EPIPE) {
-		output_lost(output, stream->fd == 1 ? "write standard output" : "write standard error", errno);
-		return;
-	}
-	if (stream == &output->streams[0] && output->on_closed)
+	stream_watch(stream, false);
+	queue_drop(stream);
+	if (error == ECANCELED)
+		output_lost(output, stream->std_fd == 1 ? "write all of standard output before the run was stopped"
+							: "write all of standard error before the run was stopped", error);
+	else if (error != EPIPE)
+		output_lost(output, stream->std_fd == 1 ? "write standard output" : "write standard error", error);
+	else if (stream->std_fd == 1 && output->on_closed)
 		output->on_closed(output->on_closed_data);
 }
 
-static void stream_write(struct output *output, struct stream *stream, const void *data, size_t len)
+/* Bytes of a spill file that cannot be read back: skipped, and noted
+ * where they lay so that their results' tokens come back unwritten. */
+static void stream_lost_bytes(struct stream *stream, uint64_t count, int error)
 {
-	if (!stream->closed && spool_write_all(stream->fd, data, len))
-		stream_failed(output, stream);
+	if (stream->hole_to == stream->hole_from)
+		stream->hole_from = stream->done;  /* the first hole; later ones widen it */
+	stream->done += count;
+	stream->hole_to = stream->done;
+	output_lost(stream->output, "read back output held in a temporary file", error ? error : EIO);
 }
 
-static void stream_flush(struct output *output, struct stream *stream)
+/* Fill the chunk from the queue's head.  False when nothing is left. */
+static bool stream_take(struct stream *stream)
 {
-	if (!stream->len)
+	while (stream->chunk_at == stream->chunk_len) {
+		struct queued *head = stream->head;
+		if (!head)
+			return false;
+		off_t left = (off_t)spool_size(&head->spool) - head->taken;
+		if (left <= 0) {
+			queue_pop(stream);
+			continue;
+		}
+		if (!stream->chunk)
+			stream->chunk = xmalloc(CHUNK_SIZE);
+		size_t want = left < CHUNK_SIZE ? (size_t)left : CHUNK_SIZE;
+		errno = 0;
+		size_t n = spool_read(&head->spool, head->taken, stream->chunk, want);
+		if (!n) {
+			stream_lost_bytes(stream, (uint64_t)left, errno);
+			head->taken += left;
+			continue;
+		}
+		/* These bytes will not be read again: give their disk space back. */
+		spool_discard(&head->spool, head->taken, (off_t)n);
+		head->taken += (off_t)n;
+		stream->chunk_at = 0;
+		stream->chunk_len = n;
+	}
+	return true;
+}
+
+static bool fd_writable_now(int fd)
+{
+	struct pollfd pollfd = { .fd = fd, .events = POLLOUT };
+	return poll(&pollfd, 1, 0) > 0;
+}
+
+/* Write what the reader takes now, never waiting for it: the rest waits
+ * for POLLOUT in the loop.  A blocking fd that poll() calls writable takes
+ * PIPE_BUF bytes without blocking; a non-blocking one says EAGAIN. */
+static void stream_write_now(struct stream *stream)
+{
+	bool blocking = !stream->never_waits && !stream->nonblocking;
+	while (!stream->closed && !stream->held && stream_take(stream)) {
+		if (blocking && !fd_writable_now(stream->fd)) {
+			stream_watch(stream, true);
+			return;
+		}
+		size_t len = stream->chunk_len - stream->chunk_at;
+		if (blocking && len > PIPE_BUF)
+			len = PIPE_BUF;
+		ssize_t n = write(stream->fd, stream->chunk + stream->chunk_at, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+			stream_watch(stream, true);
+			return;
+		}
+		if (n <= 0) {
+			stream_failed(stream, n < 0 ? errno : EIO);  /* 0: no progress, never spin on it */
+			return;
+		}
+		stream->chunk_at += (size_t)n;
+		stream->done += (uint64_t)n;
+	}
+	stream_watch(stream, false);
+}
+
+static bool stream_drained(const struct stream *stream)
+{
+	return stream->held || stream->closed || stream->done == stream->queued;
+}
+
+/* output_drain's caller is told once nothing waits any more. */
+static void drained_check(struct output *output)
+{
+	if (!output->on_drained || !stream_drained(&output->streams[0]) || !stream_drained(&output->streams[1]))
 		return;
-	stream_write(output, stream, stream->buffer, stream->len);
-	stream->len = 0;
+	void (*fn)(void *data) = output->on_drained;
+	output->on_drained = NULL;
+	fn(output->on_drained_data);
+}
+
+static void stream_pump(struct stream *stream)
+{
+	if (!stream->held && !stream->closed) {
+		stream_open(stream);
+		stream_write_now(stream);
+	}
+	tokens_settle(stream->output);
+	backlog_update(stream->output);
+	drained_check(stream->output);
 }
 
 static void flush_timer_fired(struct loop *loop, void *data)
@@ -114,59 +482,55 @@ static void flush_timer_fired(struct loop *loop, void *data)
 	(void)loop;
 	struct output *output = data;
 	output->flush_timer = 0;
-	stream_flush(output, &output->streams[0]);
-	stream_flush(output, &output->streams[1]);
+	stream_pump(&output->streams[0]);
+	stream_pump(&output->streams[1]);
 }
 
-static void stream_append(struct output *output, struct stream *stream, const char *data, size_t len)
+/* New bytes were queued: write them soon, or at once when many wait. */
+static void stream_kick(struct stream *stream)
 {
-	if (stream->held) {
-		spool_append(&stream->hold, data, len);
+	struct output *output = stream->output;
+	if (stream->held || stream->closed || stream->watching) {
+		backlog_update(output);
 		return;
 	}
-	if (stream->len + len > BUFFER_LIMIT)
-		stream_flush(output, stream);
-	if (len > BUFFER_LIMIT) {
-		stream_write(output, stream, data, len);
+	if (stream->queued - stream->done >= OUTPUT_FLUSH_BYTES) {
+		stream_pump(stream);
 		return;
 	}
-	if (!stream->buffer)
-		stream->buffer = xmalloc(BUFFER_LIMIT);
-	memcpy(stream->buffer + stream->len, data, len);
-	stream->len += len;
 	if (!output->flush_timer)
 		output->flush_timer = loop_add_timer(output->loop, OUTPUT_FLUSH_DELAY, flush_timer_fired, output);
 }
 
-/* Write a spool out; what its spill file could not give back is lost. */
-static void write_spool(struct output *output, struct stream *stream, struct spool *spool)
+/* Write everything queued, waiting for the reader as long as it takes:
+ * the end of the run, when nothing else is left to do. */
+static void stream_drain(struct stream *stream)
 {
-	if (!stream->closed && spool_write_to(spool, stream->fd))
-		stream_failed(output, stream);
-	check_spool(output, spool);
+	for (;;) {
+		stream_pump(stream);
+		if (stream->closed || stream->held || !stream_take(stream))
+			break;
+		struct pollfd pollfd = { .fd = stream->fd, .events = POLLOUT };
+		if (poll(&pollfd, 1, -1) < 0 && errno != EINTR) {
+			stream_failed(stream, errno);
+			break;
+		}
+	}
+	stream_watch(stream, false);
+	tokens_settle(stream->output);
+	backlog_update(stream->output);
 }
 
-static void stream_append_spool(struct output *output, struct stream *stream, struct spool *spool)
+/* Queue a result's stdout and stderr, then its token. */
+static void write_result(struct output *output, struct spool *out, struct spool *err, void *token)
 {
-	check_spool(output, spool);
-	if (spool->fd < 0) {
-		stream_append(output, stream, spool->data, spool->len);
-		return;
-	}
-	if (stream->held) {
-		spool_append_spool(&stream->hold, spool);
-		return;
-	}
-	stream_flush(output, stream);
-	write_spool(output, stream, spool);
-}
-
-static void write_result(struct output *output, struct spool *out, struct spool *err)
-{
-	if (!spool_empty(out))
-		stream_append_spool(output, &output->streams[0], out);
-	if (!spool_empty(err))
-		stream_append_spool(output, &output->streams[1], err);
+	uint64_t from[2];
+	mark_begin(output, from);
+	bool intact = queue_spool(&output->streams[0], out);
+	intact = queue_spool(&output->streams[1], err) && intact;
+	mark_end(output, token, from, intact);
+	stream_kick(&output->streams[0]);
+	stream_kick(&output->streams[1]);
 }
 
 /* ---- -k: a min-heap of early results ------------------------------------ */
@@ -181,24 +545,29 @@ static void heap_swap(struct held_result *a, struct held_result *b)
 /* Copy a result into the store and note where it lies.  Each held result
  * keeping spools of its own would hold two spill files open: a few
  * hundred early results would take every fd and the next jobs' pipes
- * would fail. */
-/* The lengths are measured after copying: a spool that could not be read
- * back whole (the store's error says so) must not shift the next ones. */
+ * would fail.  The lengths are measured after copying: a spool that could
+ * not be read back whole must not shift the next ones. */
 static void store_result(struct output *output, struct held_result *held, const struct spool *out,
 			 const struct spool *err)
 {
+	held->intact = spool_intact(output, out) && spool_intact(output, err);
 	held->out_at = (off_t)spool_size(&output->store);
 	spool_append_spool(&output->store, out);
 	held->err_at = (off_t)spool_size(&output->store);
 	held->out_len = held->err_at - held->out_at;
 	spool_append_spool(&output->store, err);
 	held->err_len = (off_t)spool_size(&output->store) - held->err_at;
+	if (held->out_len + held->err_len != (off_t)(spool_size(out) + spool_size(err)) || output->store.error) {
+		spool_intact(output, &output->store);
+		held->intact = false;
+	}
+	output->store.error = 0;
 }
 
-static void heap_push(struct output *output, uint64_t seq, struct spool *out, struct spool *err)
+static void heap_push(struct output *output, uint64_t seq, struct spool *out, struct spool *err, void *token)
 {
 	xgrow(&output->heap, &output->heap_cap, output->heap_len + 1, sizeof *output->heap);
-	struct held_result held = { .seq = seq };
+	struct held_result held = { .seq = seq, .token = token };
 	store_result(output, &held, out, err);
 	spool_clear(out);
 	spool_clear(err);
@@ -229,32 +598,40 @@ static struct held_result heap_pop(struct output *output)
 	return top;
 }
 
-static void write_stored(struct output *output, struct stream *stream, off_t from, off_t len)
+/* Queue a stored result's bytes; false when some could not be read back. */
+static bool write_stored(struct output *output, struct stream *stream, off_t from, off_t len)
 {
 	char buffer[65536];
+	bool intact = true;
 	for (off_t at = from; at < from + len;) {
 		size_t want = from + len - at < (off_t)sizeof buffer ? (size_t)(from + len - at) : sizeof buffer;
 		errno = 0;
 		size_t n = spool_read(&output->store, at, buffer, want);
 		if (!n) {
 			output_lost(output, "read back output held in a temporary file", errno ? errno : EIO);
+			intact = false;
 			break;
 		}
-		stream_append(output, stream, buffer, n);
+		intact = queue_bytes(stream, buffer, n) && intact;
 		at += (off_t)n;
 	}
 	spool_discard(&output->store, from, len);
+	return intact;
 }
 
-/* Write a held result taken off the heap; the store is emptied whenever
+/* Queue a result taken off the heap; the store is emptied whenever
  * nothing is held any more. */
 static void write_held(struct output *output, const struct held_result *held)
 {
-	write_stored(output, &output->streams[0], held->out_at, held->out_len);
-	write_stored(output, &output->streams[1], held->err_at, held->err_len);
-	check_spool(output, &output->store);
+	uint64_t from[2];
+	mark_begin(output, from);
+	bool intact = write_stored(output, &output->streams[0], held->out_at, held->out_len);
+	intact = write_stored(output, &output->streams[1], held->err_at, held->err_len) && intact;
+	mark_end(output, held->token, from, intact && held->intact);
 	if (!output->heap_len)
 		spool_clear(&output->store);
+	stream_kick(&output->streams[0]);
+	stream_kick(&output->streams[1]);
 }
 
 static bool skipped_contains_next(struct output *output)
@@ -283,19 +660,21 @@ static void write_ready(struct output *output)
 	}
 }
 
-void output_result(struct output *output, struct pool_result *result)
+/* ---- the API ---------------------------------------------------------------- */
+
+void output_result(struct output *output, struct pool_result *result, void *token)
 {
 	if (!output->keep_order) {
-		write_result(output, result->out, result->err);
+		write_result(output, result->out, result->err, token);
 		return;
 	}
 	if (result->seq == output->next_seq) {
-		write_result(output, result->out, result->err);
+		write_result(output, result->out, result->err, token);
 		output->next_seq++;
 		write_ready(output);
 		return;
 	}
-	heap_push(output, result->seq, result->out, result->err);
+	heap_push(output, result->seq, result->out, result->err, token);
 }
 
 void output_skip(struct output *output, uint64_t seq)
@@ -313,13 +692,32 @@ void output_skip(struct output *output, uint64_t seq)
 
 void output_text(struct output *output, const char *text, size_t len)
 {
-	stream_append(output, &output->streams[0], text, len);
+	queue_bytes(&output->streams[0], text, len);
+	stream_kick(&output->streams[0]);
 }
 
 void output_on_closed(struct output *output, void (*fn)(void *data), void *data)
 {
 	output->on_closed = fn;
 	output->on_closed_data = data;
+}
+
+void output_on_lost(struct output *output, void (*fn)(void *data, const char *message), void *data)
+{
+	output->on_lost = fn;
+	output->on_lost_data = data;
+}
+
+void output_on_backlog(struct output *output, void (*fn)(void *data, bool full), void *data)
+{
+	output->on_backlog = fn;
+	output->on_backlog_data = data;
+}
+
+void output_on_written(struct output *output, void (*fn)(void *data, void *token, bool written), void *data)
+{
+	output->on_written = fn;
+	output->on_written_data = data;
 }
 
 void output_hold(struct output *output, bool stdout_too, bool stderr_too)
@@ -335,20 +733,47 @@ void output_release(struct output *output)
 		if (!stream->held)
 			continue;
 		stream->held = false;
-		stream_flush(output, stream);
-		write_spool(output, stream, &stream->hold);
-		spool_clear(&stream->hold);
+		stream_drain(stream);
 	}
 }
 
-void output_finish(struct output *output)
+/* What -k still holds is written in input order, past the gaps. */
+static void write_all_held(struct output *output)
 {
 	while (output->heap_len) {
 		struct held_result held = heap_pop(output);
 		write_held(output, &held);
 	}
-	stream_flush(output, &output->streams[0]);
-	stream_flush(output, &output->streams[1]);
+}
+
+void output_drain(struct output *output, void (*fn)(void *data), void *data)
+{
+	write_all_held(output);
+	output->on_drained = fn;
+	output->on_drained_data = data;
+	stream_pump(&output->streams[0]);
+	stream_pump(&output->streams[1]);
+}
+
+void output_abandon(struct output *output)
+{
+	output->on_drained = NULL;
+	for (int i = 0; i < 2; i++) {
+		struct stream *stream = &output->streams[i];
+		if (!stream_drained(stream))
+			stream_failed(stream, ECANCELED);
+	}
+	tokens_settle(output);
+	backlog_update(output);
+}
+
+void output_finish(struct output *output)
+{
+	write_all_held(output);
+	loop_del_timer(output->loop, output->flush_timer);
+	output->flush_timer = 0;
+	stream_drain(&output->streams[0]);
+	stream_drain(&output->streams[1]);
 }
 
 int output_error(const struct output *output, char *message, size_t size)
@@ -365,11 +790,17 @@ void output_free(struct output *output)
 	if (!output)
 		return;
 	output_finish(output);
-	loop_del_timer(output->loop, output->flush_timer);
 	for (int i = 0; i < 2; i++) {
-		free(output->streams[i].buffer);
-		spool_clear(&output->streams[i].hold);
+		struct stream *stream = &output->streams[i];
+		stream_watch(stream, false);
+		/* What is still held was never written (the stream stayed held). */
+		queue_drop(stream);
+		stream->closed = true;
+		if (stream->own_fd)
+			close(stream->fd);
+		free(stream->chunk);
 	}
+	tokens_settle(output);
 	spool_clear(&output->store);
 	free(output->heap);
 	free(output->skipped);

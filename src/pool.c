@@ -784,6 +784,17 @@ void pool_set_paused(struct pool *pool, bool paused)
 	pool_dispatch(pool);
 }
 
+void pool_set_output_paused(struct pool *pool, bool paused)
+{
+	if (pool->output_paused == paused)
+		return;
+	log_debug("%s", paused ? "output is behind its reader: jobs' output is not read"
+			       : "output caught up: jobs' output is read again");
+	pool->output_paused = paused;
+	for (int i = 0; i < pool->nslots; i++)
+		slot_pause_output(pool->slots[i], paused);
+}
+
 void pool_set_suspended(struct pool *pool, bool suspended)
 {
 	log_debug("%s", suspended ? "suspended" : "continued");

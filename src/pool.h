@@ -128,6 +128,9 @@ enum shrink_mode pool_shrink_mode(const struct pool *pool);
 void pool_bounds(const struct pool *pool, int *min_jobs, int *max_jobs);
 
 void pool_set_paused(struct pool *pool, bool paused);
+/* Stop reading the jobs' stdout and stderr (their writes then block) while
+ * pooltop's own output is behind its reader; resume when it caught up. */
+void pool_set_output_paused(struct pool *pool, bool paused);
 /* SIGSTOP / SIGCONT every running job's process group. */
 void pool_set_suspended(struct pool *pool, bool suspended);
 /* Kill the job running item seq (its item is retried or fails). -1 if none. */

@@ -215,10 +215,20 @@ static void slot_output_ready(struct loop *loop, int fd, short revents, void *da
 
 void slot_watch_output(struct slot *slot)
 {
+	short events = slot->pool->output_paused ? 0 : POLLIN;
 	if (slot->out_fd >= 0)
-		loop_add_fd(slot->pool->loop, slot->out_fd, POLLIN, slot_output_ready, slot);
+		loop_add_fd(slot->pool->loop, slot->out_fd, events, slot_output_ready, slot);
 	if (slot->err_fd >= 0)
-		loop_add_fd(slot->pool->loop, slot->err_fd, POLLIN, slot_output_ready, slot);
+		loop_add_fd(slot->pool->loop, slot->err_fd, events, slot_output_ready, slot);
+}
+
+/* A paused pipe still reports its end (POLLHUP): the little a finished
+ * job left in it is read then, which a full pipe bounds. */
+void slot_pause_output(struct slot *slot, bool paused)
+{
+	short events = paused ? 0 : POLLIN;
+	loop_set_events(slot->pool->loop, slot->out_fd, events);
+	loop_set_events(slot->pool->loop, slot->err_fd, events);
 }
 
 /* A descendant that still holds a pipe open does not hold up the result:

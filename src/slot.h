@@ -114,6 +114,7 @@ struct pool {
 	uint64_t started, done, failed, succeeded;
 	bool input_done, items_watched, paused, suspended, stopping;
 	bool dispatching, finished, finish_reported;
+	bool output_paused;      /* jobs' output is not read: its reader is behind */
 	double start_time, last_start;
 	double wall_offset;      /* wall clock minus monotonic clock */
 	uint64_t delay_timer;
@@ -186,8 +187,11 @@ const char *proc_exec_error(int error, int *exit_code);
 /* The process is blocked reading its stdin (from /proc/PID/syscall). */
 bool proc_waits_for_stdin(pid_t pid);
 
-/* Watch the slot's out_fd and err_fd: what arrives goes to kind->output. */
+/* Watch the slot's out_fd and err_fd: what arrives goes to kind->output
+ * (unless the pool's output is paused). */
 void slot_watch_output(struct slot *slot);
+/* Stop or resume reading the slot's out_fd and err_fd. */
+void slot_pause_output(struct slot *slot, bool paused);
 /* Read what is left in the output pipes, then close them. */
 void slot_drain_output(struct slot *slot);
 /* Stop watching *fd and close it (no-op when -1). */

@@ -1,6 +1,6 @@
 /* spool.c - job output held whole: memory first, then an unlinked temp
  * file (O_TMPFILE) once it passes SPOOL_MEMORY_LIMIT, or in memory still
- * when no file can be written. */
+ * when no file can be written, up to SPOOL_MEMORY_ONLY_CAP in all. */
 #include "spool.h"
 
 #include <errno.h>
@@ -11,6 +11,28 @@
 #include <unistd.h>
 
 #include "xalloc.h"
+
+/* Bytes held in memory by spools that could not spill, all spools together. */
+static size_t memory_only_bytes;
+static void (*overflow_hook)(void);
+static bool overflow_told;
+static void (*no_file_hook)(int error);
+static bool no_file_told;
+
+void spool_set_overflow_hook(void (*fn)(void))
+{
+	overflow_hook = fn;
+}
+
+void spool_set_no_file_hook(void (*fn)(int error))
+{
+	no_file_hook = fn;
+}
+
+size_t spool_memory_only_bytes(void)
+{
+	return memory_only_bytes;
+}
 
 void spool_init(struct spool *spool)
 {
@@ -56,14 +78,49 @@ static int open_spill_file(void)
 }
 
 /* Append to the spill file.  After a failure the file is not written
- * again (the spool holds the rest in memory), so bytes a failed write may
- * have left past file_len are never read. */
+ * again (the spool holds the rest in memory); what a short write left past
+ * file_len is cut off, so that it is never read back and its space is
+ * given back to a full disk. */
 static int file_append(struct spool *spool, const void *data, size_t len)
 {
-	if (spool_write_all(spool->fd, data, len))
+	if (spool_write_all(spool->fd, data, len)) {
+		int saved = errno;
+		if (ftruncate(spool->fd, spool->file_len)) {
+			/* Reads stop at file_len all the same. */
+		}
+		errno = saved;
 		return -1;
+	}
 	spool->file_len += (off_t)len;
 	return 0;
+}
+
+/* No file takes the spool's bytes any more: from now on they count
+ * against the memory cap. */
+static void become_memory_only(struct spool *spool)
+{
+	int error = errno;
+	spool->memory_only = true;
+	memory_only_bytes += spool->len;
+	if (!no_file_told && no_file_hook) {
+		no_file_told = true;
+		no_file_hook(error);
+	}
+}
+
+/* Past the cap, bytes are dropped rather than memory growing without
+ * bound: the spool's error says so, and the hook is told once. */
+static bool memory_only_room(struct spool *spool, size_t len)
+{
+	if (memory_only_bytes + len <= SPOOL_MEMORY_ONLY_CAP)
+		return true;
+	if (!spool->error)
+		spool->error = ENOBUFS;
+	if (!overflow_told && overflow_hook) {
+		overflow_told = true;
+		overflow_hook();
+	}
+	return false;
 }
 
 /* Move the memory part to the file, so memory stays bounded. */
@@ -83,12 +140,17 @@ int spool_append(struct spool *spool, const void *data, size_t len)
 		/* No room for a file (TMPDIR missing or full, no fd left):
 		 * memory is better than losing output. */
 		if (spill(spool)) {
-			spool->memory_only = true;
+			become_memory_only(spool);
 		} else if (len > SPOOL_MEMORY_LIMIT / 2) {
 			if (!file_append(spool, data, len))
 				return 0;
-			spool->memory_only = true;
+			become_memory_only(spool);
 		}
+	}
+	if (spool->memory_only) {
+		if (!memory_only_room(spool, len))
+			return -1;
+		memory_only_bytes += len;
 	}
 	xgrow(&spool->data, &spool->cap, spool->len + len, 1);
 	memcpy(spool->data + spool->len, data, len);
@@ -110,7 +172,9 @@ int spool_write_to(struct spool *spool, int fd)
 {
 	char buf[65536];
 	for (off_t at = 0; at < spool->file_len;) {
-		ssize_t n = pread(spool->fd, buf, sizeof buf, at);
+		/* Never past file_len: what lies beyond was not written whole. */
+		size_t want = spool->file_len - at < (off_t)sizeof buf ? (size_t)(spool->file_len - at) : sizeof buf;
+		ssize_t n = pread(spool->fd, buf, want, at);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0) {
@@ -137,6 +201,8 @@ size_t spool_read(const struct spool *spool, off_t from, void *buffer, size_t co
 		if (n < 0)
 			n = 0;
 		done = (size_t)n;
+		if (done < in_file)
+			return done;  /* the file fell short: nothing after it counts */
 		from += n;
 	}
 	size_t in_memory_at = (size_t)(from - spool->file_len);
@@ -202,6 +268,8 @@ void spool_discard(struct spool *spool, off_t from, off_t count)
 
 void spool_clear(struct spool *spool)
 {
+	if (spool->memory_only)
+		memory_only_bytes -= spool->len;
 	if (spool->fd >= 0)
 		close(spool->fd);
 	free(spool->data);

@@ -22,10 +22,23 @@ struct spool {
 #define SPOOL_INIT { .fd = -1 }
 /* Bytes kept in memory before spilling to a temp file. */
 #define SPOOL_MEMORY_LIMIT ((size_t)256 * 1024)
+/* When no temp file can be made or written, output is held in memory, up
+ * to this much in all spools together; bytes past it are lost (the
+ * spool's error is ENOBUFS) and the overflow hook is called, once. */
+#define SPOOL_MEMORY_ONLY_CAP ((size_t)64 * 1024 * 1024)
+
+/* fn() is called the first time the cap above is reached: the run must
+ * then end (output is being lost). */
+void spool_set_overflow_hook(void (*fn)(void));
+/* fn(errno) is called the first time a spill file cannot be made or
+ * written (the output is then held in memory: nothing is lost yet). */
+void spool_set_no_file_hook(void (*fn)(int error));
+/* Bytes held in memory now for want of a spill file. */
+size_t spool_memory_only_bytes(void);
 
 void spool_init(struct spool *spool);
 /* Hold len more bytes (memory cannot run out: see xalloc.h).  Returns 0,
- * or -1 when the spool has lost bytes before (spool->error). */
+ * or -1 when the spool has lost bytes, these or earlier (spool->error). */
 int spool_append(struct spool *spool, const void *data, size_t len);
 /* Append all of src to dst; what src lost, or what cannot be read from
  * it, becomes dst's error.  0 or -1 (dst->error set). */

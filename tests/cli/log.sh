@@ -16,7 +16,7 @@ lines_without_timestamp() {
 
 # --- --log=FILE ----------------------------------------------------------------
 
-run "$POOLTOP" --batch -j 2 --log=run.log echo ::: a b c
+run "$POOLTOP" --batch -j 2 -k --log=run.log echo ::: a b c
 is "$status" 0 "a run with --log succeeds"
 is "$output" $'a\nb\nc' "the log changes nothing on stdout"
 is "$errors" "" "nor on stderr"

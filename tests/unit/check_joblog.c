@@ -1,6 +1,6 @@
 /* check_joblog.c - unit tests of the job log: parsing lines as GNU
- * parallel writes them, which Seqs --resume and --resume-failed skip, and
- * the exact text of the lines written. */
+ * parallel writes them, which Seqs --resume and --resume-failed skip, the
+ * exact text of the lines written, and lines a full disk cuts short. */
 #include <check.h>
 #include <signal.h>
 #include <stdio.h>
@@ -376,6 +376,46 @@ START_TEST(lines_that_cannot_be_written_are_counted_for_the_caller)
 }
 END_TEST
 
+/* A write that fails half-way through a line (the disk fills up) must
+ * not leave half a record for the next line to be glued to. */
+START_TEST(a_line_cut_short_is_taken_back)
+{
+	make_directory();
+	struct joblog *joblog = joblog_open(path, JOBLOG_FRESH, NULL, error, sizeof error);
+	ck_assert_ptr_nonnull(joblog);
+	char *argv[] = { (char *)"echo", (char *)"b", NULL };
+	struct pool_result result = result_for(1, "a", argv, NULL);
+	char *first = joblog_line(joblog, &result);
+	result = result_for(2, "b", argv, NULL);
+	char *second = joblog_line(joblog, &result);
+	struct rlimit saved, limit;
+	ck_assert_int_eq(getrlimit(RLIMIT_FSIZE, &saved), 0);
+	limit = saved;
+	limit.rlim_cur = sizeof HEADER - 1 + 20;  /* the header and 20 bytes of the first line */
+	signal(SIGXFSZ, SIG_IGN);
+	ck_assert_int_eq(setrlimit(RLIMIT_FSIZE, &limit), 0);
+	int status = joblog_append(joblog, first);
+	setrlimit(RLIMIT_FSIZE, &saved);
+	signal(SIGXFSZ, SIG_DFL);
+	ck_assert_int_eq(status, -1);
+	ck_assert_int_eq(joblog_append(joblog, second), 0);
+	ck_assert_int_eq(joblog_first_error(joblog, error, sizeof error), -1);
+	char expected[512];
+	snprintf(expected, sizeof expected,
+		 "cannot write the joblog '%s': File too large (items whose lines are lost run again with --resume)",
+		 path);
+	ck_assert_str_eq(error, expected);
+	joblog_close(joblog);
+	free(first);
+	free(second);
+
+	char *text = read_file();
+	ck_assert_str_eq(text, HEADER "2\t:\t1795577827.895\t     0.006\t0\t0\t0\t0\techo b\n");
+	free(text);
+	remove_directory();
+}
+END_TEST
+
 static Suite *joblog_suite(void)
 {
 	Suite *suite = suite_create("joblog");
@@ -403,6 +443,7 @@ static Suite *joblog_suite(void)
 	tcase_add_test(writing, a_newline_in_the_command_is_written_as_nul);
 	tcase_add_test(writing, resumed_lines_are_appended_after_a_torn_last_line);
 	tcase_add_test(writing, lines_that_cannot_be_written_are_counted_for_the_caller);
+	tcase_add_test(writing, a_line_cut_short_is_taken_back);
 	suite_add_tcase(suite, writing);
 	return suite;
 }
