@@ -405,7 +405,7 @@ const struct key_binding tui_key_bindings[] = {
 	{ { 'r' }, key_requeue, "requeue failed items" },
 	{ { 'a' }, key_autotune, "autotune on / off" },
 	{ { '\r', '\n', KEY_ENTER }, key_detail,
-	  "detail: the job's process tree (k signals one), its output, its item" },
+	  "item, command line, process tree (k signals one) and output" },
 	{ { '\t' }, key_pane, "switch between workers and results" },
 	{ { KEY_UP, KEY_DOWN, KEY_PPAGE, KEY_NPAGE, KEY_HOME, KEY_END }, key_cursor, "move the cursor" },
 	{ { 'c' }, key_setup, "choose the columns shown and the refresh interval" },

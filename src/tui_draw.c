@@ -689,6 +689,19 @@ static void detail_tail_draw(struct tui *tui, struct box *box, const char *title
 	}
 }
 
+/* Does a later row of the tree sit at `level` under the same parent as
+ * row `index`'s ancestor at that level (so a line goes on down)? */
+static bool tree_level_continues(const struct process_tree *tree, size_t index, int level)
+{
+	for (size_t next = index + 1; next < tree->count; next++) {
+		if (tree->rows[next].depth < level)
+			return false;
+		if (tree->rows[next].depth == level)
+			return true;
+	}
+	return false;
+}
+
 /* The job's process tree, one row per process, indented by depth as a
  * tree view is, the cursor's process highlighted; at most `room` lines,
  * scrolled to keep the cursor in sight. */
@@ -719,13 +732,15 @@ static void detail_tree_draw(struct tui *tui, struct box *box, int room)
 		format_bytes(rss, sizeof rss, row->rss_bytes);
 		int prefix = snprintf(cells, sizeof cells, "%7d %c %6s %7s  ", (int)row->pid,
 				      row->state ? row->state : '?', cpu, rss);
-		/* The tree's lines, as htop draws them: two columns a level. */
+		/* The tree's lines, as htop draws them: three columns a level. */
 		int depth = row->depth < 12 ? row->depth : 12, used = prefix;
-		for (int level = 1; level < depth; level++)
-			used += snprintf(cells + used, sizeof cells - (size_t)used, "  ");
-		if (depth > 0)
-			used += snprintf(cells + used, sizeof cells - (size_t)used, "%s",
-					 tui->utf8 ? "\xe2\x94\x94\xe2\x94\x80 " : "`- ");
+		for (int level = 1; level <= depth; level++) {
+			bool more = tree_level_continues(tree, (size_t)(top + line), level);
+			const char *piece = level < depth ? (more ? (tui->utf8 ? "\xe2\x94\x82  " : "|  ") : "   ")
+							  : more ? (tui->utf8 ? "\xe2\x94\x9c\xe2\x94\x80 " : "|- ")
+								 : (tui->utf8 ? "\xe2\x94\x94\xe2\x94\x80 " : "`- ");
+			used += snprintf(cells + used, sizeof cells - (size_t)used, "%s", piece);
+		}
 		int command_width = inner - text_width(cells);
 		tui_text_fit(command, sizeof command, row->command, strlen(row->command),
 			     command_width > 1 ? command_width : 1);
