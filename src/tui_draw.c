@@ -617,7 +617,8 @@ static void help_draw(struct tui *tui)
 	static const char *const notes[] = {
 		"",
 		"CPU% and RSS are of each job's whole process tree (the job",
-		"and its descendants), read every refresh; 100% is one core.",
+		"and its descendants); 100% is one core.  Idle jobs out of",
+		"sight are read every fifth refresh, the rest every refresh.",
 		"TIME is the time on the current item; - means not known yet.",
 		"",
 		"Any key closes this help.",
