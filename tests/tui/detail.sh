@@ -36,8 +36,9 @@ read -r first second <<< "$(children_of "$job_pid" | tr ' ' '\n' | sort -n | tr 
 tui_keys Enter
 tui_wait_text 5 "job detail"
 ok $? "Enter opens the detail view of the selected job"
-tui_wait_text 5 "sleep 200"
-ok $? "the detail view lists the processes of the job's tree"
+has_row() { [ -n "$(tree_row "$1")" ]; }
+wait_for 5 has_row "$second"
+ok $? "the detail view lists the processes of the job's tree, one row each"
 like "$(tree_row "$job_pid")" "│ +$job_pid S +([0-9.]+|-) +[0-9.]+[KMG]? +sh -c " \
 	"the job's own process is a row: pid, state, CPU%, RSS, command"
 like "$(tree_row "$first")" "├─ sleep 100" "the pipeline's first side is indented under it"
