@@ -23,7 +23,7 @@ children_of() {
 # --- a job that is a pipeline --------------------------------------------------
 
 tui_start 100 30 "$POOLTOP" --no-config -j 1 -- \
-	sh -c 'echo started-$1; echo warned-$1 >&2; sleep 100 | sleep 200; true' sh ::: pipe
+	sh -c 'echo started-$1; echo warned-$1 >&2; sleep 100 | sleep 200; sleep 300' sh ::: pipe
 pooltop_pid=$(tui_pid)
 at_exit "kill -TERM $pooltop_pid; kill -TERM $pooltop_pid"
 tui_wait_text 10 " run "
@@ -75,6 +75,8 @@ tui_wait_text 5 "sent KILL to pid $second"
 ok $? "and is sent"
 wait_for 5 process_is_gone "$second"
 ok $? "the process it was sent to is gone"
+tui_keys Escape
+tui_wait_gone 5 "job detail"
 tui_keys Q
 tui_wait_exit 10
 ok $? "Q ends pooltop"
