@@ -621,6 +621,7 @@ static void settings_apply(struct tui *tui)
 	}
 	if (settings.columns_set && settings.columns_shown)
 		tui->columns_hidden = ~settings.columns_shown & ((1UL << columns.count) - 1);
+	tui->file_refresh = settings.refresh_set ? settings.refresh : 0;
 	if (settings.refresh_set && !tui->config.refresh_given)
 		tui->config.refresh = settings.refresh;
 }
@@ -634,8 +635,9 @@ static void settings_store(struct tui *tui)
 	const char *names[SETTINGS_COLUMNS_MAX];
 	struct settings_columns columns;
 	settings_columns_of_table(names, &columns);
+	/* A --refresh of this run is not kept, unless changed here. */
 	struct settings settings = {
-		.refresh_set = true, .refresh = tui->config.refresh,
+		.refresh_set = tui->file_refresh > 0, .refresh = tui->file_refresh,
 		.columns_set = true,
 		.columns_shown = ~tui->columns_hidden & ((1UL << columns.count) - 1),
 	};
@@ -661,7 +663,10 @@ static void refresh_step(struct tui *tui, int direction)
 		if (direction < 0 && step < now - 1e-9)
 			chosen = step;
 	}
-	tui->setup_changed |= chosen != now;
+	if (chosen != now) {
+		tui->setup_changed = true;
+		tui->file_refresh = chosen;
+	}
 	tui->config.refresh = chosen;
 }
 

@@ -99,6 +99,7 @@ struct tui {
 	unsigned long columns_hidden;   /* bit i: column i of the worker table is hidden */
 	int setup_row;                  /* the setup screen's cursor: a column, or the refresh */
 	bool setup_changed;             /* something changed there since it opened */
+	double file_refresh;            /* the settings file's refresh, 0 when it has none */
 	char *settings_path;            /* the settings file (malloc'd), NULL with --no-config */
 };
 

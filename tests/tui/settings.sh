@@ -40,6 +40,9 @@ ok $? "c lists the worker table's columns, each on or off"
 tui_keys Down Down Down Down Down Down Down Space
 tui_wait_text 5 "[ ] PEAK"
 ok $? "Space turns the column under the cursor off"
+tui_keys Right
+tui_wait_text 5 "refresh every 2 s"
+ok $? "Right makes the refresh interval longer"
 tui_keys c
 tui_wait_text 5 "settings saved in $rc"
 ok $? "closing the list saves the choice in \$XDG_CONFIG_HOME/pooltop/pooltoprc"
@@ -47,6 +50,7 @@ wait_for 5 heading_lacks_peak
 ok $? "the worker table no longer shows PEAK"
 ok 'grep -qx "columns=SLOT,PID,STATE,ITEM,TIME,CPU%,RSS,DONE,FAIL" "$rc"' \
 	"the file names the columns shown" || diag "$(cat "$rc")"
+ok 'grep -qx "refresh=2" "$rc"' "and the refresh interval"
 stop_pooltop
 ok $? "Q ends pooltop"
 
