@@ -620,6 +620,8 @@ static void help_draw(struct tui *tui)
 		"and its descendants); 100% is one core.  Idle jobs out of",
 		"sight are read every fifth refresh, the rest every refresh.",
 		"TIME is the time on the current item; - means not known yet.",
+		"In a job's detail, Up and Down choose a process of its tree",
+		"and k sends it a signal (TERM, or one typed).",
 		"",
 		"Any key closes this help.",
 	};
