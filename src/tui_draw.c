@@ -823,11 +823,18 @@ static void setup_draw(struct tui *tui)
 {
 	struct box box;
 	box_open(tui, &box, " columns and refresh ");
-	box_text(&box, "Space or Enter shows or hides a column; Left/Right change the "
-		 "refresh; c or Esc closes (and saves).");
-	box.y++;
 	int rows = (int)tui_worker_table.count + 1;
-	for (int row = 0; row < rows && !box_full(&box); row++) {
+	int room = box.top + box.height - 1 - box.y;
+	/* The how-to when there is room for it and the whole list. */
+	if (room >= rows + 4) {
+		box_text(&box, "Space or Enter shows or hides a column; Left/Right change the "
+			 "refresh; c or Esc closes (and saves).");
+		box.y++;
+		room = box.top + box.height - 1 - box.y;
+	}
+	int top = 0;
+	scroll_settle(&top, tui->setup_row, room, rows);
+	for (int row = top; row < rows && !box_full(&box); row++) {
 		char line[96];
 		if (row < (int)tui_worker_table.count)
 			snprintf(line, sizeof line, "[%c] %s", tui->columns_hidden & (1UL << row) ? ' ' : 'x',
