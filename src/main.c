@@ -28,6 +28,7 @@
 #include "spool.h"
 #include "template.h"
 #include "text.h"
+#include "settings.h"
 #include "tui.h"
 #include "xalloc.h"
 
@@ -504,14 +505,18 @@ static void start_front_end(struct app *app)
 {
 	const struct options *options = &app->options;
 	if (!options->batch) {
+		char *settings_file = options->no_config ? NULL : settings_path();
 		struct tui_config config = {
 			.refresh = options->refresh,
+			.refresh_given = options->refresh_given,
+			.settings_path = settings_file,
 			.color = !options->no_color && !getenv("NO_COLOR"),
 			.hold = options->hold,
 			.title = options->mode == MODE_DEMO ? "demo: Pool(3).map(square, range(10))"
 							   : options->command[0],
 		};
 		app->tui = tui_open(app->loop, app->pool, &app->control, &config);
+		free(settings_file);
 	}
 	if (app->tui) {
 		output_hold(app->output, tui_owns_fd(app->tui, 1), tui_owns_fd(app->tui, 2));

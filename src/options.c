@@ -66,6 +66,7 @@ static const char help_text[] =
 	"      --refresh=SECS        seconds between screen updates (default 1)\n"
 	"      --hold                keep the final screen until q is pressed\n"
 	"      --no-color            no colours (also when NO_COLOR is set)\n"
+	"      --no-config           do not read or write the settings file, pooltoprc\n"
 	"      --control=PATH        listen for control commands on a Unix socket\n"
 	"      --jobs-file=FILE      follow the worker count written in FILE\n"
 	"      --log=FILE            append a debug log of the run's decisions to FILE\n"
@@ -114,7 +115,7 @@ enum {
 	OPT_RANGE = 256, OPT_SHELL, OPT_WORKER, OPT_INFLIGHT, OPT_MAX_ITEMS, OPT_MAX_LINE, OPT_DEMO,
 	OPT_MIN_JOBS, OPT_MAX_JOBS, OPT_AUTOTUNE, OPT_SHRINK, OPT_RETRIES, OPT_TIMEOUT, OPT_GRACE,
 	OPT_DELAY, OPT_HALT, OPT_JOBLOG, OPT_RESUME, OPT_RESUME_FAILED, OPT_BATCH, OPT_PROGRESS,
-	OPT_REFRESH, OPT_HOLD, OPT_NO_COLOR, OPT_CONTROL, OPT_JOBS_FILE, OPT_LOG,
+	OPT_REFRESH, OPT_HOLD, OPT_NO_COLOR, OPT_NO_CONFIG, OPT_CONTROL, OPT_JOBS_FILE, OPT_LOG,
 };
 
 static const struct option long_options[] = {
@@ -147,6 +148,7 @@ static const struct option long_options[] = {
 	{ "refresh", required_argument, NULL, OPT_REFRESH },
 	{ "hold", no_argument, NULL, OPT_HOLD },
 	{ "no-color", no_argument, NULL, OPT_NO_COLOR },
+	{ "no-config", no_argument, NULL, OPT_NO_CONFIG },
 	{ "control", required_argument, NULL, OPT_CONTROL },
 	{ "jobs-file", required_argument, NULL, OPT_JOBS_FILE },
 	{ "log", required_argument, NULL, OPT_LOG },
@@ -432,6 +434,7 @@ static int parse_option(struct options *options, int option, const char *arg,
 		if (options_parse_seconds(arg, targets[which]) || (which == 3 && *targets[which] < 0.05))
 			return fail("invalid --%s '%s': give seconds, such as 1 or 0.5%s", names[which], arg,
 				    which == 3 ? " (at least 0.05)" : "");
+		options->refresh_given |= which == 3;
 		break;
 	}
 	case OPT_HALT:
@@ -462,6 +465,9 @@ static int parse_option(struct options *options, int option, const char *arg,
 		break;
 	case OPT_NO_COLOR:
 		options->no_color = true;
+		break;
+	case OPT_NO_CONFIG:
+		options->no_config = true;
 		break;
 	case OPT_CONTROL:
 		options->control_path = arg;

@@ -32,7 +32,9 @@ struct options {
 	const char *joblog;          /* --joblog=FILE */
 	bool resume, resume_failed;
 	bool batch, progress, hold, no_color;
+	bool no_config;              /* --no-config: the settings file is not read or written */
 	double refresh;              /* seconds between TUI / --progress refreshes */
+	bool refresh_given;          /* --refresh was given (it wins over the settings file) */
 	const char *control_path;    /* --control=PATH */
 	const char *jobs_file;       /* --jobs-file=FILE */
 	const char *log_path;        /* --log=FILE, or NULL (POOLTOP_LOG is main's) */

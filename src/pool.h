@@ -155,8 +155,10 @@ const char *pool_throttle(const struct pool *pool);
 int pool_slot_count(const struct pool *pool);
 bool pool_slot_view(const struct pool *pool, int index, struct slot_view *view);
 /* Detail for slot index: its command line (malloc'd, or NULL) and the last
- * bytes of stderr of its current item. */
+ * bytes of stdout and of stderr of its current item (NUL-terminated in
+ * out; the length is returned). */
 char *pool_slot_command(const struct pool *pool, int index);
+size_t pool_slot_stdout_tail(const struct pool *pool, int index, char *out, size_t size);
 size_t pool_slot_stderr_tail(const struct pool *pool, int index, char *out, size_t size);
 
 #endif

@@ -121,12 +121,24 @@ char *pool_slot_command(const struct pool *pool, int index)
 	return pool->kind->command(pool->slots[index]);
 }
 
-size_t pool_slot_stderr_tail(const struct pool *pool, int index, char *out, size_t size)
+/* The last bytes of one of the slot's output streams (1: stdout, 2: stderr). */
+static size_t slot_tail(const struct pool *pool, int index, int stream, char *out, size_t size)
 {
 	if (index < 0 || index >= pool->nslots) {
 		if (size)
 			out[0] = '\0';
 		return 0;
 	}
-	return spool_tail(&pool->slots[index]->err, out, size);
+	const struct slot *slot = pool->slots[index];
+	return spool_tail(stream == 1 ? &slot->out : &slot->err, out, size);
+}
+
+size_t pool_slot_stdout_tail(const struct pool *pool, int index, char *out, size_t size)
+{
+	return slot_tail(pool, index, 1, out, size);
+}
+
+size_t pool_slot_stderr_tail(const struct pool *pool, int index, char *out, size_t size)
+{
+	return slot_tail(pool, index, 2, out, size);
 }

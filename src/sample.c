@@ -43,6 +43,31 @@ static enum pids_item sample_items[] = {
 	[ITEM_ELAPSED] = PIDS_TIME_ELAPSED,
 };
 
+/* The libproc2 items of the detail view's reading of one tree, in order:
+ * the stat items and the command line (which costs a read of its own, so
+ * only this reading asks for it). */
+enum detail_item {
+	DETAIL_PID,
+	DETAIL_PARENT,
+	DETAIL_STATE,
+	DETAIL_TICKS,
+	DETAIL_RSS,
+	DETAIL_ELAPSED,
+	DETAIL_NAME,
+	DETAIL_COMMAND,
+};
+
+static enum pids_item detail_items[] = {
+	[DETAIL_PID] = PIDS_ID_PID,
+	[DETAIL_PARENT] = PIDS_ID_PPID,
+	[DETAIL_STATE] = PIDS_STATE,
+	[DETAIL_TICKS] = PIDS_TICS_ALL,
+	[DETAIL_RSS] = PIDS_RSS,
+	[DETAIL_ELAPSED] = PIDS_TIME_ELAPSED,
+	[DETAIL_NAME] = PIDS_CMD,
+	[DETAIL_COMMAND] = PIDS_CMDLINE,
+};
+
 struct member {
 	pid_t pid;             /* a process found in a tree */
 	int threads;           /* its thread count when read, 0 if not read */
@@ -76,6 +101,8 @@ struct state_list {
 
 struct sampler {
 	struct pids_info *info;        /* libproc2 handle, created once */
+	struct pids_info *detail_info; /* for sampler_tree_read, made at its first call */
+	struct member_list detail_members;  /* that reading's processes */
 	long hertz;                    /* clock ticks per second */
 	long page_size;                /* bytes per page, for RSS */
 
@@ -113,6 +140,9 @@ void sampler_free(struct sampler *sampler)
 	if (!sampler)
 		return;
 	procps_pids_unref(&sampler->info);
+	if (sampler->detail_info)
+		procps_pids_unref(&sampler->detail_info);
+	free(sampler->detail_members.items);
 	free(sampler->members.items);
 	free(sampler->previous.items);
 	free(sampler->totals);
@@ -168,7 +198,8 @@ static int member_compare(const void *a, const void *b)
 
 /* Adds every PID listed in /proc/PID/task/TID/children as a member.  A
  * task that vanished meanwhile simply has no children. */
-static void children_add(struct sampler *sampler, pid_t pid, pid_t tid, size_t tree)
+static void children_add(struct sampler *sampler, struct member_list *list, pid_t pid, pid_t tid,
+			 size_t tree)
 {
 	char path[64];
 	snprintf(path, sizeof path, "/proc/%d/task/%d/children", (int)pid, (int)tid);
@@ -192,19 +223,20 @@ static void children_add(struct sampler *sampler, pid_t pid, pid_t tid, size_t t
 				continue;
 			}
 			if (in_number)
-				member_add(&sampler->members, (pid_t)child, tree);
+				member_add(list, (pid_t)child, tree);
 			child = 0;
 			in_number = false;
 		}
 	}
 	if (in_number)
-		member_add(&sampler->members, (pid_t)child, tree);
+		member_add(list, (pid_t)child, tree);
 	close(fd);
 }
 
 /* Adds the children of every task (thread) of process `pid`: a child's
  * parent is the thread that forked it. */
-static void threads_children_add(struct sampler *sampler, pid_t pid, size_t tree)
+static void threads_children_add(struct sampler *sampler, struct member_list *list, pid_t pid,
+				 size_t tree)
 {
 	char path[32];
 	snprintf(path, sizeof path, "/proc/%d/task", (int)pid);
@@ -224,7 +256,7 @@ static void threads_children_add(struct sampler *sampler, pid_t pid, size_t tree
 			offset += record_length;
 			if (name[0] < '0' || name[0] > '9')
 				continue;
-			children_add(sampler, pid, (pid_t)strtol(name, NULL, 10), tree);
+			children_add(sampler, list, pid, (pid_t)strtol(name, NULL, 10), tree);
 		}
 	}
 	close(fd);
@@ -237,9 +269,9 @@ static void process_children_add(struct sampler *sampler, pid_t pid, size_t tree
 {
 	size_t known = member_find(&sampler->previous, pid);
 	if (known < sampler->previous.count && sampler->previous.items[known].threads == 1)
-		children_add(sampler, pid, pid, tree);
+		children_add(sampler, &sampler->members, pid, pid, tree);
 	else
-		threads_children_add(sampler, pid, tree);
+		threads_children_add(sampler, &sampler->members, pid, tree);
 }
 
 /* Appends the root and all its descendants, breadth first. */
@@ -445,4 +477,198 @@ int sampler_update(struct sampler *sampler, struct tree_usage *trees, size_t n, 
 		tree_report(sampler, &trees[i], &sampler->totals[i], now);
 	results_keep(sampler);
 	return 0;
+}
+
+/* --- one tree, process by process ----------------------------------------- */
+
+static int row_by_parent_compare(const void *a, const void *b)
+{
+	const struct process_row *left = a, *right = b;
+	if (left->parent != right->parent)
+		return left->parent < right->parent ? -1 : 1;
+	if (left->pid != right->pid)
+		return left->pid < right->pid ? -1 : 1;
+	return 0;
+}
+
+static int row_by_pid_compare(const void *a, const void *b)
+{
+	const struct process_row *left = a, *right = b;
+	return left->pid < right->pid ? -1 : left->pid > right->pid;
+}
+
+/* Index of the first row (sorted by parent) whose parent is `parent`. */
+static size_t first_child(const struct process_row *sorted, size_t count, pid_t parent)
+{
+	size_t low = 0, high = count;
+	while (low < high) {
+		size_t middle = low + (high - low) / 2;
+		if (sorted[middle].parent < parent)
+			low = middle + 1;
+		else
+			high = middle;
+	}
+	return low;
+}
+
+struct order_frame {
+	pid_t pid;             /* whose children come next */
+	size_t next;           /* the next candidate child, in the sorted rows */
+	int depth;             /* the depth of those children */
+};
+
+size_t process_tree_order(struct process_row *rows, size_t count, pid_t root)
+{
+	if (count == 0)
+		return 0;
+	struct process_row *sorted = xmalloc(count * sizeof *sorted);
+	memcpy(sorted, rows, count * sizeof *sorted);
+	qsort(sorted, count, sizeof *sorted, row_by_parent_compare);
+	bool *placed = xcalloc(count, sizeof *placed);
+	struct order_frame *stack = xmalloc((count + 1) * sizeof *stack);
+	size_t kept = 0, top = 0;
+	for (size_t i = 0; i < count; i++) {
+		if (sorted[i].pid == root) {
+			rows[kept] = sorted[i];
+			rows[kept++].depth = 0;
+			placed[i] = true;
+			stack[top++] = (struct order_frame){ root, first_child(sorted, count, root), 1 };
+			break;
+		}
+	}
+	/* Depth first; a pid placed once is never placed again, so a pid
+	 * reused while the tree was read cannot make a loop. */
+	while (top > 0) {
+		struct order_frame *frame = &stack[top - 1];
+		if (frame->next >= count || sorted[frame->next].parent != frame->pid) {
+			top--;
+			continue;
+		}
+		size_t i = frame->next++;
+		if (placed[i])
+			continue;
+		placed[i] = true;
+		rows[kept] = sorted[i];
+		rows[kept++].depth = frame->depth;
+		if (top <= count)
+			stack[top++] = (struct order_frame){ sorted[i].pid,
+							     first_child(sorted, count, sorted[i].pid),
+							     frame->depth + 1 };
+	}
+	free(stack);
+	free(placed);
+	free(sorted);
+	return kept;
+}
+
+bool process_tree_has(const struct process_tree *tree, pid_t pid)
+{
+	for (size_t i = 0; i < tree->count; i++)
+		if (tree->rows[i].pid == pid)
+			return true;
+	return false;
+}
+
+void process_tree_free(struct process_tree *tree)
+{
+	free(tree->rows);
+	free(tree->before);
+	*tree = (struct process_tree){ 0 };
+}
+
+/* One process's row; its CPU% against the previous reading's row. */
+static void process_row_fill(struct sampler *sampler, struct process_tree *tree,
+			     struct pids_stack *stack, double now)
+{
+	struct pids_info *info = sampler->detail_info;
+	(void)info; /* PIDS_VAL names it but does not use it */
+	xgrow(&tree->rows, &tree->capacity, tree->count + 1, sizeof *tree->rows);
+	struct process_row *row = &tree->rows[tree->count++];
+	*row = (struct process_row){
+		.pid = PIDS_VAL(DETAIL_PID, s_int, stack, info),
+		.parent = PIDS_VAL(DETAIL_PARENT, s_int, stack, info),
+		.state = PIDS_VAL(DETAIL_STATE, s_ch, stack, info),
+		.ticks = PIDS_VAL(DETAIL_TICKS, ull_int, stack, info),
+		.rss_bytes = PIDS_VAL(DETAIL_RSS, ul_int, stack, info) * (uint64_t)sampler->page_size,
+		.cpu_percent = -1,
+	};
+	const char *command = PIDS_VAL(DETAIL_COMMAND, str, stack, info);
+	const char *name = PIDS_VAL(DETAIL_NAME, str, stack, info);
+	if (command && command[0] && strcmp(command, "-"))
+		snprintf(row->command, sizeof row->command, "%s", command);
+	else
+		snprintf(row->command, sizeof row->command, "[%s]", name ? name : "?");
+	struct process_row key = { .pid = row->pid };
+	const struct process_row *before = tree->before_count && tree->root ?
+		bsearch(&key, tree->before, tree->before_count, sizeof key, row_by_pid_compare) : NULL;
+	double age = PIDS_VAL(DETAIL_ELAPSED, real, stack, info);
+	if (before && now > tree->read_at)
+		row->cpu_percent = sample_cpu_percent(before->ticks, row->ticks, now - tree->read_at,
+						      sampler->hertz);
+	else if (!before && age >= FIRST_SIGHTING_MIN_AGE)
+		row->cpu_percent = sample_cpu_percent(0, row->ticks, age, sampler->hertz);
+}
+
+static int detail_chunk_read(struct sampler *sampler, int count, struct process_tree *tree,
+			     double now)
+{
+	struct pids_fetch *fetch = procps_pids_select(sampler->detail_info, sampler->chunk, count,
+						      PIDS_SELECT_PID);
+	if (!fetch)
+		return -1;
+	for (int i = 0; i < fetch->counts->total; i++)
+		process_row_fill(sampler, tree, fetch->stacks[i], now);
+	return 0;
+}
+
+int sampler_tree_read(struct sampler *sampler, pid_t root, double now, struct process_tree *tree)
+{
+	/* The last reading becomes the baseline, sorted by pid for lookups;
+	 * the baseline of another root is no baseline. */
+	struct process_row *rows = tree->rows;
+	size_t capacity = tree->capacity;
+	tree->rows = tree->before;
+	tree->capacity = tree->before_capacity;
+	tree->before = rows;
+	tree->before_capacity = capacity;
+	tree->before_count = tree->root == root ? tree->count : 0;
+	tree->count = 0;
+	if (tree->before_count > 1)
+		qsort(tree->before, tree->before_count, sizeof *tree->before, row_by_pid_compare);
+	if (root <= 0)
+		return -1;
+	if (!sampler->detail_info) {
+		int items = (int)(sizeof detail_items / sizeof detail_items[0]);
+		if (procps_pids_new(&sampler->detail_info, detail_items, items) < 0) {
+			sampler->detail_info = NULL;
+			return -1;
+		}
+	}
+	struct member_list *members = &sampler->detail_members;
+	members->count = 0;
+	member_add(members, root, 0);
+	for (size_t next = 0; next < members->count && members->count < TREE_MEMBERS_MAX; next++)
+		threads_children_add(sampler, members, members->items[next].pid, 0);
+	if (members->count > 1)
+		qsort(members->items, members->count, sizeof *members->items, member_compare);
+	int count = 0;
+	for (size_t i = 0; i < members->count; i++) {
+		if (i > 0 && members->items[i - 1].pid == members->items[i].pid)
+			continue;
+		sampler->chunk[count++] = (unsigned)members->items[i].pid;
+		if (count == SELECT_CHUNK) {
+			if (detail_chunk_read(sampler, count, tree, now) < 0)
+				break;
+			count = 0;
+		}
+	}
+	if (count > 0 && detail_chunk_read(sampler, count, tree, now) < 0) {
+		tree->count = 0;
+		tree->root = 0;
+		return -1;
+	}
+	tree->count = process_tree_order(tree->rows, tree->count, root);
+	tree->root = tree->count ? root : 0;
+	tree->read_at = now;
+	return tree->count ? 0 : -1;
 }

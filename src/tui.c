@@ -5,17 +5,20 @@
  * does; tui_draw.c draws. */
 #include "tui_state.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
 #include <langinfo.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include "settings.h"
 #include "text.h"
 #include "xalloc.h"
 
@@ -61,7 +64,7 @@ static dev_t controlling_terminal(void)
 }
 
 enum color_pair { PAIR_TITLE = 1, PAIR_SELECTED, PAIR_FAILED, PAIR_RETRY, PAIR_KEY, PAIR_MARK,
-		  PAIR_BAR };
+		  PAIR_BAR, PAIR_CPU };
 
 /* Chooses colours, or attributes when colours are off. */
 static void looks_set(struct tui *tui)
@@ -77,6 +80,7 @@ static void looks_set(struct tui *tui)
 		looks[LOOK_MARK] = A_BOLD;
 		looks[LOOK_ERROR] = A_BOLD;
 		looks[LOOK_NOTE] = A_BOLD;
+		looks[LOOK_CPU] = A_BOLD;
 		return;
 	}
 	start_color();
@@ -88,6 +92,7 @@ static void looks_set(struct tui *tui)
 	init_pair(PAIR_KEY, COLOR_BLACK, COLOR_CYAN);
 	init_pair(PAIR_MARK, COLOR_YELLOW, -1);
 	init_pair(PAIR_BAR, COLOR_GREEN, -1);
+	init_pair(PAIR_CPU, COLOR_MAGENTA, -1);
 	looks[LOOK_TITLE] = COLOR_PAIR(PAIR_TITLE);
 	looks[LOOK_SELECTED] = COLOR_PAIR(PAIR_SELECTED);
 	looks[LOOK_FAILED] = COLOR_PAIR(PAIR_FAILED);
@@ -97,6 +102,7 @@ static void looks_set(struct tui *tui)
 	looks[LOOK_BAR] = COLOR_PAIR(PAIR_BAR);
 	looks[LOOK_ERROR] = COLOR_PAIR(PAIR_FAILED) | A_BOLD;
 	looks[LOOK_NOTE] = COLOR_PAIR(PAIR_RETRY) | A_BOLD;
+	looks[LOOK_CPU] = COLOR_PAIR(PAIR_CPU) | A_BOLD;
 }
 
 /* Opens /dev/tty and starts curses on it; false when there is no usable
@@ -244,6 +250,42 @@ static void detail_forget(struct tui *tui)
 	tui->detail_command = NULL;
 }
 
+/* The slot the detail view shows, by index, with its view; -1 when it
+ * has left the pool. */
+static int detail_slot_find(const struct tui *tui, struct slot_view *view)
+{
+	for (int index = 0; index < pool_slot_count(tui->pool); index++)
+		if (pool_slot_view(tui->pool, index, view) && view->number == tui->detail_number)
+			return index;
+	return -1;
+}
+
+/* Reads the detail view's process tree again, and finds the process under
+ * the cursor in it (or the row it was on, when that process is gone). */
+static void detail_tree_update(struct tui *tui)
+{
+	struct slot_view view;
+	pid_t root = 0;
+	if (tui->detail_number && detail_slot_find(tui, &view) >= 0)
+		root = view.pid;
+	const struct process_tree *tree = &tui->model.detail;
+	tui_model_detail_read(&tui->model, root, loop_now());
+	if (root != tui->detail_root) {
+		tui->detail_root = root;
+		tui->detail_pid = 0;
+		tui->detail_row = 0;
+	}
+	for (size_t row = 0; tui->detail_pid && row < tree->count; row++) {
+		if (tree->rows[row].pid == tui->detail_pid) {
+			tui->detail_row = (int)row;
+			return;
+		}
+	}
+	if (tui->detail_row >= (int)tree->count)
+		tui->detail_row = tree->count ? (int)tree->count - 1 : 0;
+	tui->detail_pid = tree->count ? tree->rows[tui->detail_row].pid : 0;
+}
+
 static enum reaction key_detail(struct tui *tui, int key)
 {
 	(void)key;
@@ -255,6 +297,8 @@ static enum reaction key_detail(struct tui *tui, int key)
 		if (!pool_slot_view(tui->pool, tui->worker_index, &view))
 			return REACT_NONE;
 		tui->detail_number = view.number;
+		tui->detail_root = 0;
+		detail_tree_update(tui);
 	} else {
 		const struct tui_model *model = &tui->model;
 		if (!model->result_count)
@@ -263,6 +307,15 @@ static enum reaction key_detail(struct tui *tui, int key)
 		tui->detail_result = model->result_count - (uint64_t)position;
 	}
 	tui->mode = MODE_DETAIL;
+	return REACT_REDRAW;
+}
+
+static enum reaction key_setup(struct tui *tui, int key)
+{
+	(void)key;
+	tui->mode = MODE_SETUP;
+	tui->setup_row = 0;
+	tui->setup_changed = false;
 	return REACT_REDRAW;
 }
 
@@ -351,9 +404,11 @@ const struct key_binding tui_key_bindings[] = {
 	{ { 'k' }, key_kill, "kill the selected job (retried or failed)" },
 	{ { 'r' }, key_requeue, "requeue failed items" },
 	{ { 'a' }, key_autotune, "autotune on / off" },
-	{ { '\r', '\n', KEY_ENTER }, key_detail, "item, command line and stderr of the selection" },
+	{ { '\r', '\n', KEY_ENTER }, key_detail,
+	  "item, command line, process tree (k signals one) and output" },
 	{ { '\t' }, key_pane, "switch between workers and results" },
 	{ { KEY_UP, KEY_DOWN, KEY_PPAGE, KEY_NPAGE, KEY_HOME, KEY_END }, key_cursor, "move the cursor" },
+	{ { 'c' }, key_setup, "choose the columns shown and the refresh interval" },
 	{ { 'h', '?', KEY_F(1) }, key_help, "show this help" },
 	{ { KEY_CTRL('L') }, key_repaint, "draw the screen again" },
 	{ { 'q' }, key_quit, "quit (asks while jobs run)" },
@@ -404,6 +459,270 @@ static enum reaction ask_quit_key(struct tui *tui, int key)
 	return REACT_REDRAW;
 }
 
+/* --- the detail view: a process of the job's tree, and signals ----------- */
+
+static enum reaction detail_key(struct tui *tui, int key)
+{
+	const struct process_tree *tree = &tui->model.detail;
+	int last = tree->count ? (int)tree->count - 1 : 0, row = tui->detail_row;
+	int page = LINES / 3 > 1 ? LINES / 3 : 1;
+	switch (key) {
+	case KEY_UP:
+		row--;
+		break;
+	case KEY_DOWN:
+		row++;
+		break;
+	case KEY_PPAGE:
+		row -= page;
+		break;
+	case KEY_NPAGE:
+		row += page;
+		break;
+	case KEY_HOME:
+		row = 0;
+		break;
+	case KEY_END:
+		row = last;
+		break;
+	case 'k':
+		if (!tui->detail_number || !tui->detail_pid) {
+			message_set(tui, "no process to signal here", true);
+			return REACT_REDRAW;
+		}
+		tui->mode = MODE_ASK_SIGNAL;
+		tui->signal_pid = tui->detail_pid;
+		tui->signal_root = tui->detail_root;
+		const char *command = tree->rows[tui->detail_row].command;
+		tui_text_fit(tui->signal_command, sizeof tui->signal_command, command, strlen(command), 24);
+		snprintf(tui->prompt, sizeof tui->prompt, "TERM");
+		tui->signal_prefilled = true;
+		return REACT_REDRAW;
+	default:
+		tui->mode = MODE_NORMAL;
+		detail_forget(tui);
+		return REACT_REDRAW;
+	}
+	if (!tui->detail_number || !tree->count)
+		return REACT_NONE;
+	tui->detail_row = row < 0 ? 0 : row > last ? last : row;
+	tui->detail_pid = tree->rows[tui->detail_row].pid;
+	return REACT_REDRAW;
+}
+
+/* A signal as typed: a number, or a name with or without SIG. */
+static int signal_parse(const char *text)
+{
+	if (text[0] >= '0' && text[0] <= '9') {
+		char *end;
+		long number = strtol(text, &end, 10);
+		return !*end && number > 0 && number < 65 ? (int)number : 0;
+	}
+	if (!strncasecmp(text, "SIG", 3))
+		text += 3;
+	for (int number = 1; number < 32; number++) {
+		char name[16];
+		tui_signal_name(number, name, sizeof name);
+		if (!strcasecmp(name, text))
+			return number;
+	}
+	return 0;
+}
+
+/* Sends the signal asked for, once the process is found again in the
+ * tree of the job the slot still runs. */
+static void signal_send(struct tui *tui)
+{
+	char text[160], name[16];
+	int signo = signal_parse(tui->prompt);
+	if (!signo) {
+		snprintf(text, sizeof text, "no signal is called '%s': nothing sent", tui->prompt);
+		message_set(tui, text, true);
+		return;
+	}
+	tui_signal_name(signo, name, sizeof name);
+	struct slot_view view;
+	int status = 1;
+	if (detail_slot_find(tui, &view) >= 0 && view.pid == tui->signal_root)
+		status = tui_model_detail_signal(&tui->model, tui->signal_root, tui->signal_pid, signo,
+						 loop_now());
+	if (status == 0)
+		snprintf(text, sizeof text, "sent %s to pid %d", name, (int)tui->signal_pid);
+	else if (status > 0)
+		snprintf(text, sizeof text, "pid %d is no longer in this job's tree: nothing sent",
+			 (int)tui->signal_pid);
+	else
+		snprintf(text, sizeof text, "cannot send %s to pid %d: %s", name, (int)tui->signal_pid,
+			 strerror(errno));
+	message_set(tui, text, status != 0);
+}
+
+static enum reaction ask_signal_key(struct tui *tui, int key)
+{
+	size_t length = strlen(tui->prompt);
+	if (key == KEY_ESCAPE || key == KEY_CTRL('G')) {
+		tui->mode = MODE_DETAIL;
+		message_set(tui, "no signal sent", false);
+	} else if (key == '\r' || key == '\n' || key == KEY_ENTER) {
+		tui->mode = MODE_DETAIL;
+		signal_send(tui);
+		detail_tree_update(tui);
+	} else if (key == KEY_BACKSPACE || key == 127 || key == KEY_CTRL('H')) {
+		if (tui->signal_prefilled)
+			tui->prompt[0] = '\0';
+		else if (length)
+			tui->prompt[length - 1] = '\0';
+		tui->signal_prefilled = false;
+	} else if (((key >= '0' && key <= '9') || (key >= 'a' && key <= 'z') ||
+		    (key >= 'A' && key <= 'Z'))) {
+		if (tui->signal_prefilled)
+			length = 0;
+		tui->signal_prefilled = false;
+		if (length + 1 < sizeof tui->prompt) {
+			tui->prompt[length] = (char)(key >= 'a' && key <= 'z' ? key - 'a' + 'A' : key);
+			tui->prompt[length + 1] = '\0';
+		}
+	}
+	return REACT_REDRAW;
+}
+
+/* --- the setup screen: columns and the refresh interval ------------------ */
+
+/* The refresh intervals the setup screen steps through. */
+static const double refresh_steps[] = { 0.1, 0.2, 0.5, 1, 2, 3, 5, 10, 30, 60 };
+#define REFRESH_STEPS (sizeof refresh_steps / sizeof refresh_steps[0])
+
+static void settings_columns_of_table(const char **names, struct settings_columns *columns)
+{
+	size_t count = tui_worker_table.count < SETTINGS_COLUMNS_MAX ? tui_worker_table.count
+								      : SETTINGS_COLUMNS_MAX;
+	for (size_t i = 0; i < count; i++)
+		names[i] = tui_worker_table.columns[i].title;
+	*columns = (struct settings_columns){ names, count };
+}
+
+/* Reads the settings file, if there is one to read: its columns and (unless
+ * --refresh said otherwise) its refresh interval.  A broken file is told
+ * on the message line and ignored. */
+static void settings_apply(struct tui *tui)
+{
+	if (!tui->settings_path)
+		return;
+	const char *names[SETTINGS_COLUMNS_MAX];
+	struct settings_columns columns;
+	settings_columns_of_table(names, &columns);
+	struct settings settings;
+	char error[512];
+	if (settings_load(tui->settings_path, &columns, &settings, error, sizeof error) < 0) {
+		char text[600];
+		snprintf(text, sizeof text, "settings ignored: %s", error);
+		message_set(tui, text, true);
+		return;
+	}
+	if (settings.columns_set && settings.columns_shown)
+		tui->columns_hidden = ~settings.columns_shown & ((1UL << columns.count) - 1);
+	tui->file_refresh = settings.refresh_set ? settings.refresh : 0;
+	if (settings.refresh_set && !tui->config.refresh_given)
+		tui->config.refresh = settings.refresh;
+}
+
+static void settings_store(struct tui *tui)
+{
+	if (!tui->settings_path) {
+		message_set(tui, "changed for this run only (--no-config)", false);
+		return;
+	}
+	const char *names[SETTINGS_COLUMNS_MAX];
+	struct settings_columns columns;
+	settings_columns_of_table(names, &columns);
+	/* A --refresh of this run is not kept, unless changed here. */
+	struct settings settings = {
+		.refresh_set = tui->file_refresh > 0, .refresh = tui->file_refresh,
+		.columns_set = true,
+		.columns_shown = ~tui->columns_hidden & ((1UL << columns.count) - 1),
+	};
+	char error[512], text[600];
+	if (settings_save(tui->settings_path, &settings, &columns, error, sizeof error) < 0) {
+		message_set(tui, error, true);
+		return;
+	}
+	snprintf(text, sizeof text, "settings saved in %s", tui->settings_path);
+	message_set(tui, text, false);
+}
+
+/* The next step of the refresh interval up (direction 1) or down (-1). */
+static void refresh_step(struct tui *tui, int direction)
+{
+	double now = tui->config.refresh, chosen = now;
+	for (size_t i = 0; i < REFRESH_STEPS; i++) {
+		double step = refresh_steps[i];
+		if (direction > 0 && step > now + 1e-9) {
+			chosen = step;
+			break;
+		}
+		if (direction < 0 && step < now - 1e-9)
+			chosen = step;
+	}
+	if (chosen != now) {
+		tui->setup_changed = true;
+		tui->file_refresh = chosen;
+	}
+	tui->config.refresh = chosen;
+}
+
+static enum reaction setup_key(struct tui *tui, int key)
+{
+	int columns = (int)tui_worker_table.count;  /* the refresh row comes after them */
+	switch (key) {
+	case KEY_UP:
+		tui->setup_row = tui->setup_row > 0 ? tui->setup_row - 1 : 0;
+		break;
+	case KEY_DOWN:
+		tui->setup_row = tui->setup_row < columns ? tui->setup_row + 1 : columns;
+		break;
+	case KEY_HOME:
+		tui->setup_row = 0;
+		break;
+	case KEY_END:
+		tui->setup_row = columns;
+		break;
+	case ' ':
+	case '\r':
+	case '\n':
+	case KEY_ENTER:
+		if (tui->setup_row < columns) {
+			unsigned long bit = 1UL << tui->setup_row;
+			unsigned long all = (1UL << columns) - 1;
+			if ((tui->columns_hidden | bit) == all && !(tui->columns_hidden & bit)) {
+				message_set(tui, "one column at least stays shown", true);
+				break;
+			}
+			tui->columns_hidden ^= bit;
+			tui->setup_changed = true;
+		}
+		break;
+	case KEY_LEFT:
+	case '-':
+		refresh_step(tui, -1);
+		break;
+	case KEY_RIGHT:
+	case '+':
+		refresh_step(tui, 1);
+		break;
+	case KEY_ESCAPE:
+	case 'q':
+	case 'c':
+	case KEY_F(10):
+		tui->mode = MODE_NORMAL;
+		if (tui->setup_changed)
+			settings_store(tui);
+		break;
+	default:
+		break;
+	}
+	return REACT_REDRAW;
+}
+
 static enum reaction key_handle(struct tui *tui, int key)
 {
 	if (key == KEY_RESIZE) {
@@ -415,10 +734,14 @@ static enum reaction key_handle(struct tui *tui, int key)
 		return prompt_key(tui, key);
 	case MODE_ASK_QUIT:
 		return ask_quit_key(tui, key);
-	case MODE_HELP:
 	case MODE_DETAIL:
+		return detail_key(tui, key);
+	case MODE_ASK_SIGNAL:
+		return ask_signal_key(tui, key);
+	case MODE_SETUP:
+		return setup_key(tui, key);
+	case MODE_HELP:
 		tui->mode = MODE_NORMAL;
-		detail_forget(tui);
 		return REACT_REDRAW;
 	case MODE_NORMAL:
 		break;
@@ -460,7 +783,11 @@ static void refresh_due(struct loop *loop, void *data)
 	tui->timer = 0;
 	if (!tui->open)
 		return;
+	/* The rows on screen are read every time; the others take turns. */
+	tui_model_set_visible(&tui->model, tui->worker_top, tui->layout.table_rows - 1);
 	tui_model_sample(&tui->model, loop_now());
+	if ((tui->mode == MODE_DETAIL || tui->mode == MODE_ASK_SIGNAL) && tui->detail_number)
+		detail_tree_update(tui);
 	tui_draw(tui);
 	tui->timer = loop_add_timer(loop, tui->config.refresh, refresh_due, tui);
 }
@@ -479,14 +806,19 @@ struct tui *tui_open(struct loop *loop, struct pool *pool, struct control *contr
 	};
 	if (!(tui->config.refresh > 0))
 		tui->config.refresh = 1;
+	tui->settings_path = config->settings_path ? xstrdup(config->settings_path) : NULL;
+	tui->config.settings_path = NULL;
 	const char *title = config->title ? config->title : "";
 	text_sanitize(tui->title, sizeof tui->title, title, strlen(title), 0);
 	tui->utf8 = locale_is_utf8();
 	tui->tty_device = controlling_terminal();
 	if (tui_model_init(&tui->model, pool) || !terminal_start(tui)) {
 		tui_model_free(&tui->model);
+		free(tui->settings_path);
+		tui->settings_path = NULL;
 		return NULL;
 	}
+	settings_apply(tui);
 	tui->open = true;
 	loop_add_fd(loop, tui->tty_fd, POLLIN, tty_readable, tui);
 	tui->timer = loop_add_timer(loop, FIRST_REFRESH_SECONDS, refresh_due, tui);
@@ -585,4 +917,6 @@ void tui_close(struct tui *tui)
 	tui->tty_fd = -1;
 	tui_model_free(&tui->model);
 	detail_forget(tui);
+	free(tui->settings_path);
+	tui->settings_path = NULL;
 }

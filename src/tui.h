@@ -15,6 +15,10 @@ struct tui_config {
 	bool color;              /* false with --no-color, NO_COLOR or a colourless terminal */
 	bool hold;               /* keep the final screen until q */
 	const char *title;       /* what runs, for the header (sanitized there) */
+	bool refresh_given;      /* refresh came from the command line: the settings file's
+				    refresh does not replace it */
+	const char *settings_path;  /* the settings file to read and write, NULL: none
+				       (--no-config) */
 };
 
 struct tui;

@@ -320,8 +320,14 @@ static void columns_share_spare(const struct tui_table *table, int *widths, int 
 
 int tui_columns_fit(const struct tui_table *table, int width, int *widths)
 {
+	return tui_columns_fit_shown(table, 0, width, widths);
+}
+
+int tui_columns_fit_shown(const struct tui_table *table, unsigned long hidden, int width,
+			  int *widths)
+{
 	for (size_t i = 0; i < table->count; i++)
-		widths[i] = table->columns[i].width;
+		widths[i] = hidden & (1UL << i) ? 0 : table->columns[i].width;
 	int shown, needed;
 	while ((needed = columns_needed(table, widths, &shown)) > width) {
 		int least = column_least_kept(table, widths);

@@ -44,6 +44,10 @@ extern const struct tui_table tui_result_table;
  * (widths holds TUI_COLUMNS_MAX).
  * Flexible columns share what is left.  Returns the width used. */
 int tui_columns_fit(const struct tui_table *table, int width, int *widths);
+/* The same, with the columns whose bit is set in `hidden` (bit i: column
+ * i) left out whatever the width. */
+int tui_columns_fit_shown(const struct tui_table *table, unsigned long hidden, int width,
+			  int *widths);
 
 /* Writes one aligned cell of exactly `width` display columns: the column's
  * text for row (row NULL: its title), cut with an ellipsis if too long. */

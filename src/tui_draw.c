@@ -14,8 +14,12 @@
 #include "text.h"
 #include "xalloc.h"
 
-/* Bytes of a job's stderr the detail view shows at most. */
-#define STDERR_TAIL_SIZE 4096
+/* Bytes of a job's stdout and stderr the detail view shows at most. */
+#define OUTPUT_TAIL_SIZE 4096
+/* From this many lines on, a chart of CHART_ROWS rows replaces the
+ * one-row sparkline. */
+#define CHART_MIN_LINES 40
+#define CHART_ROWS 8
 
 /* --- drawing helpers ------------------------------------------------------ */
 
@@ -234,6 +238,58 @@ static void spark_draw(const struct tui *tui, int y)
 	look_set(tui, LOOK_NORMAL);
 }
 
+/* The chart: a title row with the scales and the pool size changes, then
+ * items/s as bars and the pool's CPU as dots, newest at the right. */
+static void chart_draw(const struct tui *tui, int y, int rows)
+{
+	const struct tui_history *history = &tui->model.history;
+	int plot_rows = rows - 1, width = COLS;
+	struct chart_cell *cells = xcalloc((size_t)(plot_rows * width), sizeof *cells);
+	struct chart_scale scale;
+	int used = tui_history_chart(history, width, plot_rows, tui->utf8, cells, &scale);
+	char rate[32], cpu[32], title[160];
+	format_rate(rate, sizeof rate, scale.rate_top);
+	format_percent(cpu, sizeof cpu, scale.cpu_top);
+	const char *bar = tui->utf8 ? "\xe2\x96\x88" : "#", *dot = tui->utf8 ? "\xe2\x80\xa2" : "*";
+	int x = 0;
+	look_set(tui, LOOK_BAR);
+	x = text_put(y, x, bar, COLS);
+	look_set(tui, LOOK_NORMAL);
+	snprintf(title, sizeof title, " items/s (top %s)   ", rate);
+	x = text_put(y, x, title, COLS);
+	look_set(tui, LOOK_CPU);
+	x = text_put(y, x, dot, COLS);
+	look_set(tui, LOOK_NORMAL);
+	snprintf(title, sizeof title, " pool CPU (top %s%%)", cpu);
+	x = text_put(y, x, title, COLS);
+	if (history->change_count) {
+		char changes[200], legend[240];
+		if (tui_history_legend(history, COLS - x - 14, tui->utf8, changes, sizeof changes) > 0) {
+			snprintf(legend, sizeof legend, "   pool size %s", changes);
+			look_set(tui, LOOK_MARK);
+			text_put(y, x, legend, COLS);
+			look_set(tui, LOOK_NORMAL);
+		}
+	}
+	/* Newest at the right edge, as the sparkline reads. */
+	int left = width - used;
+	static const enum look looks[] = {
+		[CHART_EMPTY] = LOOK_NORMAL, [CHART_RATE] = LOOK_BAR,
+		[CHART_CPU] = LOOK_CPU, [CHART_SIZE] = LOOK_MARK,
+	};
+	for (int row = 0; row < plot_rows; row++) {
+		for (int column = 0; column < used; column++) {
+			const struct chart_cell *cell = &cells[row * width + column];
+			if (cell->kind == CHART_EMPTY)
+				continue;
+			look_set(tui, looks[cell->kind]);
+			mvaddstr(y + 1 + row, left + column, cell->text);
+		}
+	}
+	look_set(tui, LOOK_NORMAL);
+	free(cells);
+}
+
 /* --- the worker table ----------------------------------------------------- */
 
 /* Finds the cursor's slot again after slots came and went. */
@@ -273,7 +329,7 @@ static void scroll_settle(int *top, int cursor, int visible, int count)
 static void workers_draw(struct tui *tui, const struct layout *layout)
 {
 	int widths[TUI_COLUMNS_MAX];
-	tui_columns_fit(&tui_worker_table, COLS, widths);
+	tui_columns_fit_shown(&tui_worker_table, tui->columns_hidden, COLS, widths);
 	look_set(tui, LOOK_TITLE);
 	line_clear(layout->table_y);
 	table_row_draw(&tui_worker_table, widths, layout->table_y, NULL);
@@ -347,6 +403,12 @@ static void status_draw(struct tui *tui, int y, const struct pool_stats *stats)
 	case MODE_ASK_QUIT:
 		snprintf(text, sizeof text, "Quit with %d job%s running?  w wait for them  k kill them  "
 			 "c cancel", stats->running, stats->running == 1 ? "" : "s");
+		look = LOOK_NOTE;
+		break;
+	case MODE_ASK_SIGNAL:
+		snprintf(text, sizeof text, "Send a signal to pid %d (%s): %s_   Enter sends it, "
+			 "or type another (KILL, INT, 9...), Esc cancels", (int)tui->signal_pid,
+			 tui->signal_command, tui->prompt);
 		look = LOOK_NOTE;
 		break;
 	default:
@@ -555,8 +617,11 @@ static void help_draw(struct tui *tui)
 	static const char *const notes[] = {
 		"",
 		"CPU% and RSS are of each job's whole process tree (the job",
-		"and its descendants), read every refresh; 100% is one core.",
+		"and its descendants); 100% is one core.  Idle jobs out of",
+		"sight are read every fifth refresh, the rest every refresh.",
 		"TIME is the time on the current item; - means not known yet.",
+		"In a job's detail, Up and Down choose a process of its tree",
+		"and k sends it a signal (TERM, or one typed).",
 		"",
 		"Any key closes this help.",
 	};
@@ -590,23 +655,25 @@ static void detail_result_draw(struct tui *tui, struct box *box)
 		box_field(tui, box, "Error", row->error);
 }
 
-/* The last lines of the slot's stderr that fit in the box. */
-static void detail_stderr_draw(struct tui *tui, struct box *box, int index)
+/* The last lines of an output tail that fit in `room` lines of the box. */
+static void detail_tail_draw(struct tui *tui, struct box *box, const char *title, char *tail,
+			     size_t length, int room)
 {
-	char tail[STDERR_TAIL_SIZE];
-	size_t length = pool_slot_stderr_tail(tui->pool, index, tail, sizeof tail);
-	if (box_full(box))
+	if (box_full(box) || room < 1)
 		return;
 	look_set(tui, LOOK_NOTE);
-	mvaddstr(box->y++, box->left + 2, "Last lines of stderr");
+	mvaddstr(box->y++, box->left + 2, title);
 	look_set(tui, LOOK_NORMAL);
+	room--;
 	while (length > 0 && tail[length - 1] == '\n')
 		tail[--length] = '\0';
 	if (length == 0) {
-		box_text(box, "-");
+		if (room > 0)
+			box_text(box, "-");
 		return;
 	}
-	int room = box->top + box->height - 1 - box->y;
+	int left = box->top + box->height - 1 - box->y;
+	room = room < left ? room : left;
 	/* Walk back over `room` lines, then show them in order. */
 	size_t start = length;
 	for (int lines = 0; lines < room && start > 0; lines++) {
@@ -615,13 +682,79 @@ static void detail_stderr_draw(struct tui *tui, struct box *box, int index)
 		if (!newline)
 			break;
 	}
-	while (start < length && !box_full(box)) {
+	for (int lines = 0; start < length && lines < room && !box_full(box); lines++) {
 		char *newline = memchr(tail + start, '\n', length - start);
 		size_t line_length = newline ? (size_t)(newline - (tail + start)) : length - start;
 		char line[CELL_SIZE];
 		tui_text_fit(line, sizeof line, tail + start, line_length, box->width - 4);
 		mvaddstr(box->y++, box->left + 2, line);
 		start += line_length + 1;
+	}
+}
+
+/* Does a later row of the tree sit at `level` under the same parent as
+ * row `index`'s ancestor at that level (so a line goes on down)? */
+static bool tree_level_continues(const struct process_tree *tree, size_t index, int level)
+{
+	for (size_t next = index + 1; next < tree->count; next++) {
+		if (tree->rows[next].depth < level)
+			return false;
+		if (tree->rows[next].depth == level)
+			return true;
+	}
+	return false;
+}
+
+/* The job's process tree, one row per process, indented by depth as a
+ * tree view is, the cursor's process highlighted; at most `room` lines,
+ * scrolled to keep the cursor in sight. */
+static void detail_tree_draw(struct tui *tui, struct box *box, int room)
+{
+	const struct process_tree *tree = &tui->model.detail;
+	if (box_full(box) || room < 2)
+		return;
+	int inner = box->width - 4, x = box->left + 2;
+	look_set(tui, LOOK_TITLE);
+	mvhline(box->y, x, ' ', inner);
+	char heading[128];
+	snprintf(heading, sizeof heading, "%7s %s %6s %7s  %s", "PID", "S", "CPU%", "RSS",
+		 "COMMAND (Up/Down choose, k signal)");
+	text_put(box->y++, x, heading, x + inner);
+	look_set(tui, LOOK_NORMAL);
+	room--;
+	if (!tree->count) {
+		box_text(box, "no live process");
+		return;
+	}
+	int top = 0;
+	scroll_settle(&top, tui->detail_row, room, (int)tree->count);
+	for (int line = 0; line < room && top + line < (int)tree->count && !box_full(box); line++) {
+		const struct process_row *row = &tree->rows[top + line];
+		char cpu[16], rss[16], command[CELL_SIZE], cells[CELL_SIZE * 2];
+		format_percent(cpu, sizeof cpu, row->cpu_percent);
+		format_bytes(rss, sizeof rss, row->rss_bytes);
+		int prefix = snprintf(cells, sizeof cells, "%7d %c %6s %7s  ", (int)row->pid,
+				      row->state ? row->state : '?', cpu, rss);
+		/* The tree's lines, as htop draws them: three columns a level. */
+		int depth = row->depth < 12 ? row->depth : 12, used = prefix;
+		for (int level = 1; level <= depth; level++) {
+			bool more = tree_level_continues(tree, (size_t)(top + line), level);
+			const char *piece = level < depth ? (more ? (tui->utf8 ? "\xe2\x94\x82  " : "|  ") : "   ")
+							  : more ? (tui->utf8 ? "\xe2\x94\x9c\xe2\x94\x80 " : "|- ")
+								 : (tui->utf8 ? "\xe2\x94\x94\xe2\x94\x80 " : "`- ");
+			used += snprintf(cells + used, sizeof cells - (size_t)used, "%s", piece);
+		}
+		int command_width = inner - text_width(cells);
+		tui_text_fit(command, sizeof command, row->command, strlen(row->command),
+			     command_width > 1 ? command_width : 1);
+		snprintf(cells + used, sizeof cells - (size_t)used, "%s", command);
+		int y = box->y++;
+		bool cursor = top + line == tui->detail_row;
+		look_set(tui, cursor ? LOOK_SELECTED : LOOK_NORMAL);
+		if (cursor)
+			mvhline(y, x, ' ', inner);
+		text_put(y, x, cells, x + inner);
+		look_set(tui, LOOK_NORMAL);
 	}
 }
 
@@ -660,7 +793,18 @@ static void detail_slot_draw(struct tui *tui, struct box *box)
 	text_sanitize(item, sizeof item, view.item ? view.item : "", view.item ? view.item_len : 0, 0);
 	box_field(tui, box, "Item", item);
 	box_field(tui, box, "Command line", tui->detail_command ? tui->detail_command : "");
-	detail_stderr_draw(tui, box, index);
+	/* What is left: half for the tree, the rest for the two tails. */
+	int left = box->top + box->height - 1 - box->y;
+	int tree_room = (int)tui->model.detail.count + 2;
+	tree_room = tree_room < left / 2 ? tree_room : left / 2;
+	detail_tree_draw(tui, box, tree_room);
+	char tail[OUTPUT_TAIL_SIZE];
+	left = box->top + box->height - 1 - box->y;
+	size_t length = pool_slot_stdout_tail(tui->pool, index, tail, sizeof tail);
+	detail_tail_draw(tui, box, "Last lines of stdout", tail, length, left / 2);
+	left = box->top + box->height - 1 - box->y;
+	length = pool_slot_stderr_tail(tui->pool, index, tail, sizeof tail);
+	detail_tail_draw(tui, box, "Last lines of stderr", tail, length, left);
 }
 
 static void detail_draw(struct tui *tui)
@@ -673,6 +817,40 @@ static void detail_draw(struct tui *tui)
 		detail_result_draw(tui, &box);
 }
 
+/* The setup screen: the worker table's columns, each on or off, and the
+ * refresh interval, as htop's setup lists its columns. */
+static void setup_draw(struct tui *tui)
+{
+	struct box box;
+	box_open(tui, &box, " columns and refresh ");
+	int rows = (int)tui_worker_table.count + 1;
+	int room = box.top + box.height - 1 - box.y;
+	/* The how-to when there is room for it and the whole list. */
+	if (room >= rows + 4) {
+		box_text(&box, "Space or Enter shows or hides a column; Left/Right change the "
+			 "refresh; c or Esc closes (and saves).");
+		box.y++;
+		room = box.top + box.height - 1 - box.y;
+	}
+	int top = 0;
+	scroll_settle(&top, tui->setup_row, room, rows);
+	for (int row = top; row < rows && !box_full(&box); row++) {
+		char line[96];
+		if (row < (int)tui_worker_table.count)
+			snprintf(line, sizeof line, "[%c] %s", tui->columns_hidden & (1UL << row) ? ' ' : 'x',
+				 tui_worker_table.columns[row].title);
+		else
+			snprintf(line, sizeof line, "    refresh every %g s", tui->config.refresh);
+		int y = box.y++;
+		bool cursor = row == tui->setup_row;
+		look_set(tui, cursor ? LOOK_SELECTED : LOOK_NORMAL);
+		if (cursor)
+			mvhline(y, box.left + 2, ' ', box.width - 4);
+		text_put(y, box.left + 2, line, box.left + box.width - 2);
+		look_set(tui, LOOK_NORMAL);
+	}
+}
+
 /* --- the whole screen ----------------------------------------------------- */
 
 static void layout_decide(const struct tui *tui, struct layout *layout)
@@ -681,7 +859,9 @@ static void layout_decide(const struct tui *tui, struct layout *layout)
 	layout->footer_y = lines - 1;
 	layout->status_y = lines >= 6 ? lines - 2 : -1;
 	int top = 1;
-	layout->spark_y = lines >= 14 ? top++ : -1;
+	layout->chart_rows = lines >= CHART_MIN_LINES ? CHART_ROWS : 0;
+	layout->spark_y = lines >= 14 ? top : -1;
+	top += layout->chart_rows ? layout->chart_rows : layout->spark_y >= 0;
 	int bottom = layout->status_y >= 0 ? layout->status_y : layout->footer_y;
 	int body = bottom - top;
 	layout->table_y = top;
@@ -714,7 +894,9 @@ void tui_draw(struct tui *tui)
 	struct layout *layout = &tui->layout;
 	layout_decide(tui, layout);
 	header_draw(tui, &stats);
-	if (layout->spark_y >= 0)
+	if (layout->chart_rows)
+		chart_draw(tui, layout->spark_y, layout->chart_rows);
+	else if (layout->spark_y >= 0)
 		spark_draw(tui, layout->spark_y);
 	if (layout->table_rows >= 1)
 		workers_draw(tui, layout);
@@ -722,8 +904,10 @@ void tui_draw(struct tui *tui)
 		results_draw(tui, layout);
 	if (tui->mode == MODE_HELP)
 		help_draw(tui);
-	else if (tui->mode == MODE_DETAIL)
+	else if (tui->mode == MODE_DETAIL || tui->mode == MODE_ASK_SIGNAL)
 		detail_draw(tui);
+	else if (tui->mode == MODE_SETUP)
+		setup_draw(tui);
 	if (layout->status_y >= 0)
 		status_draw(tui, layout->status_y, &stats);
 	footer_draw(tui, layout->footer_y);

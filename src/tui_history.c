@@ -39,7 +39,13 @@ void tui_history_add(struct tui_history *history, double rate, int target, doubl
 		}
 	}
 	history->samples[history->sample_count++ % HISTORY_SAMPLES] =
-		(struct history_sample){ rate > 0 ? rate : 0, target };
+		(struct history_sample){ rate > 0 ? rate : 0, target, -1 };
+}
+
+void tui_history_set_cpu(struct tui_history *history, double cpu_percent)
+{
+	if (history->sample_count > 0)
+		history->samples[(history->sample_count - 1) % HISTORY_SAMPLES].cpu = cpu_percent;
 }
 
 static size_t samples_kept(const struct tui_history *history)
@@ -146,4 +152,64 @@ int tui_history_legend(const struct tui_history *history, int width, bool utf8, 
 		append(out, size, &used, pieces[i]);
 	}
 	return columns;
+}
+
+/* --- the chart ------------------------------------------------------------ */
+
+static void cell_set(struct chart_cell *cell, const char *text, enum chart_kind kind)
+{
+	snprintf(cell->text, sizeof cell->text, "%s", text);
+	cell->kind = kind;
+}
+
+/* Column x of the chart for one sample: the bar from the bottom, in
+ * eighths of a row, then the CPU dot over it. */
+static void chart_column(const struct history_sample *sample, const struct chart_scale *scale,
+			 int width, int rows, int x, bool utf8, struct chart_cell *cells)
+{
+	int eighths = 0;
+	if (sample->rate > 0 && scale->rate_top > 0)
+		eighths = (int)ceil(sample->rate / scale->rate_top * rows * 8);
+	for (int row = 0; row < rows; row++) {
+		int fill = eighths - (rows - 1 - row) * 8;
+		if (fill <= 0)
+			continue;
+		const char *bar = utf8 ? bars_utf8[fill >= 8 ? 7 : fill - 1] :
+				  fill >= 4 ? "#" : ".";
+		cell_set(&cells[row * width + x], bar, CHART_RATE);
+	}
+	if (sample->cpu < 0 || !(scale->cpu_top > 0))
+		return;
+	int level = (int)lround(sample->cpu / scale->cpu_top * (rows - 1));
+	level = level < 0 ? 0 : level > rows - 1 ? rows - 1 : level;
+	cell_set(&cells[(rows - 1 - level) * width + x], utf8 ? "\xe2\x80\xa2" : "*", CHART_CPU);
+}
+
+int tui_history_chart(const struct tui_history *history, int width, int rows, bool utf8,
+		      struct chart_cell *cells, struct chart_scale *scale)
+{
+	*scale = (struct chart_scale){ 0, 100 };
+	if (width <= 0 || rows <= 0)
+		return 0;
+	for (int i = 0; i < width * rows; i++)
+		cell_set(&cells[i], " ", CHART_EMPTY);
+	size_t count = samples_fitting(history, width);
+	for (size_t age = 0; age < count; age++) {
+		const struct history_sample *sample = sample_at(history, age);
+		if (sample->rate > scale->rate_top)
+			scale->rate_top = sample->rate;
+		if (sample->cpu > scale->cpu_top)
+			scale->cpu_top = ceil(sample->cpu / 100) * 100;
+	}
+	int x = 0;
+	for (size_t age = count; age-- > 0;) {
+		if (sample_marked(history, age)) {
+			for (int row = 0; row < rows; row++)
+				cell_set(&cells[row * width + x], utf8 ? "\xe2\x94\x82" : MARK, CHART_SIZE);
+			x++;
+		}
+		chart_column(sample_at(history, age), scale, width, rows, x, utf8, cells);
+		x++;
+	}
+	return x;
 }

@@ -15,6 +15,7 @@
 struct history_sample {
 	double rate;               /* items/s over this refresh */
 	int target;                /* the worker count asked for then */
+	double cpu;                /* the pool's CPU% over this refresh, -1 when not known */
 };
 
 struct history_change {
@@ -32,6 +33,33 @@ struct tui_history {
 void tui_history_init(struct tui_history *history);
 /* Adds one refresh's throughput and the target worker count at the time. */
 void tui_history_add(struct tui_history *history, double rate, int target, double elapsed);
+
+/* The pool's CPU% over the newest sample's refresh (tui_history_add
+ * leaves it unknown). */
+void tui_history_set_cpu(struct tui_history *history, double cpu_percent);
+
+/* One cell of the chart: its text (one character) and what it shows. */
+enum chart_kind { CHART_EMPTY, CHART_RATE, CHART_CPU, CHART_SIZE };
+
+struct chart_cell {
+	char text[5];              /* UTF-8 or ASCII, NUL-terminated */
+	enum chart_kind kind;
+};
+
+/* The tops of the chart's two scales. */
+struct chart_scale {
+	double rate_top;           /* items/s at the top row, 0 when nothing finished */
+	double cpu_top;            /* CPU% at the top row: 100 per core shown, at least 100 */
+};
+
+/* Draws the newest samples that fit in `width` columns as a chart `rows`
+ * high (cells: rows x width, the top row first): items/s as bars, the
+ * pool's CPU% as a dot in each column, and a column of marks before each
+ * sample taken at a new pool size.  Block characters when utf8, ASCII
+ * otherwise.  Returns the columns used (the chart is right-aligned by
+ * the caller, or left as it is). */
+int tui_history_chart(const struct tui_history *history, int width, int rows, bool utf8,
+		      struct chart_cell *cells, struct chart_scale *scale);
 
 /* Draws the newest samples that fit in `width` columns as a bar chart,
  * scaled to the highest of them, with a mark (|) before each sample taken

@@ -3,6 +3,7 @@
  * history they feed, and the ring of recent results. */
 #include "tui_model.h"
 
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -33,6 +34,7 @@ void tui_model_free(struct tui_model *model)
 	free(model->samples);
 	free(model->accounts);
 	free(model->results);
+	process_tree_free(&model->detail);
 	*model = (struct tui_model){ .total_cpu = -1 };
 }
 
@@ -100,8 +102,10 @@ static void account_live_tree(struct tui_model *model, int number, const struct 
 	uint64_t before = account->root == tree->root ? account->ticks_counted : 0;
 	if (tree->ticks > before && interval > 0)
 		account->cpu_percent += ticks_to_seconds(model, tree->ticks - before) / interval * 100.0;
+	account->busy = tree->ticks > before;
 	account->root = tree->root;
 	account->ticks_counted = tree->ticks;
+	account->rss_bytes = tree->rss_bytes;
 	if (tree->rss_bytes > account->peak_rss)
 		account->peak_rss = tree->rss_bytes;
 }
@@ -115,9 +119,31 @@ static void history_sample(struct tui_model *model, double now)
 		uint64_t finished = stats.done > model->last_done ? stats.done - model->last_done : 0;
 		double rate = (double)finished / (now - model->last_sample_time);
 		tui_history_add(&model->history, rate, stats.target, stats.elapsed);
+		tui_history_set_cpu(&model->history, model->total_cpu);
 	}
 	model->last_sample_time = now;
 	model->last_done = stats.done;
+}
+
+void tui_model_set_visible(struct tui_model *model, int first, int count)
+{
+	model->visible_first = first;
+	model->visible_count = count;
+}
+
+/* Is the slot's tree read at this sample?  Those on screen, those never
+ * read, and those that used CPU at their last reading are; the other idle
+ * ones take turns, one in SAMPLE_SPREAD at each sample.  Every tick is
+ * still counted once: a tree's growth is counted whenever it is read, and
+ * rusage settles the rest when its leader is reaped. */
+static bool tree_due(struct tui_model *model, int index, int number, pid_t pid)
+{
+	if (index >= model->visible_first && index < model->visible_first + model->visible_count)
+		return true;
+	const struct slot_account *account = account_for(model, number);
+	if (account->root != pid || account->busy)
+		return true;
+	return (unsigned long)number % SAMPLE_SPREAD == model->sample_round % SAMPLE_SPREAD;
 }
 
 /* Reads the CPU and memory of every slot's process tree (only ours, never
@@ -137,6 +163,14 @@ void tui_model_sample(struct tui_model *model, double now)
 		model->sample_count = (size_t)index + 1;
 		if (view.pid <= 0)
 			continue;
+		if (!tree_due(model, index, view.number, view.pid)) {
+			/* Its last reading stands: an idle tree, off screen. */
+			const struct slot_account *account = account_for(model, view.number);
+			model->samples[index].known = true;
+			model->samples[index].rss_bytes = account->rss_bytes;
+			model->samples[index].skipped = true;
+			continue;
+		}
 		model->trees[trees] = (struct tree_usage){ .root = view.pid };
 		model->tree_slot[trees] = view.number;
 		trees++;
@@ -148,7 +182,7 @@ void tui_model_sample(struct tui_model *model, double now)
 	size_t tree = 0;
 	for (size_t index = 0; index < model->sample_count; index++) {
 		struct slot_sample *sample = &model->samples[index];
-		if (sample->pid <= 0)
+		if (sample->pid <= 0 || sample->skipped)
 			continue;
 		const struct tree_usage *usage = &model->trees[tree];
 		account_live_tree(model, model->tree_slot[tree], usage, interval);
@@ -162,6 +196,7 @@ void tui_model_sample(struct tui_model *model, double now)
 			model->total_cpu = (model->total_cpu < 0 ? 0 : model->total_cpu) +
 					   model->accounts[number].cpu_percent;
 	history_sample(model, now);
+	model->sample_round++;
 }
 
 /* The slot's sample, if it is of the process the slot runs now. */
@@ -194,6 +229,21 @@ bool tui_model_worker_row(const struct tui_model *model, int index, double now,
 	if (row->rss_bytes > row->peak_rss_bytes)
 		row->peak_rss_bytes = row->rss_bytes;
 	return true;
+}
+
+/* --- the detail view's tree ---------------------------------------------- */
+
+int tui_model_detail_read(struct tui_model *model, pid_t root, double now)
+{
+	return sampler_tree_read(model->sampler, root, now, &model->detail);
+}
+
+int tui_model_detail_signal(struct tui_model *model, pid_t root, pid_t pid, int signo, double now)
+{
+	if (pid <= 0 || tui_model_detail_read(model, root, now) < 0 ||
+	    !process_tree_has(&model->detail, pid))
+		return 1;
+	return kill(pid, signo) < 0 ? -1 : 0;
 }
 
 /* --- the results ring ----------------------------------------------------- */

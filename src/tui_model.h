@@ -55,6 +55,7 @@ struct slot_sample {
 	pid_t pid;                      /* the tree root it belongs to, 0 when none */
 	uint64_t rss_bytes;
 	bool known;                     /* the tree was alive when read */
+	bool skipped;                   /* not read at this sample: its last reading stands */
 };
 
 /* The CPU one slot number used, counted so that every tick is counted
@@ -66,6 +67,8 @@ struct slot_account {
 	double reaped_seconds;          /* CPU of processes reaped since, not yet counted */
 	double cpu_percent;             /* over the last interval, -1 before the first */
 	uint64_t peak_rss;              /* the slot's highest resident memory */
+	uint64_t rss_bytes;             /* the tree's resident memory at its last reading */
+	bool busy;                      /* the tree used CPU between its last two readings */
 };
 
 struct tui_model {
@@ -92,7 +95,16 @@ struct tui_model {
 
 	struct result_row *results;     /* a ring of RESULTS_KEPT */
 	uint64_t result_count;          /* results added in all */
+
+	int visible_first;              /* slot indexes on screen, read every refresh; */
+	int visible_count;              /* the other idle trees take turns (see SAMPLE_SPREAD) */
+	unsigned long sample_round;     /* samples taken, for those turns */
+	struct process_tree detail;     /* the detail view's tree, process by process */
 };
+
+/* An idle tree off screen is read every SAMPLE_SPREAD refreshes; trees on
+ * screen, busy ones and new ones every refresh. */
+#define SAMPLE_SPREAD 5
 
 /* Starts an empty model of pool.  -1 when the process trees cannot be
  * read (libproc2 failed): there is nothing to show then. */
@@ -102,6 +114,17 @@ void tui_model_free(struct tui_model *model);
 /* Reads the CPU and memory of every slot's process tree at `now`
  * (monotonic seconds) and the throughput since the last sample. */
 void tui_model_sample(struct tui_model *model, double now);
+
+/* The slot indexes the screen shows now, read at every sample. */
+void tui_model_set_visible(struct tui_model *model, int first, int count);
+
+/* Reads the process tree of `root` into model->detail, process by process.
+ * 0, or -1 when it is gone (model->detail is empty then). */
+int tui_model_detail_read(struct tui_model *model, pid_t root, double now);
+/* Sends signo to pid if it is, read again now, a process of root's tree:
+ * 0 when sent, 1 when pid is no longer in that tree, -1 when kill failed
+ * (errno says why). */
+int tui_model_detail_signal(struct tui_model *model, pid_t root, pid_t pid, int signo, double now);
 
 /* A process of slot `reaped->slot` was reaped: its CPU joins the slot's
  * figure of the current interval, its peak memory the slot's peak. */

@@ -19,8 +19,10 @@
 enum pane { PANE_WORKERS, PANE_RESULTS };
 
 /* What the keyboard is doing: plain keys, typing a number, answering the
- * quit question, or reading an overlay. */
-enum mode { MODE_NORMAL, MODE_PROMPT_JOBS, MODE_ASK_QUIT, MODE_HELP, MODE_DETAIL };
+ * quit question, reading an overlay, choosing a process of the detail
+ * view's tree, asking which signal to send it, or choosing columns. */
+enum mode { MODE_NORMAL, MODE_PROMPT_JOBS, MODE_ASK_QUIT, MODE_HELP, MODE_DETAIL, MODE_ASK_SIGNAL,
+	    MODE_SETUP };
 
 /* The looks of the screen; each maps to colours or, without, attributes. */
 enum look {
@@ -34,12 +36,14 @@ enum look {
 	LOOK_BAR,                /* progress bar and sparkline */
 	LOOK_ERROR,              /* an error reply in the message line */
 	LOOK_NOTE,               /* paused, suspended, done... */
+	LOOK_CPU,                /* the pool's CPU in the chart */
 	LOOK_COUNT
 };
 
 /* The screen's division into areas, decided on each draw. */
 struct layout {
-	int spark_y;             /* the sparkline row, -1 when dropped */
+	int spark_y;             /* the sparkline row, or the chart's first, -1 when dropped */
+	int chart_rows;          /* rows of the chart (title included), 0: the one-row sparkline */
 	int table_y, table_rows; /* worker table: heading row plus rows */
 	int results_y, results_rows;  /* results pane: separator plus rows; 0 rows when dropped */
 	int status_y;            /* the message line, -1 when dropped */
@@ -84,6 +88,19 @@ struct tui {
 	uint64_t detail_seq;            /* the item it held when the command was read */
 	char *detail_command;           /* its command line, sanitized; malloc'd */
 	uint64_t detail_result;         /* the result shown, by number */
+	pid_t detail_pid;               /* the process of the tree under the cursor, 0: none */
+	int detail_row;                 /* ...and its row in the tree */
+	pid_t detail_root;              /* the tree's leader read last */
+	pid_t signal_pid;               /* the process the signal question is about */
+	pid_t signal_root;              /* ...in the tree of this leader */
+	char signal_command[64];        /* its command, sanitized, for the question */
+	bool signal_prefilled;          /* the prompt still holds the proposed TERM */
+
+	unsigned long columns_hidden;   /* bit i: column i of the worker table is hidden */
+	int setup_row;                  /* the setup screen's cursor: a column, or the refresh */
+	bool setup_changed;             /* something changed there since it opened */
+	double file_refresh;            /* the settings file's refresh, 0 when it has none */
+	char *settings_path;            /* the settings file (malloc'd), NULL with --no-config */
 };
 
 /* What a key handler asks of the loop, as flags (htop's "reactions"). */

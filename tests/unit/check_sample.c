@@ -496,6 +496,111 @@ START_TEST(three_hundred_jobs_are_all_read)
 }
 END_TEST
 
+/* --- one tree, process by process ------------------------------------------ */
+
+static struct process_row row_of(pid_t pid, pid_t parent)
+{
+	return (struct process_row){ .pid = pid, .parent = parent, .depth = -1 };
+}
+
+START_TEST(a_tree_is_ordered_depth_first_with_children_by_pid)
+{
+	/* 10 ─ 30 ─ 31
+	 *    └ 20 ─ 25   (read in any order) */
+	struct process_row rows[] = {
+		row_of(31, 30), row_of(20, 10), row_of(30, 10), row_of(10, 1), row_of(25, 20),
+	};
+	size_t kept = process_tree_order(rows, 5, 10);
+	ck_assert_uint_eq(kept, 5);
+	const pid_t pids[] = { 10, 20, 25, 30, 31 };
+	const int depths[] = { 0, 1, 2, 1, 2 };
+	for (size_t i = 0; i < kept; i++) {
+		ck_assert_int_eq(rows[i].pid, pids[i]);
+		ck_assert_int_eq(rows[i].depth, depths[i]);
+	}
+}
+END_TEST
+
+START_TEST(processes_not_under_the_root_are_dropped)
+{
+	/* 40 left the tree (reparented to 1) while it was read. */
+	struct process_row rows[] = { row_of(10, 1), row_of(40, 1), row_of(11, 10) };
+	size_t kept = process_tree_order(rows, 3, 10);
+	ck_assert_uint_eq(kept, 2);
+	ck_assert_int_eq(rows[0].pid, 10);
+	ck_assert_int_eq(rows[1].pid, 11);
+	ck_assert_int_eq(rows[1].depth, 1);
+}
+END_TEST
+
+START_TEST(a_tree_without_its_root_is_empty)
+{
+	struct process_row rows[] = { row_of(11, 10), row_of(12, 10) };
+	ck_assert_uint_eq(process_tree_order(rows, 2, 10), 0);
+	ck_assert_uint_eq(process_tree_order(rows, 0, 10), 0);
+}
+END_TEST
+
+START_TEST(a_pid_seen_twice_is_placed_once)
+{
+	/* A reused pid can make a loop of parents: 10 → 11 → 10. */
+	struct process_row rows[] = { row_of(10, 11), row_of(11, 10), row_of(10, 11) };
+	size_t kept = process_tree_order(rows, 3, 10);
+	ck_assert_uint_le(kept, 3);
+	ck_assert_int_eq(rows[0].pid, 10);
+	ck_assert_int_eq(rows[1].pid, 11);
+}
+END_TEST
+
+START_TEST(a_pipeline_job_is_read_as_a_tree_with_commands)
+{
+	struct sampler *sampler = sampler_new();
+	pid_t job = start_job(spin_in_two_children);
+	bool all_started = wait_for_processes(job, 3);
+	struct process_tree tree = { 0 };
+	int first = sampler_tree_read(sampler, job, monotonic_now(), &tree);
+	let_time_pass(0.5);
+	int second = sampler_tree_read(sampler, job, monotonic_now(), &tree);
+	pid_t child = tree.count > 1 ? tree.rows[1].pid : 0;
+	bool has_child = process_tree_has(&tree, child), has_stranger = process_tree_has(&tree, 1);
+	size_t count = tree.count;
+	int root_depth = count ? tree.rows[0].depth : -1;
+	int child_depth = count > 1 ? tree.rows[1].depth : -1;
+	double child_cpu = count > 1 ? tree.rows[1].cpu_percent : -1;
+	char command[PROCESS_COMMAND_SIZE] = "";
+	if (count)
+		snprintf(command, sizeof command, "%s", tree.rows[0].command);
+	stop_job(job);
+	process_tree_free(&tree);
+	sampler_free(sampler);
+	ck_assert(all_started);
+	ck_assert_int_eq(first, 0);
+	ck_assert_int_eq(second, 0);
+	ck_assert_uint_eq(count, 3);
+	ck_assert_int_eq(root_depth, 0);
+	ck_assert_int_eq(child_depth, 1);
+	ck_assert(has_child);
+	ck_assert(!has_stranger);
+	/* A spinning child over 0.5 s: whatever share of a core a loaded
+	 * machine gave it, it is measured. */
+	ck_assert_double_gt(child_cpu, 0);
+	ck_assert_ptr_nonnull(strstr(command, "check_sample"));
+}
+END_TEST
+
+START_TEST(a_gone_root_reads_as_no_tree)
+{
+	struct sampler *sampler = sampler_new();
+	pid_t job = start_job(wait_forever);
+	stop_job(job);
+	struct process_tree tree = { 0 };
+	ck_assert_int_eq(sampler_tree_read(sampler, job, monotonic_now(), &tree), -1);
+	ck_assert_uint_eq(tree.count, 0);
+	process_tree_free(&tree);
+	sampler_free(sampler);
+}
+END_TEST
+
 static Suite *sample_suite(void)
 {
 	Suite *suite = suite_create("sample");
@@ -521,6 +626,16 @@ static Suite *sample_suite(void)
 	tcase_add_test(processes, asking_twice_at_the_same_time_repeats_the_figure);
 	tcase_add_test(processes, three_hundred_jobs_are_all_read);
 	suite_add_tcase(suite, processes);
+
+	TCase *tree = tcase_create("one tree");
+	tcase_set_timeout(tree, 60);
+	tcase_add_test(tree, a_tree_is_ordered_depth_first_with_children_by_pid);
+	tcase_add_test(tree, processes_not_under_the_root_are_dropped);
+	tcase_add_test(tree, a_tree_without_its_root_is_empty);
+	tcase_add_test(tree, a_pid_seen_twice_is_placed_once);
+	tcase_add_test(tree, a_pipeline_job_is_read_as_a_tree_with_commands);
+	tcase_add_test(tree, a_gone_root_reads_as_no_tree);
+	suite_add_tcase(suite, tree);
 	return suite;
 }
 

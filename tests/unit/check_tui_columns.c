@@ -1,6 +1,7 @@
 /* check_tui_columns.c - unit tests of the TUI's tables as data: which
  * columns fit a narrow terminal, what each cell says, that untrusted text
- * is escaped and cut by display width, and the throughput sparkline. */
+ * is escaped and cut by display width, hidden columns, and the throughput
+ * sparkline and chart. */
 #include "tui_columns.h"
 #include "tui_history.h"
 
@@ -360,6 +361,79 @@ START_TEST(the_legend_keeps_the_newest_changes_that_fit)
 }
 END_TEST
 
+START_TEST(hidden_columns_are_left_out_whatever_the_width)
+{
+	int widths[TUI_COLUMNS_MAX];
+	int peak = column_index(&tui_worker_table, "PEAK");
+	int item = column_index(&tui_worker_table, "ITEM");
+	int all = tui_columns_fit(&tui_worker_table, 200, widths);
+	int item_width = widths[item];
+	int used = tui_columns_fit_shown(&tui_worker_table, 1UL << peak, 200, widths);
+	ck_assert_int_eq(widths[peak], 0);
+	/* The flexible ITEM column takes the room PEAK left. */
+	ck_assert_int_eq(used, all);
+	ck_assert_int_eq(widths[item], item_width + tui_worker_table.columns[peak].width + 1);
+}
+END_TEST
+
+/* The chart's text, one string per row, for comparing. */
+static void chart_rows_text(const struct chart_cell *cells, int width, int rows, char out[][256])
+{
+	for (int row = 0; row < rows; row++) {
+		out[row][0] = '\0';
+		for (int column = 0; column < width; column++)
+			strcat(out[row], cells[row * width + column].text);
+	}
+}
+
+START_TEST(the_chart_draws_items_per_second_as_bars_and_cpu_as_dots)
+{
+	struct tui_history history;
+	tui_history_init(&history);
+	double rates[] = { 2, 4, 1 }, cpus[] = { 0, 100, 200 };
+	for (int i = 0; i < 3; i++) {
+		tui_history_add(&history, rates[i], 2, i + 1);
+		tui_history_set_cpu(&history, cpus[i]);
+	}
+	struct chart_cell cells[3 * 5];
+	struct chart_scale scale;
+	ck_assert_int_eq(tui_history_chart(&history, 5, 3, false, cells, &scale), 3);
+	ck_assert_double_eq(scale.rate_top, 4);
+	ck_assert_double_eq(scale.cpu_top, 200);
+	char rows[3][256];
+	chart_rows_text(cells, 5, 3, rows);
+	/* Bars: 2/4 of 3 rows is 1.5 rows, 4/4 the whole height, 1/4 under
+	 * one row (ASCII: # from half a row up, . below); CPU 0 at the
+	 * bottom, 100 half way up, 200 at the top, over the bars. */
+	ck_assert_str_eq(rows[0], " #*  ");
+	ck_assert_str_eq(rows[1], "#*   ");
+	ck_assert_str_eq(rows[2], "*##  ");
+	ck_assert_int_eq(cells[0 * 5 + 2].kind, CHART_CPU);
+	ck_assert_int_eq(cells[2 * 5 + 1].kind, CHART_RATE);
+	ck_assert_int_eq(cells[0 * 5 + 4].kind, CHART_EMPTY);
+}
+END_TEST
+
+START_TEST(the_chart_marks_a_change_of_pool_size_down_its_height)
+{
+	struct tui_history history;
+	tui_history_init(&history);
+	tui_history_add(&history, 1, 2, 1);
+	tui_history_add(&history, 1, 3, 2);
+	struct chart_cell cells[2 * 4];
+	struct chart_scale scale;
+	ck_assert_int_eq(tui_history_chart(&history, 4, 2, true, cells, &scale), 3);
+	/* No CPU known: no dots; the scale of CPU is one core at least. */
+	ck_assert_double_eq(scale.cpu_top, 100);
+	for (int row = 0; row < 2; row++) {
+		ck_assert_int_eq(cells[row * 4 + 1].kind, CHART_SIZE);
+		ck_assert_str_eq(cells[row * 4 + 1].text, "\xe2\x94\x82");
+		ck_assert_int_eq(cells[row * 4 + 0].kind, CHART_RATE);
+		ck_assert_int_eq(cells[row * 4 + 2].kind, CHART_RATE);
+	}
+}
+END_TEST
+
 static Suite *columns_suite(void)
 {
 	Suite *suite = suite_create("tui_columns");
@@ -397,6 +471,9 @@ static Suite *columns_suite(void)
 	tcase_add_test(history, a_change_of_pool_size_is_marked_and_told);
 	tcase_add_test(history, only_the_newest_samples_that_fit_are_drawn);
 	tcase_add_test(history, the_legend_keeps_the_newest_changes_that_fit);
+	tcase_add_test(history, the_chart_draws_items_per_second_as_bars_and_cpu_as_dots);
+	tcase_add_test(history, the_chart_marks_a_change_of_pool_size_down_its_height);
+	tcase_add_test(history, hidden_columns_are_left_out_whatever_the_width);
 	suite_add_tcase(suite, history);
 	return suite;
 }
