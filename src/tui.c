@@ -144,7 +144,7 @@ static bool terminal_start(struct tui *tui)
 
 /* --- keys ----------------------------------------------------------------- */
 
-static void message_set(struct tui *tui, const char *text, bool is_error)
+void tui_message_set(struct tui *tui, const char *text, bool is_error)
 {
 	text_sanitize(tui->message, sizeof tui->message, text, strlen(text), 0);
 	tui->message_is_error = is_error;
@@ -156,7 +156,7 @@ static enum reaction verb_run(struct tui *tui, const char *line)
 {
 	char reply[256];
 	int status = control_run(tui->control, line, reply, sizeof reply);
-	message_set(tui, reply, status != 0);
+	tui_message_set(tui, reply, status != 0);
 	return REACT_REDRAW;
 }
 
@@ -232,11 +232,11 @@ static enum reaction key_kill(struct tui *tui, int key)
 	(void)key;
 	struct slot_view view;
 	if (tui->focus != PANE_WORKERS) {
-		message_set(tui, "k kills the job of the selected worker: Tab to the workers first", true);
+		tui_message_set(tui, "k kills the job of the selected worker: Tab to the workers first", true);
 		return REACT_REDRAW;
 	}
 	if (!pool_slot_view(tui->pool, tui->worker_index, &view) || !view.seq) {
-		message_set(tui, "this worker has no job to kill", true);
+		tui_message_set(tui, "this worker has no job to kill", true);
 		return REACT_REDRAW;
 	}
 	char line[48];
@@ -487,7 +487,7 @@ static enum reaction detail_key(struct tui *tui, int key)
 		break;
 	case 'k':
 		if (!tui->detail_number || !tui->detail_pid) {
-			message_set(tui, "no process to signal here", true);
+			tui_message_set(tui, "no process to signal here", true);
 			return REACT_REDRAW;
 		}
 		tui->mode = MODE_ASK_SIGNAL;
@@ -537,7 +537,7 @@ static void signal_send(struct tui *tui)
 	int signo = signal_parse(tui->prompt);
 	if (!signo) {
 		snprintf(text, sizeof text, "no signal is called '%s': nothing sent", tui->prompt);
-		message_set(tui, text, true);
+		tui_message_set(tui, text, true);
 		return;
 	}
 	tui_signal_name(signo, name, sizeof name);
@@ -554,7 +554,7 @@ static void signal_send(struct tui *tui)
 	else
 		snprintf(text, sizeof text, "cannot send %s to pid %d: %s", name, (int)tui->signal_pid,
 			 strerror(errno));
-	message_set(tui, text, status != 0);
+	tui_message_set(tui, text, status != 0);
 }
 
 static enum reaction ask_signal_key(struct tui *tui, int key)
@@ -562,7 +562,7 @@ static enum reaction ask_signal_key(struct tui *tui, int key)
 	size_t length = strlen(tui->prompt);
 	if (key == KEY_ESCAPE || key == KEY_CTRL('G')) {
 		tui->mode = MODE_DETAIL;
-		message_set(tui, "no signal sent", false);
+		tui_message_set(tui, "no signal sent", false);
 	} else if (key == '\r' || key == '\n' || key == KEY_ENTER) {
 		tui->mode = MODE_DETAIL;
 		signal_send(tui);
@@ -588,87 +588,6 @@ static enum reaction ask_signal_key(struct tui *tui, int key)
 
 /* --- the setup screen: columns and the refresh interval ------------------ */
 
-/* The refresh intervals the setup screen steps through. */
-static const double refresh_steps[] = { 0.1, 0.2, 0.5, 1, 2, 3, 5, 10, 30, 60 };
-#define REFRESH_STEPS (sizeof refresh_steps / sizeof refresh_steps[0])
-
-static void settings_columns_of_table(const char **names, struct settings_columns *columns)
-{
-	size_t count = tui_worker_table.count < SETTINGS_COLUMNS_MAX ? tui_worker_table.count
-								      : SETTINGS_COLUMNS_MAX;
-	for (size_t i = 0; i < count; i++)
-		names[i] = tui_worker_table.columns[i].title;
-	*columns = (struct settings_columns){ names, count };
-}
-
-/* Reads the settings file, if there is one to read: its columns and (unless
- * --refresh said otherwise) its refresh interval.  A broken file is told
- * on the message line and ignored. */
-static void settings_apply(struct tui *tui)
-{
-	if (!tui->settings_path)
-		return;
-	const char *names[SETTINGS_COLUMNS_MAX];
-	struct settings_columns columns;
-	settings_columns_of_table(names, &columns);
-	struct settings settings;
-	char error[512];
-	if (settings_load(tui->settings_path, &columns, &settings, error, sizeof error) < 0) {
-		char text[600];
-		snprintf(text, sizeof text, "settings ignored: %s", error);
-		message_set(tui, text, true);
-		return;
-	}
-	if (settings.columns_set && settings.columns_shown)
-		tui->columns_hidden = ~settings.columns_shown & ((1UL << columns.count) - 1);
-	tui->file_refresh = settings.refresh_set ? settings.refresh : 0;
-	if (settings.refresh_set && !tui->config.refresh_given)
-		tui->config.refresh = settings.refresh;
-}
-
-static void settings_store(struct tui *tui)
-{
-	if (!tui->settings_path) {
-		message_set(tui, "changed for this run only (--no-config)", false);
-		return;
-	}
-	const char *names[SETTINGS_COLUMNS_MAX];
-	struct settings_columns columns;
-	settings_columns_of_table(names, &columns);
-	/* A --refresh of this run is not kept, unless changed here. */
-	struct settings settings = {
-		.refresh_set = tui->file_refresh > 0, .refresh = tui->file_refresh,
-		.columns_set = true,
-		.columns_shown = ~tui->columns_hidden & ((1UL << columns.count) - 1),
-	};
-	char error[512], text[600];
-	if (settings_save(tui->settings_path, &settings, &columns, error, sizeof error) < 0) {
-		message_set(tui, error, true);
-		return;
-	}
-	snprintf(text, sizeof text, "settings saved in %s", tui->settings_path);
-	message_set(tui, text, false);
-}
-
-/* The next step of the refresh interval up (direction 1) or down (-1). */
-static void refresh_step(struct tui *tui, int direction)
-{
-	double now = tui->config.refresh, chosen = now;
-	for (size_t i = 0; i < REFRESH_STEPS; i++) {
-		double step = refresh_steps[i];
-		if (direction > 0 && step > now + 1e-9) {
-			chosen = step;
-			break;
-		}
-		if (direction < 0 && step < now - 1e-9)
-			chosen = step;
-	}
-	if (chosen != now) {
-		tui->setup_changed = true;
-		tui->file_refresh = chosen;
-	}
-	tui->config.refresh = chosen;
-}
 
 static enum reaction setup_key(struct tui *tui, int key)
 {
@@ -694,7 +613,7 @@ static enum reaction setup_key(struct tui *tui, int key)
 			unsigned long bit = 1UL << tui->setup_row;
 			unsigned long all = (1UL << columns) - 1;
 			if ((tui->columns_hidden | bit) == all && !(tui->columns_hidden & bit)) {
-				message_set(tui, "one column at least stays shown", true);
+				tui_message_set(tui, "one column at least stays shown", true);
 				break;
 			}
 			tui->columns_hidden ^= bit;
@@ -703,11 +622,11 @@ static enum reaction setup_key(struct tui *tui, int key)
 		break;
 	case KEY_LEFT:
 	case '-':
-		refresh_step(tui, -1);
+		tui_refresh_step(tui, -1);
 		break;
 	case KEY_RIGHT:
 	case '+':
-		refresh_step(tui, 1);
+		tui_refresh_step(tui, 1);
 		break;
 	case KEY_ESCAPE:
 	case 'q':
@@ -715,7 +634,7 @@ static enum reaction setup_key(struct tui *tui, int key)
 	case KEY_F(10):
 		tui->mode = MODE_NORMAL;
 		if (tui->setup_changed)
-			settings_store(tui);
+			tui_settings_store(tui);
 		break;
 	default:
 		break;
@@ -818,7 +737,7 @@ struct tui *tui_open(struct loop *loop, struct pool *pool, struct control *contr
 		tui->settings_path = NULL;
 		return NULL;
 	}
-	settings_apply(tui);
+	tui_settings_apply(tui);
 	tui->open = true;
 	loop_add_fd(loop, tui->tty_fd, POLLIN, tty_readable, tui);
 	tui->timer = loop_add_timer(loop, FIRST_REFRESH_SECONDS, refresh_due, tui);
@@ -852,7 +771,7 @@ void tui_message(struct tui *tui, const char *text)
 {
 	if (!tui || !tui->open)
 		return;
-	message_set(tui, text, false);
+	tui_message_set(tui, text, false);
 	if (loop_now() - tui->drawn_at >= MESSAGE_DRAW_SECONDS)
 		tui_draw(tui);
 }

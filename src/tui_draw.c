@@ -1,7 +1,8 @@
-/* tui_draw.c - the view: everything the terminal interface draws (the
- * header, the throughput sparkline, the worker table, the results, the
- * message line, the footer and the overlays) from the model and the
- * cursors in tui_state.h.  It uses curses' drawing calls only; keys and
+/* tui_draw.c - the view: the screen of the terminal interface (the
+ * header, the throughput sparkline or chart, the worker table, the
+ * results, the message line and the footer; the boxes over it are in
+ * tui_overlay.c), drawn from the model and the cursors in tui_state.h.
+ * It uses curses' drawing calls only; keys and
  * the terminal itself belong to tui.c, which this file never calls.  Each
  * draw erases and redraws the screen; curses sends only what changed. */
 #include "tui_state.h"
@@ -14,8 +15,6 @@
 #include "text.h"
 #include "xalloc.h"
 
-/* Bytes of a job's stdout and stderr the detail view shows at most. */
-#define OUTPUT_TAIL_SIZE 4096
 /* From this many lines on, a chart of CHART_ROWS rows replaces the
  * one-row sparkline. */
 #define CHART_MIN_LINES 40
@@ -23,13 +22,13 @@
 
 /* --- drawing helpers ------------------------------------------------------ */
 
-static void look_set(const struct tui *tui, enum look look)
+void tui_look_set(const struct tui *tui, enum look look)
 {
 	attrset(tui->looks[look]);
 }
 
 /* Writes already-sanitized text at (y, x), no further than column `end`. */
-static int text_put(int y, int x, const char *text, int end)
+int tui_text_put(int y, int x, const char *text, int end)
 {
 	if (x >= end)
 		return x;
@@ -51,13 +50,13 @@ static void line_clear(int y)
 static void row_look_set(const struct tui *tui, enum look look, bool cursor, bool focused, int y)
 {
 	if (cursor && focused) {
-		look_set(tui, LOOK_SELECTED);
+		tui_look_set(tui, LOOK_SELECTED);
 		if (look == LOOK_FAILED && !tui->color)
 			attron(A_BOLD);
 		line_clear(y);
 		return;
 	}
-	look_set(tui, look);
+	tui_look_set(tui, look);
 	if (cursor)
 		attron(A_UNDERLINE);
 }
@@ -157,10 +156,10 @@ static int bar_draw(const struct tui *tui, int y, int x, int width, const struct
 	int filled = stats->total > 0 ? (int)((double)stats->done * inner / (double)stats->total) : 0;
 	filled = filled > inner ? inner : filled;
 	mvaddch(y, x, '[');
-	look_set(tui, LOOK_BAR);
+	tui_look_set(tui, LOOK_BAR);
 	for (int i = 0; i < inner; i++)
 		addch(i < filled ? '#' : '.');
-	look_set(tui, LOOK_NORMAL);
+	tui_look_set(tui, LOOK_NORMAL);
 	addch(']');
 	return x + width;
 }
@@ -173,7 +172,7 @@ static void header_draw(struct tui *tui, const struct pool_stats *stats)
 	int spare = header_choose(parts, shown, COLS);
 	int bar_width = BAR_MIN + (spare < BAR_MAX - BAR_MIN ? spare : BAR_MAX - BAR_MIN);
 	int x = 0;
-	look_set(tui, LOOK_NORMAL);
+	tui_look_set(tui, LOOK_NORMAL);
 	for (int part = 0; part < PART_TOTAL; part++) {
 		if (!shown[part])
 			continue;
@@ -186,11 +185,11 @@ static void header_draw(struct tui *tui, const struct pool_stats *stats)
 		enum look look = part == PART_NAME ? LOOK_NORMAL :
 				 part == PART_NOTE ? LOOK_NOTE :
 				 part == PART_FAILED ? LOOK_FAILED : LOOK_NORMAL;
-		look_set(tui, look);
+		tui_look_set(tui, look);
 		if (part == PART_NAME)
 			attron(A_BOLD);
-		x = text_put(0, x, parts[part], COLS);
-		look_set(tui, LOOK_NORMAL);
+		x = tui_text_put(0, x, parts[part], COLS);
+		tui_look_set(tui, LOOK_NORMAL);
 	}
 }
 
@@ -222,20 +221,20 @@ static void spark_draw(const struct tui *tui, int y)
 	/* The bars in one look, each pool size mark in another. */
 	for (const char *piece = spark; *piece;) {
 		size_t run = strcspn(piece, "|");
-		look_set(tui, LOOK_BAR);
+		tui_look_set(tui, LOOK_BAR);
 		addnstr(piece, (int)run);
 		piece += run;
 		if (*piece == '|') {
-			look_set(tui, LOOK_MARK);
+			tui_look_set(tui, LOOK_MARK);
 			addch('|');
 			piece++;
 		}
 	}
-	look_set(tui, LOOK_NORMAL);
-	int x = text_put(y, used, label + (used ? 0 : 2), COLS);
-	look_set(tui, LOOK_MARK);
-	text_put(y, x, legend, COLS);
-	look_set(tui, LOOK_NORMAL);
+	tui_look_set(tui, LOOK_NORMAL);
+	int x = tui_text_put(y, used, label + (used ? 0 : 2), COLS);
+	tui_look_set(tui, LOOK_MARK);
+	tui_text_put(y, x, legend, COLS);
+	tui_look_set(tui, LOOK_NORMAL);
 }
 
 /* The chart: a title row with the scales and the pool size changes, then
@@ -252,23 +251,23 @@ static void chart_draw(const struct tui *tui, int y, int rows)
 	format_percent(cpu, sizeof cpu, scale.cpu_top);
 	const char *bar = tui->utf8 ? "\xe2\x96\x88" : "#", *dot = tui->utf8 ? "\xe2\x80\xa2" : "*";
 	int x = 0;
-	look_set(tui, LOOK_BAR);
-	x = text_put(y, x, bar, COLS);
-	look_set(tui, LOOK_NORMAL);
+	tui_look_set(tui, LOOK_BAR);
+	x = tui_text_put(y, x, bar, COLS);
+	tui_look_set(tui, LOOK_NORMAL);
 	snprintf(title, sizeof title, " items/s (top %s)   ", rate);
-	x = text_put(y, x, title, COLS);
-	look_set(tui, LOOK_CPU);
-	x = text_put(y, x, dot, COLS);
-	look_set(tui, LOOK_NORMAL);
+	x = tui_text_put(y, x, title, COLS);
+	tui_look_set(tui, LOOK_CPU);
+	x = tui_text_put(y, x, dot, COLS);
+	tui_look_set(tui, LOOK_NORMAL);
 	snprintf(title, sizeof title, " pool CPU (top %s%%)", cpu);
-	x = text_put(y, x, title, COLS);
+	x = tui_text_put(y, x, title, COLS);
 	if (history->change_count) {
 		char changes[200], legend[240];
 		if (tui_history_legend(history, COLS - x - 14, tui->utf8, changes, sizeof changes) > 0) {
 			snprintf(legend, sizeof legend, "   pool size %s", changes);
-			look_set(tui, LOOK_MARK);
-			text_put(y, x, legend, COLS);
-			look_set(tui, LOOK_NORMAL);
+			tui_look_set(tui, LOOK_MARK);
+			tui_text_put(y, x, legend, COLS);
+			tui_look_set(tui, LOOK_NORMAL);
 		}
 	}
 	/* Newest at the right edge, as the sparkline reads. */
@@ -282,11 +281,11 @@ static void chart_draw(const struct tui *tui, int y, int rows)
 			const struct chart_cell *cell = &cells[row * width + column];
 			if (cell->kind == CHART_EMPTY)
 				continue;
-			look_set(tui, looks[cell->kind]);
+			tui_look_set(tui, looks[cell->kind]);
 			mvaddstr(y + 1 + row, left + column, cell->text);
 		}
 	}
-	look_set(tui, LOOK_NORMAL);
+	tui_look_set(tui, LOOK_NORMAL);
 	free(cells);
 }
 
@@ -312,7 +311,7 @@ static void worker_cursor_settle(struct tui *tui, int slots)
 	tui->worker_number = pool_slot_view(tui->pool, tui->worker_index, &view) ? view.number : 0;
 }
 
-static void scroll_settle(int *top, int cursor, int visible, int count)
+void tui_scroll_settle(int *top, int cursor, int visible, int count)
 {
 	if (visible < 1)
 		visible = 1;
@@ -330,14 +329,14 @@ static void workers_draw(struct tui *tui, const struct layout *layout)
 {
 	int widths[TUI_COLUMNS_MAX];
 	tui_columns_fit_shown(&tui_worker_table, tui->columns_hidden, COLS, widths);
-	look_set(tui, LOOK_TITLE);
+	tui_look_set(tui, LOOK_TITLE);
 	line_clear(layout->table_y);
 	table_row_draw(&tui_worker_table, widths, layout->table_y, NULL);
 
 	int slots = pool_slot_count(tui->pool);
 	int visible = layout->table_rows - 1;
 	worker_cursor_settle(tui, slots);
-	scroll_settle(&tui->worker_top, tui->worker_index, visible, slots);
+	tui_scroll_settle(&tui->worker_top, tui->worker_index, visible, slots);
 	double now = loop_now();
 	for (int line = 0; line < visible; line++) {
 		int index = tui->worker_top + line;
@@ -348,19 +347,19 @@ static void workers_draw(struct tui *tui, const struct layout *layout)
 		row_look_set(tui, LOOK_NORMAL, index == tui->worker_index, tui->focus == PANE_WORKERS, y);
 		table_row_draw(&tui_worker_table, widths, y, &row);
 	}
-	look_set(tui, LOOK_NORMAL);
+	tui_look_set(tui, LOOK_NORMAL);
 }
 
 /* --- the results pane ----------------------------------------------------- */
 
 static void results_separator_draw(struct tui *tui, int y)
 {
-	look_set(tui, tui->focus == PANE_RESULTS ? LOOK_TITLE : LOOK_NORMAL);
+	tui_look_set(tui, tui->focus == PANE_RESULTS ? LOOK_TITLE : LOOK_NORMAL);
 	mvhline(y, 0, ACS_HLINE, COLS);
 	char title[64];
 	snprintf(title, sizeof title, " results (%" PRIu64 ") ", tui->model.result_count);
-	text_put(y, 2, title, COLS);
-	look_set(tui, LOOK_NORMAL);
+	tui_text_put(y, 2, title, COLS);
+	tui_look_set(tui, LOOK_NORMAL);
 }
 
 static void results_draw(struct tui *tui, const struct layout *layout)
@@ -371,7 +370,7 @@ static void results_draw(struct tui *tui, const struct layout *layout)
 	int count = (int)tui_model_results_kept(model);
 	int cursor = tui_model_result_position(model, tui->result_selected);
 	int top = (int)tui->result_top;
-	scroll_settle(&top, cursor, visible, count);
+	tui_scroll_settle(&top, cursor, visible, count);
 	tui->result_top = (uint64_t)top;
 	int widths[TUI_COLUMNS_MAX];
 	tui_columns_fit(&tui_result_table, COLS, widths);
@@ -385,7 +384,7 @@ static void results_draw(struct tui *tui, const struct layout *layout)
 		row_look_set(tui, look, position == cursor, tui->focus == PANE_RESULTS, y);
 		table_row_draw(&tui_result_table, widths, y, row);
 	}
-	look_set(tui, LOOK_NORMAL);
+	tui_look_set(tui, LOOK_NORMAL);
 }
 
 /* --- message line and footer ---------------------------------------------- */
@@ -423,9 +422,9 @@ static void status_draw(struct tui *tui, int y, const struct pool_stats *stats)
 		}
 		break;
 	}
-	look_set(tui, look);
-	text_put(y, 0, text, COLS);
-	look_set(tui, LOOK_NORMAL);
+	tui_look_set(tui, look);
+	tui_text_put(y, 0, text, COLS);
+	tui_look_set(tui, LOOK_NORMAL);
 }
 
 static void footer_draw(struct tui *tui, int y)
@@ -443,411 +442,12 @@ static void footer_draw(struct tui *tui, int y)
 		int need = (int)strlen(shown[i][0]) + 1 + (int)strlen(shown[i][1]);
 		if (x + need > end)
 			break;
-		look_set(tui, LOOK_KEY);
-		x = text_put(y, x, shown[i][0], end);
-		look_set(tui, LOOK_NORMAL);
-		x = text_put(y, x, " ", end);
-		x = text_put(y, x, shown[i][1], end);
-		x = text_put(y, x, "  ", end);
-	}
-}
-
-/* --- overlays ------------------------------------------------------------- */
-
-/* Bytes of sanitized text s that fit in `width` columns, broken after a
- * space when there is one (at least one character, so wrapping always
- * moves on). */
-static size_t wrap_length(const char *s, int width)
-{
-	size_t len = strlen(s), position = 0, after_space = 0;
-	int used = 0;
-	while (position < len) {
-		int columns;
-		size_t length = text_char_measure(s + position, len - position, &columns);
-		if (used + columns > width && position > 0)
-			return after_space ? after_space : position;
-		used += columns;
-		position += length;
-		if (s[position - 1] == ' ')
-			after_space = position;
-	}
-	return position;
-}
-
-struct box {
-	int top, left, height, width;  /* the frame */
-	int y;                         /* the next line to write inside it */
-};
-
-static void box_open(struct tui *tui, struct box *box, const char *title)
-{
-	box->top = 1;
-	box->left = COLS > 84 ? (COLS - 80) / 2 : 1;
-	box->width = COLS > 84 ? 80 : COLS - 2;
-	box->height = LINES - 3 > 3 ? LINES - 3 : LINES;
-	box->y = box->top + 1;
-	look_set(tui, LOOK_NORMAL);
-	for (int y = box->top; y < box->top + box->height; y++)
-		mvhline(y, box->left, ' ', box->width);
-	mvhline(box->top, box->left, ACS_HLINE, box->width);
-	mvhline(box->top + box->height - 1, box->left, ACS_HLINE, box->width);
-	mvvline(box->top, box->left, ACS_VLINE, box->height);
-	mvvline(box->top, box->left + box->width - 1, ACS_VLINE, box->height);
-	mvaddch(box->top, box->left, ACS_ULCORNER);
-	mvaddch(box->top, box->left + box->width - 1, ACS_URCORNER);
-	mvaddch(box->top + box->height - 1, box->left, ACS_LLCORNER);
-	mvaddch(box->top + box->height - 1, box->left + box->width - 1, ACS_LRCORNER);
-	look_set(tui, LOOK_TITLE);
-	text_put(box->top, box->left + 2, title, box->left + box->width - 2);
-	look_set(tui, LOOK_NORMAL);
-}
-
-static bool box_full(const struct box *box)
-{
-	return box->y >= box->top + box->height - 1;
-}
-
-/* Writes sanitized text inside the box from `indent` columns in, wrapped
- * at the box's width, each further line under the first. */
-static void box_text_at(struct box *box, int indent, const char *text)
-{
-	int width = box->width - 4 - indent;
-	if (width < 1)
-		return;
-	do {
-		if (box_full(box))
-			return;
-		size_t length = wrap_length(text, width);
-		char line[CELL_SIZE];
-		snprintf(line, sizeof line, "%.*s", (int)length, text);
-		mvaddstr(box->y++, box->left + 2 + indent, line);
-		text += length;
-	} while (*text);
-}
-
-static void box_text(struct box *box, const char *text)
-{
-	box_text_at(box, 0, text);
-}
-
-/* Writes a name and its text on a line of the box: the text from `column`
- * on, or two spaces after a longer name. */
-static void box_pair(struct box *box, const char *name, const char *text, int column)
-{
-	if (box_full(box))
-		return;
-	int name_width = text_width(name);
-	int text_x = name_width + 2 > column ? name_width + 2 : column;
-	text_put(box->y, box->left + 2, name, box->left + box->width - 2);
-	if (box->width - 4 - text_x < 1) {
-		box->y++;  /* too narrow for the text: the name alone */
-		return;
-	}
-	box_text_at(box, text_x, text);
-}
-
-static void box_field(struct tui *tui, struct box *box, const char *name, const char *value)
-{
-	if (box_full(box))
-		return;
-	look_set(tui, LOOK_NOTE);
-	mvaddstr(box->y++, box->left + 2, name);
-	look_set(tui, LOOK_NORMAL);
-	box_text(box, value[0] ? value : "-");
-}
-
-/* The name a person knows a key by: "Enter", "PgUp", "F1", "Ctrl-L", or
- * the character itself. */
-static void key_label(int key, char *out, size_t size)
-{
-	static const struct {
-		int key;
-		const char *name;
-	} names[] = {
-		{ '\r', "Enter" },     { '\n', "Enter" },        { KEY_ENTER, "Enter" },
-		{ '\t', "Tab" },       { 27, "Esc" },            { ' ', "Space" },
-		{ KEY_UP, "Up" },      { KEY_DOWN, "Down" },     { KEY_LEFT, "Left" },
-		{ KEY_RIGHT, "Right" }, { KEY_PPAGE, "PgUp" },   { KEY_NPAGE, "PgDn" },
-		{ KEY_HOME, "Home" },  { KEY_END, "End" },       { KEY_BACKSPACE, "Backspace" },
-	};
-	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
-		if (names[i].key == key) {
-			snprintf(out, size, "%s", names[i].name);
-			return;
-		}
-	}
-	if (key >= KEY_F(1) && key <= KEY_F(63))
-		snprintf(out, size, "F%d", key - KEY_F0);
-	else if (key > 0 && key < ' ')
-		snprintf(out, size, "Ctrl-%c", key + '@');
-	else if (key > ' ' && key < 127)
-		snprintf(out, size, "%c", key);
-	else
-		snprintf(out, size, "key %d", key);
-}
-
-/* The keys of one binding as the help shows them, "h ? F1": each name
- * once (Enter is three key codes), one space between them. */
-static void binding_keys_name(const struct key_binding *binding, char *out, size_t size)
-{
-	char names[BINDING_KEYS_MAX][16];
-	size_t count = 0, used = 0;
-	out[0] = '\0';
-	for (size_t k = 0; k < BINDING_KEYS_MAX && binding->keys[k]; k++) {
-		key_label(binding->keys[k], names[count], sizeof names[count]);
-		bool repeated = false;
-		for (size_t before = 0; before < count; before++)
-			repeated |= !strcmp(names[before], names[count]);
-		if (repeated)
-			continue;
-		int n = snprintf(out + used, size - used, "%s%s", count ? " " : "", names[count]);
-		if (n < 0 || (size_t)n >= size - used)
-			break;
-		used += (size_t)n;
-		count++;
-	}
-}
-
-/* Where the help texts start, unless the key names take more room. */
-#define HELP_TEXT_COLUMN 12
-
-/* One line per key binding, from the key table, then a few notes. */
-static void help_draw(struct tui *tui)
-{
-	static const char *const notes[] = {
-		"",
-		"CPU% and RSS are of each job's whole process tree (the job",
-		"and its descendants); 100% is one core.  Idle jobs out of",
-		"sight are read every fifth refresh, the rest every refresh.",
-		"TIME is the time on the current item; - means not known yet.",
-		"In a job's detail, Up and Down choose a process of its tree",
-		"and k sends it a signal (TERM, or one typed).",
-		"",
-		"Any key closes this help.",
-	};
-	struct box box;
-	box_open(tui, &box, " pooltop keys ");
-	for (size_t i = 0; i < tui_key_binding_count; i++) {
-		char keys[96];
-		binding_keys_name(&tui_key_bindings[i], keys, sizeof keys);
-		box_pair(&box, keys, tui_key_bindings[i].help, HELP_TEXT_COLUMN);
-	}
-	for (size_t i = 0; i < sizeof notes / sizeof notes[0]; i++)
-		box_text(&box, notes[i][0] ? notes[i] : " ");
-}
-
-static void detail_result_draw(struct tui *tui, struct box *box)
-{
-	const struct result_row *row = tui_model_result(&tui->model, tui->detail_result);
-	if (!row) {
-		box_text(box, "This result is no longer kept.");
-		return;
-	}
-	char status[64], runtime[32], heading[160];
-	tui_result_status(row, status, sizeof status);
-	snprintf(heading, sizeof heading, "item #%" PRIu64 "  slot %d  pid %d  %s  %s  attempt %d",
-		 row->seq, row->slot, (int)row->pid, status,
-		 format_duration(runtime, sizeof runtime, row->runtime), row->attempt);
-	box_text(box, heading);
-	box_field(tui, box, "Item", row->item);
-	box_field(tui, box, "First line of output", row->output);
-	if (row->error[0])
-		box_field(tui, box, "Error", row->error);
-}
-
-/* The last lines of an output tail that fit in `room` lines of the box. */
-static void detail_tail_draw(struct tui *tui, struct box *box, const char *title, char *tail,
-			     size_t length, int room)
-{
-	if (box_full(box) || room < 1)
-		return;
-	look_set(tui, LOOK_NOTE);
-	mvaddstr(box->y++, box->left + 2, title);
-	look_set(tui, LOOK_NORMAL);
-	room--;
-	while (length > 0 && tail[length - 1] == '\n')
-		tail[--length] = '\0';
-	if (length == 0) {
-		if (room > 0)
-			box_text(box, "-");
-		return;
-	}
-	int left = box->top + box->height - 1 - box->y;
-	room = room < left ? room : left;
-	/* Walk back over `room` lines, then show them in order. */
-	size_t start = length;
-	for (int lines = 0; lines < room && start > 0; lines++) {
-		char *newline = memrchr(tail, '\n', start - 1);
-		start = newline ? (size_t)(newline - tail) + 1 : 0;
-		if (!newline)
-			break;
-	}
-	for (int lines = 0; start < length && lines < room && !box_full(box); lines++) {
-		char *newline = memchr(tail + start, '\n', length - start);
-		size_t line_length = newline ? (size_t)(newline - (tail + start)) : length - start;
-		char line[CELL_SIZE];
-		tui_text_fit(line, sizeof line, tail + start, line_length, box->width - 4);
-		mvaddstr(box->y++, box->left + 2, line);
-		start += line_length + 1;
-	}
-}
-
-/* Does a later row of the tree sit at `level` under the same parent as
- * row `index`'s ancestor at that level (so a line goes on down)? */
-static bool tree_level_continues(const struct process_tree *tree, size_t index, int level)
-{
-	for (size_t next = index + 1; next < tree->count; next++) {
-		if (tree->rows[next].depth < level)
-			return false;
-		if (tree->rows[next].depth == level)
-			return true;
-	}
-	return false;
-}
-
-/* The job's process tree, one row per process, indented by depth as a
- * tree view is, the cursor's process highlighted; at most `room` lines,
- * scrolled to keep the cursor in sight. */
-static void detail_tree_draw(struct tui *tui, struct box *box, int room)
-{
-	const struct process_tree *tree = &tui->model.detail;
-	if (box_full(box) || room < 2)
-		return;
-	int inner = box->width - 4, x = box->left + 2;
-	look_set(tui, LOOK_TITLE);
-	mvhline(box->y, x, ' ', inner);
-	char heading[128];
-	snprintf(heading, sizeof heading, "%7s %s %6s %7s  %s", "PID", "S", "CPU%", "RSS",
-		 "COMMAND (Up/Down choose, k signal)");
-	text_put(box->y++, x, heading, x + inner);
-	look_set(tui, LOOK_NORMAL);
-	room--;
-	if (!tree->count) {
-		box_text(box, "no live process");
-		return;
-	}
-	int top = 0;
-	scroll_settle(&top, tui->detail_row, room, (int)tree->count);
-	for (int line = 0; line < room && top + line < (int)tree->count && !box_full(box); line++) {
-		const struct process_row *row = &tree->rows[top + line];
-		char cpu[16], rss[16], command[CELL_SIZE], cells[CELL_SIZE * 2];
-		format_percent(cpu, sizeof cpu, row->cpu_percent);
-		format_bytes(rss, sizeof rss, row->rss_bytes);
-		int prefix = snprintf(cells, sizeof cells, "%7d %c %6s %7s  ", (int)row->pid,
-				      row->state ? row->state : '?', cpu, rss);
-		/* The tree's lines, as htop draws them: three columns a level. */
-		int depth = row->depth < 12 ? row->depth : 12, used = prefix;
-		for (int level = 1; level <= depth; level++) {
-			bool more = tree_level_continues(tree, (size_t)(top + line), level);
-			const char *piece = level < depth ? (more ? (tui->utf8 ? "\xe2\x94\x82  " : "|  ") : "   ")
-							  : more ? (tui->utf8 ? "\xe2\x94\x9c\xe2\x94\x80 " : "|- ")
-								 : (tui->utf8 ? "\xe2\x94\x94\xe2\x94\x80 " : "`- ");
-			used += snprintf(cells + used, sizeof cells - (size_t)used, "%s", piece);
-		}
-		int command_width = inner - text_width(cells);
-		tui_text_fit(command, sizeof command, row->command, strlen(row->command),
-			     command_width > 1 ? command_width : 1);
-		snprintf(cells + used, sizeof cells - (size_t)used, "%s", command);
-		int y = box->y++;
-		bool cursor = top + line == tui->detail_row;
-		look_set(tui, cursor ? LOOK_SELECTED : LOOK_NORMAL);
-		if (cursor)
-			mvhline(y, x, ' ', inner);
-		text_put(y, x, cells, x + inner);
-		look_set(tui, LOOK_NORMAL);
-	}
-}
-
-static void detail_slot_draw(struct tui *tui, struct box *box)
-{
-	int index = -1;
-	struct slot_view view;
-	for (int i = 0; i < pool_slot_count(tui->pool); i++) {
-		if (pool_slot_view(tui->pool, i, &view) && view.number == tui->detail_number) {
-			index = i;
-			break;
-		}
-	}
-	if (index < 0) {
-		box_text(box, "This slot has left the pool.");
-		return;
-	}
-	if (view.seq != tui->detail_seq || !tui->detail_command) {
-		/* The slot moved on to another item: read its command line again. */
-		free(tui->detail_command);
-		tui->detail_command = NULL;
-		tui->detail_seq = view.seq;
-		char *command = pool_slot_command(tui->pool, index);
-		if (command) {
-			/* Sanitized text is at most four bytes per byte (\xNN). */
-			size_t size = strlen(command) * 4 + 1;
-			tui->detail_command = xmalloc(size);
-			text_sanitize(tui->detail_command, size, command, strlen(command), 0);
-			free(command);
-		}
-	}
-	char heading[160], item[RESULT_ITEM_SIZE * 4];
-	snprintf(heading, sizeof heading, "slot %d  pid %d  %s  item #%" PRIu64, view.number,
-		 (int)view.pid, tui_state_name(view.state), view.seq);
-	box_text(box, heading);
-	text_sanitize(item, sizeof item, view.item ? view.item : "", view.item ? view.item_len : 0, 0);
-	box_field(tui, box, "Item", item);
-	box_field(tui, box, "Command line", tui->detail_command ? tui->detail_command : "");
-	/* What is left: half for the tree, the rest for the two tails. */
-	int left = box->top + box->height - 1 - box->y;
-	int tree_room = (int)tui->model.detail.count + 2;
-	tree_room = tree_room < left / 2 ? tree_room : left / 2;
-	detail_tree_draw(tui, box, tree_room);
-	char tail[OUTPUT_TAIL_SIZE];
-	left = box->top + box->height - 1 - box->y;
-	size_t length = pool_slot_stdout_tail(tui->pool, index, tail, sizeof tail);
-	detail_tail_draw(tui, box, "Last lines of stdout", tail, length, left / 2);
-	left = box->top + box->height - 1 - box->y;
-	length = pool_slot_stderr_tail(tui->pool, index, tail, sizeof tail);
-	detail_tail_draw(tui, box, "Last lines of stderr", tail, length, left);
-}
-
-static void detail_draw(struct tui *tui)
-{
-	struct box box;
-	box_open(tui, &box, tui->detail_number ? " job detail " : " result detail ");
-	if (tui->detail_number)
-		detail_slot_draw(tui, &box);
-	else
-		detail_result_draw(tui, &box);
-}
-
-/* The setup screen: the worker table's columns, each on or off, and the
- * refresh interval, as htop's setup lists its columns. */
-static void setup_draw(struct tui *tui)
-{
-	struct box box;
-	box_open(tui, &box, " columns and refresh ");
-	int rows = (int)tui_worker_table.count + 1;
-	int room = box.top + box.height - 1 - box.y;
-	/* The how-to when there is room for it and the whole list. */
-	if (room >= rows + 4) {
-		box_text(&box, "Space or Enter shows or hides a column; Left/Right change the "
-			 "refresh; c or Esc closes (and saves).");
-		box.y++;
-		room = box.top + box.height - 1 - box.y;
-	}
-	int top = 0;
-	scroll_settle(&top, tui->setup_row, room, rows);
-	for (int row = top; row < rows && !box_full(&box); row++) {
-		char line[96];
-		if (row < (int)tui_worker_table.count)
-			snprintf(line, sizeof line, "[%c] %s", tui->columns_hidden & (1UL << row) ? ' ' : 'x',
-				 tui_worker_table.columns[row].title);
-		else
-			snprintf(line, sizeof line, "    refresh every %g s", tui->config.refresh);
-		int y = box.y++;
-		bool cursor = row == tui->setup_row;
-		look_set(tui, cursor ? LOOK_SELECTED : LOOK_NORMAL);
-		if (cursor)
-			mvhline(y, box.left + 2, ' ', box.width - 4);
-		text_put(y, box.left + 2, line, box.left + box.width - 2);
-		look_set(tui, LOOK_NORMAL);
+		tui_look_set(tui, LOOK_KEY);
+		x = tui_text_put(y, x, shown[i][0], end);
+		tui_look_set(tui, LOOK_NORMAL);
+		x = tui_text_put(y, x, " ", end);
+		x = tui_text_put(y, x, shown[i][1], end);
+		x = tui_text_put(y, x, "  ", end);
 	}
 }
 
@@ -903,11 +503,11 @@ void tui_draw(struct tui *tui)
 	if (layout->results_rows >= 2)
 		results_draw(tui, layout);
 	if (tui->mode == MODE_HELP)
-		help_draw(tui);
+		tui_help_draw(tui);
 	else if (tui->mode == MODE_DETAIL || tui->mode == MODE_ASK_SIGNAL)
-		detail_draw(tui);
+		tui_detail_draw(tui);
 	else if (tui->mode == MODE_SETUP)
-		setup_draw(tui);
+		tui_setup_draw(tui);
 	if (layout->status_y >= 0)
 		status_draw(tui, layout->status_y, &stats);
 	footer_draw(tui, layout->footer_y);

@@ -131,4 +131,22 @@ extern const size_t tui_key_binding_count;
  * entry point of tui_draw.c, which calls nothing in tui.c. */
 void tui_draw(struct tui *tui);
 
+/* tui.c: a line for the message line (an error shows as one). */
+void tui_message_set(struct tui *tui, const char *text, bool is_error);
+
+/* tui_settings.c: read the settings file (a broken one is told and
+ * ignored), save the setup list's choice, step the refresh interval up
+ * (direction 1) or down (-1). */
+void tui_settings_apply(struct tui *tui);
+void tui_settings_store(struct tui *tui);
+void tui_refresh_step(struct tui *tui, int direction);
+
+/* Drawing helpers tui_draw.c shares with the overlays (tui_overlay.c). */
+void tui_look_set(const struct tui *tui, enum look look);
+int tui_text_put(int y, int x, const char *text, int end);
+void tui_scroll_settle(int *top, int cursor, int visible, int count);
+void tui_help_draw(struct tui *tui);
+void tui_detail_draw(struct tui *tui);
+void tui_setup_draw(struct tui *tui);
+
 #endif
