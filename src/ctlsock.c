@@ -527,11 +527,13 @@ static int send_line(int fd, const char *line)
 
 /* Read one reply line (without its newline), however long (a status
  * with many workers), waiting at most CLIENT_REPLY_SECONDS for each part
- * of it.  *reply is malloc'd. */
-static int read_reply(int fd, char **reply)
+ * of it.  *reply is malloc'd; what came after the line (the first lines
+ * of a watch) stays after its NUL, *extra bytes of it. */
+static int read_reply(int fd, char **reply, size_t *extra)
 {
 	size_t len = 0, cap = 0;
 	*reply = NULL;
+	*extra = 0;
 	for (;;) {
 		xgrow(reply, &cap, len + 4096, 1);
 		struct pollfd entry = { .fd = fd, .events = POLLIN };
@@ -549,6 +551,7 @@ static int read_reply(int fd, char **reply)
 		len += (size_t)n;
 		if (newline) {
 			*newline = '\0';
+			*extra = len - (size_t)(newline + 1 - *reply);
 			return 0;
 		}
 	}
@@ -584,9 +587,10 @@ int ctlsock_client(const char *path, char **words, int count)
 	}
 	/* Even when sending fails, the server may have said why (a refusal). */
 	char *reply;
+	size_t extra;
 	send_line(fd, line);
 	free(line);
-	int status = read_reply(fd, &reply);
+	int status = read_reply(fd, &reply, &extra);
 	if (status) {
 		free(reply);
 		close(fd);
@@ -599,11 +603,12 @@ int ctlsock_client(const char *path, char **words, int count)
 		status = 0;
 	else if (!strncmp(reply, "error", 5))
 		status = 1;
-	free(reply);
 	if (status == 0 && count == 1 && !strcmp(words[0], "watch")) {
+		fwrite(reply + strlen(reply) + 1, 1, extra, stdout);
 		fflush(stdout);
 		status = stream_replies(fd);
 	}
+	free(reply);
 	close(fd);
 	return status;
 }
