@@ -636,8 +636,7 @@ struct pool *pool_new_with_kind(const struct pool_config *config, struct loop *l
 	pool->events = *events;
 	pool->dev_null = dev_null;
 	pool->throttle = throttle_new(pool, &config->throttle);
-	if (config->nice)
-		proc_set_niceness(config->niceness);
+	proc_set_niceness(config->nice, config->niceness);
 	return pool;
 }
 

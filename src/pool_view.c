@@ -93,7 +93,6 @@ void pool_get_throttle(const struct pool *pool, struct throttle_limits *limits)
 	throttle_get_limits(pool->throttle, limits);
 }
 
-
 int pool_slot_count(const struct pool *pool)
 {
 	return pool->nslots;

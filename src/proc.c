@@ -77,11 +77,11 @@ void proc_forget_paths(void)
 static bool spawn_nice;
 static int spawn_niceness;
 
-void proc_set_niceness(int niceness)
+void proc_set_niceness(bool nice, int niceness)
 {
 	errno = 0;
-	int own = getpriority(PRIO_PROCESS, 0);
-	spawn_nice = errno == 0 && niceness > own;
+	int own = nice ? getpriority(PRIO_PROCESS, 0) : 0;
+	spawn_nice = nice && errno == 0 && niceness > own;
 	spawn_niceness = niceness;
 }
 

@@ -182,9 +182,9 @@ void slot_arm_timeout(struct slot *slot, double started);
  * stderr, dying with pooltop.  Returns the pid, or 0 with *exec_errno set
  * when it could not be started (fork or exec failed). */
 pid_t proc_spawn(char *const argv[], int in_fd, int out_fd, int err_fd, int *exec_errno);
-/* --nice: jobs spawned from now on run at this niceness (when it is above
- * pooltop's own, as GNU parallel does locally). */
-void proc_set_niceness(int niceness);
+/* --nice: jobs spawned from now on run at niceness (when it is above
+ * pooltop's own, as GNU parallel does locally); without nice, at pooltop's. */
+void proc_set_niceness(bool nice, int niceness);
 /* Forget the paths proc_spawn found for command names. */
 void proc_forget_paths(void);
 /* A pipe whose read end (fds[0]) is non-blocking; both close on exec. */
