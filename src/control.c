@@ -31,6 +31,9 @@ struct verb {
 static int reply_ok(char **reply, const char *format, ...) __attribute__((format(printf, 2, 3)));
 static int reply_error(char **reply, const char *format, ...) __attribute__((format(printf, 2, 3)));
 
+static char *vformat(const char *prefix, const char *format, va_list args) __attribute__((format(printf, 2, 0)));
+
+/* prefix, then format filled in (malloc'd). */
 static char *vformat(const char *prefix, const char *format, va_list args)
 {
 	va_list copy;
