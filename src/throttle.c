@@ -134,14 +134,13 @@ int throttle_parse_loadavg(const char *text, double *running)
 
 int throttle_parse_meminfo(const char *text, int64_t *available)
 {
-	for (const char *line = text; line && *line; line = strchr(line, '\n'), line = line ? line + 1 : NULL) {
-		long long kib;
-		if (sscanf(line, "MemAvailable: %lld kB", &kib) == 1 && kib >= 0) {
-			*available = (int64_t)kib * 1024;
-			return 0;
-		}
-	}
-	return -1;
+	const char *line = strstr(text, "MemAvailable:");
+	long long kib;
+	if (!line || (line != text && line[-1] != '\n') || sscanf(line, "MemAvailable: %lld kB", &kib) != 1 ||
+	    kib < 0)
+		return -1;
+	*available = (int64_t)kib * 1024;
+	return 0;
 }
 
 /* The start of a /proc file; -1 when unreadable. */

@@ -28,6 +28,14 @@ json_is() {
 bash -c 'end=$((SECONDS + 120)); while ((SECONDS < end)); do :; done' &
 hog=$!
 at_exit "kill -9 $hog"
+hog_spinning() {
+	local stat
+	stat=$(< "/proc/$hog/stat") || return 1
+	stat=${stat##*) }
+	set -- $stat
+	[ "$1" = R ] && [ "${12}" -gt 0 ]
+}
+wait_for 10 hog_spinning || diag "the CPU hog did not start spinning"
 
 SOCK=$TEST_DIR/load.sock
 start_pool -j2 --load 0 --range=1..4 --shell "echo {} >> '$TEST_DIR/load.started'" ||
