@@ -15,12 +15,15 @@ _pooltop_long_options=(
 	--jobs= --min-jobs= --max-jobs= --autotune --shrink= --retries= --timeout=
 	--grace= --delay= --halt=
 	--keep-order --joblog= --resume --resume-failed
-	--batch --progress --refresh= --hold --no-color --control= --jobs-file= --log=
+	--load= --memfree= --memsuspend= --nice=
+	--batch --progress --refresh= --hold --no-color --no-config --control=
+	--jobs-file= --log=
 	--help --version
 )
 _pooltop_short_options=(-a -0 -d -j -k -h -V)
 # The verbs of the control socket, in the order its error reply lists them.
-_pooltop_ctl_verbs=(jobs pause resume suspend continue status kill requeue autotune quit)
+_pooltop_ctl_verbs=(jobs pause resume suspend continue status watch kill requeue autotune
+	load memfree memsuspend quit)
 
 # _pooltop_takes_value WORD: whether option WORD, given alone, takes the
 # next word as its value.
@@ -29,7 +32,8 @@ _pooltop_takes_value() {
 	-a | -d | -j | --arg-file | --range | --delimiter | --inflight | \
 	--max-items-per-worker | --max-line | --jobs | --min-jobs | --max-jobs | \
 	--shrink | --retries | --timeout | --grace | --delay | --halt | --joblog | \
-	--refresh | --control | --jobs-file | --log)
+	--refresh | --control | --jobs-file | --log | --load | --memfree | \
+	--memsuspend | --nice)
 		return 0
 		;;
 	esac

@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "cpu_account.h"
 #include "pool.h"
 
 /* What the verbs need beyond the pool, supplied by main. */
@@ -21,14 +22,30 @@ struct control_hooks {
 struct control {
 	struct pool *pool;
 	struct control_hooks hooks;
+	const struct cpu_account *account;  /* CPU and memory for status; NULL: not known */
+	int cpus;                           /* online CPUs, for load N% */
 };
 
 /* The longest command line, newline included: the control socket's limit. */
 #define CONTROL_MAX_LINE 4096
 
+/* What control_execute() returns for `watch`: the caller sends
+ * control_status_json() on a line of its own each refresh from now on. */
+#define CONTROL_WATCH 1
+
 /* Run one command line ("jobs +2", "status", ...).  The reply is one line
- * without a newline: "ok ..." or "error ...".  Returns 0 or -1 (error). */
+ * without a newline: "ok ..." or "error ...", cut to size.  Returns 0, -1
+ * (error) or CONTROL_WATCH. */
 int control_run(struct control *control, const char *line, char *reply, size_t size);
+/* The same, with the whole reply, however long (malloc'd). */
+char *control_execute(struct control *control, const char *line, int *status);
+
+/* Items in the status JSON are sanitized as on the screen and cut to this. */
+#define STATUS_ITEM_SIZE 256
+
+/* The status object, one line of JSON (malloc'd): the pool's totals,
+ * cpu_percent, rss_bytes, throttle, the limits and a workers array. */
+char *control_status_json(struct control *control);
 
 /* Is autotune on?  False when it is not available. */
 bool control_autotune_enabled(const struct control *control);

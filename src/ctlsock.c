@@ -18,7 +18,7 @@
 #include "xalloc.h"
 
 #define MAX_CLIENTS 128
-#define MAX_OUTPUT 16384         /* replies a client has not read yet */
+#define MAX_OUTPUT (1 << 20)     /* replies a client has not read yet */
 #define READS_PER_WAKEUP 16      /* then let other clients have a turn */
 #define CLIENT_REPLY_SECONDS 10  /* pooltop ctl gives up after this */
 
@@ -30,8 +30,9 @@ struct client {
 	size_t input_len;
 	bool discarding;             /* an overlong line: skip to its newline */
 	bool peer_done;              /* the peer sent EOF: close once output is written */
-	char output[MAX_OUTPUT];     /* replies waiting for the peer to read them */
-	size_t output_len;
+	char *output;                /* replies waiting for the peer to read them */
+	size_t output_len, output_cap;
+	bool watching;               /* `watch`: a status object each refresh */
 };
 
 struct ctlsock {
@@ -43,6 +44,8 @@ struct ctlsock {
 	ino_t inode;                 /* ever remove our own socket */
 	struct client *clients;
 	int nclients;
+	double refresh;              /* seconds between two objects to watchers */
+	uint64_t watch_timer;        /* the next object, 0 while nobody watches */
 };
 
 static int set_error(char *error, size_t size, const char *format, ...)
@@ -92,6 +95,7 @@ static void client_free(struct client *client)
 		break;
 	}
 	client_drop(client);
+	free(client->output);
 	free(client);
 }
 
@@ -122,19 +126,65 @@ static void client_flush(struct client *client)
 	loop_set_events(client->sock->loop, client->fd, events);
 }
 
-/* Queue one reply line.  A client whose unread replies fill the buffer
+/* Queue one reply line.  A client whose unread replies pass MAX_OUTPUT
  * has stopped reading: it is dropped rather than allowed to grow memory. */
 static void client_reply(struct client *client, const char *text)
 {
 	size_t len = strlen(text);
-	if (client->output_len + len + 1 > sizeof client->output) {
+	if (client->output_len + len + 1 > MAX_OUTPUT) {
 		client_drop(client);
 		return;
 	}
+	xgrow(&client->output, &client->output_cap, client->output_len + len + 1, 1);
 	memcpy(client->output + client->output_len, text, len);
 	client->output[client->output_len + len] = '\n';
 	client->output_len += len + 1;
 	client_flush(client);
+}
+
+/* ---- watch: a status object per refresh ---------------------------------- */
+
+static void watch_due(struct loop *loop, void *data);
+
+/* Send every watcher the status; a watcher whose unread objects pass
+ * MAX_OUTPUT is dropped, as any client that stops reading.  The timer
+ * runs only while someone watches. */
+static void watch_send(struct ctlsock *sock)
+{
+	char *json = NULL;
+	bool watched = false;
+	for (struct client *client = sock->clients, *next; client; client = next) {
+		next = client->next;
+		if (!client->watching || client->fd < 0)
+			continue;
+		if (!json)
+			json = control_status_json(sock->control);
+		client_reply(client, json);
+		if (client->fd < 0)
+			client_free(client);
+		else
+			watched = true;
+	}
+	free(json);
+	if (watched && !sock->watch_timer)
+		sock->watch_timer = loop_add_timer(sock->loop, sock->refresh, watch_due, sock);
+}
+
+static void watch_due(struct loop *loop, void *data)
+{
+	(void)loop;
+	struct ctlsock *sock = data;
+	sock->watch_timer = 0;
+	watch_send(sock);
+}
+
+/* The client asked to watch: its first object comes at the next refresh. */
+static void client_watch(struct client *client)
+{
+	struct ctlsock *sock = client->sock;
+	client->watching = true;
+	if (!sock->watch_timer)
+		sock->watch_timer = loop_add_timer(sock->loop, sock->refresh, watch_due, sock);
 }
 
 /* Commands are plain text: anything else gets an error, not a verb. */
@@ -161,9 +211,12 @@ static void client_run_line(struct client *client)
 		return;
 	}
 	client->input[len] = '\0';
-	char reply[1024];
-	control_run(client->sock->control, client->input, reply, sizeof reply);
+	int status;
+	char *reply = control_execute(client->sock->control, client->input, &status);
 	client_reply(client, reply);
+	free(reply);
+	if (status == CONTROL_WATCH && client->fd >= 0)
+		client_watch(client);
 }
 
 /* Split received bytes into lines.  A line over the limit is answered
@@ -269,8 +322,9 @@ static void ctlsock_accept(struct loop *loop, int fd, short revents, void *data)
 		struct client *client = xmalloc(sizeof *client);
 		client->sock = sock;
 		client->fd = client_fd;
-		client->input_len = client->output_len = 0;
-		client->discarding = client->peer_done = false;
+		client->input_len = client->output_len = client->output_cap = 0;
+		client->output = NULL;
+		client->discarding = client->peer_done = client->watching = false;
 		loop_add_fd(loop, client_fd, POLLIN, client_ready, client);
 		client->next = sock->clients;
 		sock->clients = client;
@@ -345,6 +399,7 @@ struct ctlsock *ctlsock_open(struct loop *loop, struct control *control, const c
 	sock->path = xstrdup(path);
 	sock->loop = loop;
 	sock->control = control;
+	sock->refresh = 1;
 	sock->listen_fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (sock->listen_fd < 0) {
 		set_error(error, error_size, "cannot create a socket: %s", strerror(errno));
@@ -372,6 +427,12 @@ fail:
 	return NULL;
 }
 
+void ctlsock_set_refresh(struct ctlsock *sock, double seconds)
+{
+	if (sock && seconds > 0)
+		sock->refresh = seconds;
+}
+
 void ctlsock_unlink(struct ctlsock *sock)
 {
 	if (!sock || !sock->path)
@@ -392,6 +453,7 @@ void ctlsock_close(struct ctlsock *sock)
 		client_flush(sock->clients);  /* a last try: e.g. the reply to quit */
 		client_free(sock->clients);
 	}
+	loop_del_timer(sock->loop, sock->watch_timer);
 	loop_del_fd(sock->loop, sock->listen_fd);
 	close(sock->listen_fd);
 	free(sock);
@@ -463,32 +525,54 @@ static int send_line(int fd, const char *line)
 	return 0;
 }
 
-/* Read one reply line (without its newline), waiting at most
- * CLIENT_REPLY_SECONDS for each part of it. */
-static int read_reply(int fd, char *reply, size_t size)
+/* Read one reply line (without its newline), however long (a status
+ * with many workers), waiting at most CLIENT_REPLY_SECONDS for each part
+ * of it.  *reply is malloc'd; what came after the line (the first lines
+ * of a watch) stays after its NUL, *extra bytes of it. */
+static int read_reply(int fd, char **reply, size_t *extra)
 {
-	size_t len = 0;
-	while (len + 1 < size) {
+	size_t len = 0, cap = 0;
+	*reply = NULL;
+	*extra = 0;
+	for (;;) {
+		xgrow(reply, &cap, len + 4096, 1);
 		struct pollfd entry = { .fd = fd, .events = POLLIN };
 		int ready = poll(&entry, 1, CLIENT_REPLY_SECONDS * 1000);
 		if (ready < 0 && errno == EINTR)
 			continue;
 		if (ready <= 0)
 			return -1;
-		ssize_t n = read(fd, reply + len, size - 1 - len);
+		ssize_t n = read(fd, *reply + len, cap - 1 - len);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
 			break;
+		char *newline = memchr(*reply + len, '\n', (size_t)n);
 		len += (size_t)n;
-		char *newline = memchr(reply, '\n', len);
 		if (newline) {
 			*newline = '\0';
+			*extra = len - (size_t)(newline + 1 - *reply);
 			return 0;
 		}
 	}
-	reply[len] = '\0';
+	(*reply)[len] = '\0';
 	return len ? 0 : -1;
+}
+
+/* After `watch`: copy the status lines to stdout as they come, until
+ * pooltop closes the connection (it exited) or stdout is gone. */
+static int stream_replies(int fd)
+{
+	char buffer[8192];
+	for (;;) {
+		ssize_t n = read(fd, buffer, sizeof buffer);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return 0;
+		if (fwrite(buffer, 1, (size_t)n, stdout) != (size_t)n || fflush(stdout))
+			return 255;
+	}
 }
 
 int ctlsock_client(const char *path, char **words, int count)
@@ -502,19 +586,29 @@ int ctlsock_client(const char *path, char **words, int count)
 		return 255;
 	}
 	/* Even when sending fails, the server may have said why (a refusal). */
-	char reply[8192];
+	char *reply;
+	size_t extra;
 	send_line(fd, line);
 	free(line);
-	int status = read_reply(fd, reply, sizeof reply);
-	close(fd);
+	int status = read_reply(fd, &reply, &extra);
 	if (status) {
+		free(reply);
+		close(fd);
 		fprintf(stderr, "pooltop: ctl: no reply from '%s'\n", path);
 		return 255;
 	}
 	puts(reply);
+	status = 255;
 	if (!strncmp(reply, "ok", 2) && (reply[2] == ' ' || !reply[2]))
-		return 0;
-	if (!strncmp(reply, "error", 5))
-		return 1;
-	return 255;
+		status = 0;
+	else if (!strncmp(reply, "error", 5))
+		status = 1;
+	if (status == 0 && count == 1 && !strcmp(words[0], "watch")) {
+		fwrite(reply + strlen(reply) + 1, 1, extra, stdout);
+		fflush(stdout);
+		status = stream_replies(fd);
+	}
+	free(reply);
+	close(fd);
+	return status;
 }

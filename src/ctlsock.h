@@ -16,6 +16,9 @@ struct ctlsock;
  * NULL with a one-line reason in error. */
 struct ctlsock *ctlsock_open(struct loop *loop, struct control *control, const char *path, char *error,
 			     size_t error_size);
+/* Seconds between two status objects to a client that asked to `watch`
+ * (the TUI's refresh interval; 1 until set). */
+void ctlsock_set_refresh(struct ctlsock *sock, double seconds);
 /* Close every connection and remove the socket file (only if it is still
  * the one this process created).  NULL is fine. */
 void ctlsock_close(struct ctlsock *sock);

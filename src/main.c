@@ -14,6 +14,7 @@
 #include "autotune.h"
 #include "batch.h"
 #include "control.h"
+#include "cpu_account.h"
 #include "ctlsock.h"
 #include "demo.h"
 #include "items.h"
@@ -47,6 +48,9 @@ struct app {
 	struct ctlsock *ctlsock; /* --control, or NULL */
 	struct jobsfile *jobsfile;  /* --jobs-file, or NULL */
 	struct autotune *autotune;  /* --autotune or `autotune on`, else NULL */
+	struct cpu_account account; /* CPU and memory for status when no TUI counts them */
+	bool account_open;       /* account is in use */
+	uint64_t account_timer;  /* its next sample */
 	int stop_signals;        /* SIGINT/SIGTERM/SIGHUP received so far */
 	int exit_signal_status;  /* 130 or 143 once a signal ended the run */
 	bool quitting;           /* quit asked: leave once the pool finishes */
@@ -197,6 +201,40 @@ static void app_reaped(void *data, const struct pool_reaped *reaped)
 {
 	struct app *app = data;
 	tui_reaped(app->tui, reaped);
+	if (app->account_open)
+		cpu_account_reaped(&app->account, reaped);
+}
+
+/* Without a TUI, the control socket's status counts CPU and memory the
+ * TUI's way, sampled once per refresh. */
+static void app_account_due(struct loop *loop, void *data)
+{
+	struct app *app = data;
+	cpu_account_sample(&app->account, loop_now());
+	app->account_timer = loop_add_timer(loop, app->options.refresh, app_account_due, app);
+}
+
+static void open_account(struct app *app)
+{
+	if (app->tui) {
+		app->control.account = tui_cpu_account(app->tui);
+		return;
+	}
+	if (!app->ctlsock || cpu_account_init(&app->account, app->pool))
+		return;
+	app->account_open = true;
+	app->control.account = &app->account;
+	app->account_timer = loop_add_timer(app->loop, app->options.refresh, app_account_due, app);
+}
+
+static void close_account(struct app *app)
+{
+	app->control.account = NULL;
+	if (!app->account_open)
+		return;
+	loop_del_timer(app->loop, app->account_timer);
+	cpu_account_free(&app->account);
+	app->account_open = false;
 }
 
 static void app_output_drained(void *data)
@@ -583,10 +621,17 @@ static int run(struct app *app)
 	if (watch_signals(app))
 		return 255;
 	char note[256];
+	int asked_jobs = options->pool.jobs, asked_max = options->pool.max_jobs;
 	if (rlimits_raise_fd_limit(&options->pool, note, sizeof note))
 		fprintf(stderr, "pooltop: %s\n", note);
 	if (rlimits_clamp_to_process_limit(&options->pool, note, sizeof note))
 		fprintf(stderr, "pooltop: %s\n", note);
+	/* The limits lowered the bounds: the pool is asked for the count the
+	 * user gave, clamps it, and its status says "ulimit". */
+	if (options->pool.max_jobs < asked_max) {
+		options->pool.ulimit_jobs = options->pool.max_jobs;
+		options->pool.jobs = asked_jobs;
+	}
 	if (!(app->items = open_items(options)))
 		return 255;
 	if (options->mode == MODE_DEMO) {
@@ -623,12 +668,15 @@ static int run(struct app *app)
 			.autotune_enabled = app_autotune_enabled,
 			.data = app,
 		},
+		.cpus = options_online_cpus(),
 	};
 	if (open_control_socket(app))
 		return 255;
 	if (options->mode == MODE_DEMO)
 		app->demo = demo_new(app->output);
 	start_front_end(app);
+	ctlsock_set_refresh(app->ctlsock, options->refresh);
+	open_account(app);
 	log_debug("run starts: %d workers (bounds %d to %d)%s%s", options->pool.jobs, options->pool.min_jobs,
 		  options->pool.max_jobs, options->pool.kind == POOL_WORKER ? ", persistent workers" : "",
 		  options->keep_order ? ", in input order" : "");
@@ -639,6 +687,7 @@ static int run(struct app *app)
 
 	struct pool_stats stats;
 	pool_get_stats(app->pool, &stats);
+	close_account(app);
 	app_leave_screen(app);
 	if (app->batch)
 		batch_finish(app->batch);

@@ -16,6 +16,7 @@
 
 #include "autotune.h"
 #include "items.h"
+#include "throttle.h"
 
 static const char help_text[] =
 	"Usage: pooltop [OPTION]... [--] COMMAND [ARG]... [::: ITEM...]\n"
@@ -53,6 +54,14 @@ static const char help_text[] =
 	"      --delay=SECS          wait SECS seconds between job starts\n"
 	"      --halt=WHEN,fail=N    stop after N failures (WHEN: now or soon);\n"
 	"                            also WHEN,success=N, or never\n"
+	"      --load=MAX            start no job while MAX threads (or MAX% of CPUs)\n"
+	"                            are running\n"
+	"      --memfree=SIZE        start no job while less than SIZE memory is\n"
+	"                            available; below SIZE/2 kill the youngest job\n"
+	"                            and run its item again later\n"
+	"      --memsuspend=SIZE     suspend the youngest jobs while less than\n"
+	"                            2*SIZE memory is available (SIZE: 512M, 2G...)\n"
+	"      --nice=N              run jobs at niceness N\n"
 	"\n"
 	"Output:\n"
 	"  -k, --keep-order          write results in input order\n"
@@ -116,6 +125,7 @@ enum {
 	OPT_MIN_JOBS, OPT_MAX_JOBS, OPT_AUTOTUNE, OPT_SHRINK, OPT_RETRIES, OPT_TIMEOUT, OPT_GRACE,
 	OPT_DELAY, OPT_HALT, OPT_JOBLOG, OPT_RESUME, OPT_RESUME_FAILED, OPT_BATCH, OPT_PROGRESS,
 	OPT_REFRESH, OPT_HOLD, OPT_NO_COLOR, OPT_NO_CONFIG, OPT_CONTROL, OPT_JOBS_FILE, OPT_LOG,
+	OPT_LOAD, OPT_MEMFREE, OPT_MEMSUSPEND, OPT_NICE,
 };
 
 static const struct option long_options[] = {
@@ -139,6 +149,10 @@ static const struct option long_options[] = {
 	{ "grace", required_argument, NULL, OPT_GRACE },
 	{ "delay", required_argument, NULL, OPT_DELAY },
 	{ "halt", required_argument, NULL, OPT_HALT },
+	{ "load", required_argument, NULL, OPT_LOAD },
+	{ "memfree", required_argument, NULL, OPT_MEMFREE },
+	{ "memsuspend", required_argument, NULL, OPT_MEMSUSPEND },
+	{ "nice", required_argument, NULL, OPT_NICE },
 	{ "keep-order", no_argument, NULL, 'k' },
 	{ "joblog", required_argument, NULL, OPT_JOBLOG },
 	{ "resume", no_argument, NULL, OPT_RESUME },
@@ -441,6 +455,25 @@ static int parse_option(struct options *options, int option, const char *arg,
 		if (options_parse_halt(arg, &options->pool))
 			return fail("invalid --halt '%s': give now,fail=N, soon,fail=N, now,success=N, "
 				    "soon,success=N or never", arg);
+		break;
+	case OPT_LOAD:
+		if (throttle_parse_load(arg, options_online_cpus(), &options->pool.throttle.load))
+			return fail("invalid --load '%s': give a number of running threads, or N%% of CPUs", arg);
+		break;
+	case OPT_MEMFREE:
+	case OPT_MEMSUSPEND: {
+		bool memfree = option == OPT_MEMFREE;
+		uint64_t *target = memfree ? &options->pool.throttle.memfree : &options->pool.throttle.memsuspend;
+		if (throttle_parse_size(arg, target) || !*target)
+			return fail("invalid --%s '%s': give a size such as 512M or 2G", memfree ? "memfree" : "memsuspend",
+				    arg);
+		break;
+	}
+	case OPT_NICE:
+		if (parse_int(arg, -20, 19, &n))
+			return fail("invalid --nice '%s': give a niceness from -20 to 19", arg);
+		options->pool.nice = true;
+		options->pool.niceness = (int)n;
 		break;
 	case 'k':
 		options->keep_order = true;

@@ -523,9 +523,16 @@ static void delay_done(struct loop *loop, void *data)
 	pool_dispatch(pool);
 }
 
-static bool may_dispatch(const struct pool *pool)
+/* Neither paused, stopping nor failed: items may still be run. */
+static bool dispatch_allowed(const struct pool *pool)
 {
 	return !pool->paused && !pool->stopping && !pool->fatal;
+}
+
+/* May the next job start now?  The throttles have their say too. */
+static bool may_dispatch(struct pool *pool)
+{
+	return dispatch_allowed(pool) && throttle_allows_start(pool->throttle);
 }
 
 /* --delay: true when the next start must wait; arms the timer then. */
@@ -552,9 +559,10 @@ void pool_dispatch(struct pool *pool)
 	if (pool->dispatching)
 		return;
 	pool->dispatching = true;
-	while (may_dispatch(pool)) {
+	uint64_t started = pool->started;
+	while (dispatch_allowed(pool)) {
 		struct slot *slot = free_slot(pool);
-		if (!slot || delay_pending(pool))
+		if (!slot || delay_pending(pool) || !may_dispatch(pool))
 			break;
 		struct pending *item = next_item(pool);
 		if (!item)
@@ -567,6 +575,8 @@ void pool_dispatch(struct pool *pool)
 			  slot->number);
 		pool->kind->start(slot, item);
 	}
+	if (pool->started != started)
+		throttle_watch(pool->throttle);
 	pool->dispatching = false;
 	if (pool->kind->flush)
 		for (int i = 0; i < pool->nslots; i++)
@@ -576,7 +586,7 @@ void pool_dispatch(struct pool *pool)
 
 bool pool_work_left(const struct pool *pool)
 {
-	return may_dispatch(pool) && (pool->queue_head || !pool->input_done);
+	return dispatch_allowed(pool) && (pool->queue_head || !pool->input_done);
 }
 
 static void check_finished(struct pool *pool)
@@ -625,6 +635,8 @@ struct pool *pool_new_with_kind(const struct pool_config *config, struct loop *l
 	pool->items = items;
 	pool->events = *events;
 	pool->dev_null = dev_null;
+	pool->throttle = throttle_new(pool, &config->throttle);
+	proc_set_niceness(config->nice, config->niceness);
 	return pool;
 }
 
@@ -663,6 +675,7 @@ void pool_free(struct pool *pool)
 	if (pool->items_watched)
 		loop_del_fd(pool->loop, items_fd(pool->items));
 	loop_del_timer(pool->loop, pool->delay_timer);
+	throttle_free(pool->throttle);
 	if (pool->kind->release)
 		pool->kind->release(pool);
 	close(pool->dev_null);
@@ -739,6 +752,7 @@ int pool_resize(struct pool *pool, int target, enum shrink_mode mode, bool *clam
 	log_debug("resize: %d asked, %d set (was %d, %s shrink)%s", wanted, target, pool->target,
 		  mode == SHRINK_KILL ? "kill" : "graceful", target != wanted ? ", clamped" : "");
 	pool->target = target;
+	pool->asked = wanted;
 	int active = active_slots(pool);
 	for (int i = pool->nslots - 1; i >= 0 && active < target; i--) {
 		struct slot *slot = pool->slots[i];
@@ -801,6 +815,17 @@ void pool_set_suspended(struct pool *pool, bool suspended)
 	pool->suspended = suspended;
 	for (int i = 0; i < pool->nslots; i++)
 		slot_signal(pool->slots[i], suspended ? SIGSTOP : SIGCONT);
+}
+
+void pool_set_throttle(struct pool *pool, const struct throttle_limits *limits)
+{
+	throttle_set_limits(pool->throttle, limits);
+	pool_dispatch(pool);
+}
+
+void pool_set_throttle_probe(struct pool *pool, throttle_probe_fn *fn, void *data)
+{
+	throttle_set_probe(pool->throttle, fn, data);
 }
 
 int pool_kill_item(struct pool *pool, uint64_t seq)

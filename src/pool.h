@@ -15,6 +15,7 @@
 #include "loop.h"
 #include "spool.h"
 #include "template.h"
+#include "throttle.h"
 
 enum pool_kind { POOL_COMMAND, POOL_WORKER };
 enum shrink_mode { SHRINK_GRACEFUL, SHRINK_KILL };
@@ -42,6 +43,11 @@ struct pool_config {
 	 * (--resume); NULL runs every item. */
 	bool (*skip)(void *skip_data, uint64_t seq);
 	void *skip_data;
+	struct throttle_limits throttle; /* --load, --memfree, --memsuspend */
+	bool nice;                       /* --nice was given: jobs run at niceness */
+	int niceness;
+	int ulimit_jobs;                 /* the most workers the open-file and process
+					    limits leave room for, when below --max-jobs; 0 = none */
 };
 
 /* One finished attempt of an item, handed to the result event. */
@@ -149,9 +155,13 @@ const char *pool_fatal_error(const struct pool *pool);
 
 void pool_get_stats(const struct pool *pool, struct pool_stats *stats);
 /* Why no new job starts although items wait: "paused", or the name of what
- * holds the pool back ("load", "memfree", "ulimit", ...); NULL when
+ * holds the pool back ("load", "memfree", "memsuspend", or "ulimit" when
+ * the resource limits keep the pool below the count asked for); NULL when
  * nothing does. */
 const char *pool_throttle(const struct pool *pool);
+/* The throttles' limits, now and changed live (load N, memfree SIZE...). */
+void pool_get_throttle(const struct pool *pool, struct throttle_limits *limits);
+void pool_set_throttle(struct pool *pool, const struct throttle_limits *limits);
 int pool_slot_count(const struct pool *pool);
 bool pool_slot_view(const struct pool *pool, int index, struct slot_view *view);
 /* Detail for slot index: its command line (malloc'd, or NULL) and the last

@@ -78,7 +78,19 @@ const char *pool_throttle(const struct pool *pool)
 {
 	if (pool->paused && !pool->stopping)
 		return "paused";
+	if (!pool_work_left(pool))
+		return NULL;
+	const char *reason = throttle_reason_name(throttle_holding(pool->throttle));
+	if (reason)
+		return reason;
+	if (pool->config.ulimit_jobs > 0 && pool->asked > pool->target && pool->target >= pool->config.ulimit_jobs)
+		return "ulimit";
 	return NULL;
+}
+
+void pool_get_throttle(const struct pool *pool, struct throttle_limits *limits)
+{
+	throttle_get_limits(pool->throttle, limits);
 }
 
 int pool_slot_count(const struct pool *pool)

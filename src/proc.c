@@ -8,6 +8,7 @@
 #include <string.h>
 #include <stdlib.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -72,6 +73,18 @@ void proc_forget_paths(void)
 	command_cache.name = command_cache.path = NULL;
 }
 
+/* --nice: jobs take spawn_niceness when spawn_nice is set. */
+static bool spawn_nice;
+static int spawn_niceness;
+
+void proc_set_niceness(bool nice, int niceness)
+{
+	errno = 0;
+	int own = nice ? getpriority(PRIO_PROCESS, 0) : 0;
+	spawn_nice = nice && errno == 0 && niceness > own;
+	spawn_niceness = niceness;
+}
+
 /* vfork keeps spawning cheap; the child makes only system calls before
  * exec, and reports an exec failure through child_errno (memory is shared
  * until exec).  The job dies with pooltop (PR_SET_PDEATHSIG).  The child
@@ -94,6 +107,8 @@ pid_t proc_spawn(char *const argv[], int in_fd, int out_fd, int err_fd, int *exe
 		if (dup2(in_fd, 0) < 0 || dup2(out_fd, 1) < 0 || dup2(err_fd, 2) < 0)
 			_exit(127);
 		sigprocmask(SIG_SETMASK, loop_original_sigmask(), NULL);
+		if (spawn_nice)
+			setpriority(PRIO_PROCESS, 0, spawn_niceness);
 		if (path) {
 			execv(path, argv);
 			path_failed = 1;

@@ -123,6 +123,9 @@ struct pool {
 
 	uint64_t rate_counts[RATE_BUCKETS];
 	int64_t rate_bucket;     /* index of the newest bucket, in absolute bucket numbers */
+
+	struct throttle *throttle;  /* --load, --memfree, --memsuspend (throttle.c) */
+	int asked;               /* the worker count last asked for, before clamping */
 };
 
 /* ---- what the scheduler offers the kinds (pool.c) ---------------------- */
@@ -138,8 +141,10 @@ struct pool *pool_new_with_kind(const struct pool_config *config, struct loop *l
 void pool_child_exited(struct pool *pool, pid_t pid, int status, const struct rusage *usage);
 
 void pool_dispatch(struct pool *pool);
-/* Items are left to run (and the pool may run them). */
+/* Items are left to run (and the pool may run them, throttles aside). */
 bool pool_work_left(const struct pool *pool);
+/* Readings of the machine from fn instead of /proc (tests). */
+void pool_set_throttle_probe(struct pool *pool, throttle_probe_fn *fn, void *data);
 /* One attempt of item ended: report it, then retry, remember or free it. */
 void pool_finish_attempt(struct slot *slot, struct pending *item, int status, const char *error);
 /* Put an item that never really ran back at the head of the queue. */
@@ -178,6 +183,9 @@ void slot_arm_timeout(struct slot *slot, double started);
  * stderr, dying with pooltop.  Returns the pid, or 0 with *exec_errno set
  * when it could not be started (fork or exec failed). */
 pid_t proc_spawn(char *const argv[], int in_fd, int out_fd, int err_fd, int *exec_errno);
+/* --nice: jobs spawned from now on run at niceness (when it is above
+ * pooltop's own, as GNU parallel does locally); without nice, at pooltop's. */
+void proc_set_niceness(bool nice, int niceness);
 /* Forget the paths proc_spawn found for command names. */
 void proc_forget_paths(void);
 /* A pipe whose read end (fds[0]) is non-blocking; both close on exec. */

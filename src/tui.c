@@ -767,6 +767,11 @@ void tui_reaped(struct tui *tui, const struct pool_reaped *reaped)
 		tui_model_reaped(&tui->model, reaped);
 }
 
+const struct cpu_account *tui_cpu_account(const struct tui *tui)
+{
+	return tui && tui->open ? &tui->model.account : NULL;
+}
+
 void tui_message(struct tui *tui, const char *text)
 {
 	if (!tui || !tui->open)

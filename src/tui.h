@@ -7,6 +7,7 @@
 #include <stdbool.h>
 
 #include "control.h"
+#include "cpu_account.h"
 #include "loop.h"
 #include "pool.h"
 
@@ -33,6 +34,8 @@ void tui_result(struct tui *tui, const struct pool_result *result);
 void tui_message(struct tui *tui, const char *text);
 /* A job or worker process was reaped: its CPU and peak memory count. */
 void tui_reaped(struct tui *tui, const struct pool_reaped *reaped);
+/* The CPU and memory figures the TUI shows, for the control socket's status. */
+const struct cpu_account *tui_cpu_account(const struct tui *tui);
 /* Every item is done.  Returns true when the TUI stays up (--hold) until q. */
 bool tui_finished(struct tui *tui);
 /* SIGWINCH: redraw at the new size. */

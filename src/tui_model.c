@@ -17,22 +17,15 @@ int tui_model_init(struct tui_model *model, const struct pool *pool)
 {
 	*model = (struct tui_model){ .pool = pool, .total_cpu = -1 };
 	tui_history_init(&model->history);
-	model->sampler = sampler_new();
-	if (!model->sampler)
+	if (cpu_account_init(&model->account, pool))
 		return -1;
-	model->hertz = sampler_hertz(model->sampler);
-	model->started = loop_now();
 	model->results = xcalloc(RESULTS_KEPT, sizeof *model->results);
 	return 0;
 }
 
 void tui_model_free(struct tui_model *model)
 {
-	sampler_free(model->sampler);
-	free(model->trees);
-	free(model->tree_slot);
-	free(model->samples);
-	free(model->accounts);
+	cpu_account_free(&model->account);
 	free(model->results);
 	process_tree_free(&model->detail);
 	*model = (struct tui_model){ .total_cpu = -1 };
@@ -40,74 +33,9 @@ void tui_model_free(struct tui_model *model)
 
 /* --- samples -------------------------------------------------------------- */
 
-/* Room for `slots` trees and samples; the arrays only grow, so steady
- * sampling allocates nothing. */
-static void sample_arrays_reserve(struct tui_model *model, size_t slots)
-{
-	xgrow(&model->trees, &model->trees_capacity, slots, sizeof *model->trees);
-	xgrow(&model->tree_slot, &model->tree_slot_capacity, slots, sizeof *model->tree_slot);
-	xgrow(&model->samples, &model->samples_capacity, slots, sizeof *model->samples);
-}
-
-static struct slot_account *account_for(struct tui_model *model, int number)
-{
-	if (number < 1)
-		number = 0;
-	if ((size_t)number >= model->accounts_capacity) {
-		size_t old = model->accounts_capacity;
-		xgrow(&model->accounts, &model->accounts_capacity, (size_t)number + 1, sizeof *model->accounts);
-		for (size_t i = old; i < model->accounts_capacity; i++)
-			model->accounts[i].cpu_percent = -1;
-	}
-	return &model->accounts[number];
-}
-
-static double ticks_to_seconds(const struct tui_model *model, uint64_t ticks)
-{
-	return model->hertz > 0 ? (double)ticks / (double)model->hertz : 0;
-}
-
 void tui_model_reaped(struct tui_model *model, const struct pool_reaped *reaped)
 {
-	struct slot_account *account = account_for(model, reaped->slot);
-	double counted = 0;
-	if (account->root == reaped->pid) {
-		counted = ticks_to_seconds(model, account->ticks_counted);
-		account->root = 0;
-		account->ticks_counted = 0;
-	}
-	if (reaped->cpu_seconds > counted)
-		account->reaped_seconds += reaped->cpu_seconds - counted;
-	if (reaped->max_rss_bytes > account->peak_rss)
-		account->peak_rss = reaped->max_rss_bytes;
-}
-
-/* Every slot's CPU over the interval just ended: first what was reaped in
- * it, then the growth of each live tree; their sum is the pool's. */
-static void accounts_close_interval(struct tui_model *model, double interval)
-{
-	for (size_t number = 0; number < model->accounts_capacity; number++) {
-		struct slot_account *account = &model->accounts[number];
-		account->cpu_percent = interval > 0 ? account->reaped_seconds / interval * 100.0 : -1;
-		account->reaped_seconds = 0;
-	}
-}
-
-static void account_live_tree(struct tui_model *model, int number, const struct tree_usage *tree,
-			      double interval)
-{
-	struct slot_account *account = account_for(model, number);
-	if (tree->processes <= 0)
-		return;  /* gone or unreadable: its rusage settles it when it is reaped */
-	uint64_t before = account->root == tree->root ? account->ticks_counted : 0;
-	if (tree->ticks > before && interval > 0)
-		account->cpu_percent += ticks_to_seconds(model, tree->ticks - before) / interval * 100.0;
-	account->busy = tree->ticks > before;
-	account->root = tree->root;
-	account->ticks_counted = tree->ticks;
-	account->rss_bytes = tree->rss_bytes;
-	if (tree->rss_bytes > account->peak_rss)
-		account->peak_rss = tree->rss_bytes;
+	cpu_account_reaped(&model->account, reaped);
 }
 
 /* The throughput since the last sample, with the worker count asked for. */
@@ -125,92 +53,18 @@ static void history_sample(struct tui_model *model, double now)
 	model->last_done = stats.done;
 }
 
-void tui_model_set_visible(struct tui_model *model, int first, int count)
-{
-	model->visible_first = first;
-	model->visible_count = count;
-}
-
-/* Is the slot's tree read at this sample?  Those on screen, those never
- * read, and those that used CPU at their last reading are; the other idle
- * ones take turns, one in SAMPLE_SPREAD at each sample.  Every tick is
- * still counted once: a tree's growth is counted whenever it is read, and
- * rusage settles the rest when its leader is reaped. */
-static bool tree_due(struct tui_model *model, int index, int number, pid_t pid)
-{
-	if (index >= model->visible_first && index < model->visible_first + model->visible_count)
-		return true;
-	const struct slot_account *account = account_for(model, number);
-	if (account->root != pid || account->busy)
-		return true;
-	return (unsigned long)number % SAMPLE_SPREAD == model->sample_round % SAMPLE_SPREAD;
-}
-
 /* Reads the CPU and memory of every slot's process tree (only ours, never
  * all of /proc). */
 void tui_model_sample(struct tui_model *model, double now)
 {
-	int slots = pool_slot_count(model->pool);
-	model->sample_count = 0;
-	if (slots > 0)
-		sample_arrays_reserve(model, (size_t)slots);
-	size_t trees = 0;
-	for (int index = 0; index < slots; index++) {
-		struct slot_view view;
-		if (!pool_slot_view(model->pool, index, &view))
-			break;
-		model->samples[index] = (struct slot_sample){ .pid = view.pid };
-		model->sample_count = (size_t)index + 1;
-		if (view.pid <= 0)
-			continue;
-		if (!tree_due(model, index, view.number, view.pid)) {
-			/* Its last reading stands: an idle tree, off screen. */
-			const struct slot_account *account = account_for(model, view.number);
-			model->samples[index].known = true;
-			model->samples[index].rss_bytes = account->rss_bytes;
-			model->samples[index].skipped = true;
-			continue;
-		}
-		model->trees[trees] = (struct tree_usage){ .root = view.pid };
-		model->tree_slot[trees] = view.number;
-		trees++;
-	}
-	/* A failed reading leaves every tree unknown: shown as "-". */
-	sampler_update(model->sampler, model->trees, trees, now);
-	double interval = now - (model->last_sample_time > 0 ? model->last_sample_time : model->started);
-	accounts_close_interval(model, interval);
-	size_t tree = 0;
-	for (size_t index = 0; index < model->sample_count; index++) {
-		struct slot_sample *sample = &model->samples[index];
-		if (sample->pid <= 0 || sample->skipped)
-			continue;
-		const struct tree_usage *usage = &model->trees[tree];
-		account_live_tree(model, model->tree_slot[tree], usage, interval);
-		sample->known = usage->processes > 0;
-		sample->rss_bytes = sample->known ? usage->rss_bytes : 0;
-		tree++;
-	}
-	model->total_cpu = -1;
-	for (size_t number = 0; number < model->accounts_capacity; number++)
-		if (model->accounts[number].cpu_percent >= 0)
-			model->total_cpu = (model->total_cpu < 0 ? 0 : model->total_cpu) +
-					   model->accounts[number].cpu_percent;
+	cpu_account_sample(&model->account, now);
+	model->total_cpu = model->account.total_cpu;
 	history_sample(model, now);
-	model->sample_round++;
 }
 
-/* The slot's sample, if it is of the process the slot runs now. */
-static const struct slot_sample *sample_for(const struct tui_model *model, int index, pid_t pid)
+void tui_model_set_visible(struct tui_model *model, int first, int count)
 {
-	if (pid <= 0)
-		return NULL;
-	if ((size_t)index < model->sample_count && model->samples[index].pid == pid)
-		return &model->samples[index];
-	/* Slots before this one left since the sample: look for the pid. */
-	for (size_t i = 0; i < model->sample_count; i++)
-		if (model->samples[i].pid == pid)
-			return &model->samples[i];
-	return NULL;
+	cpu_account_set_visible(&model->account, first, count);
 }
 
 bool tui_model_worker_row(const struct tui_model *model, int index, double now,
@@ -219,15 +73,12 @@ bool tui_model_worker_row(const struct tui_model *model, int index, double now,
 	if (!pool_slot_view(model->pool, index, &row->view))
 		return false;
 	row->now = now;
-	const struct slot_sample *sample = sample_for(model, index, row->view.pid);
-	row->sampled = sample && sample->known;
-	row->rss_bytes = row->sampled ? sample->rss_bytes : 0;
-	const struct slot_account *account = (size_t)row->view.number < model->accounts_capacity
-						     ? &model->accounts[row->view.number] : NULL;
-	row->cpu_percent = account ? account->cpu_percent : -1;
-	row->peak_rss_bytes = account ? account->peak_rss : 0;
-	if (row->rss_bytes > row->peak_rss_bytes)
-		row->peak_rss_bytes = row->rss_bytes;
+	struct slot_usage usage;
+	cpu_account_slot(&model->account, index, &row->view, &usage);
+	row->sampled = usage.sampled;
+	row->rss_bytes = usage.rss_bytes;
+	row->cpu_percent = usage.cpu_percent;
+	row->peak_rss_bytes = usage.peak_rss_bytes;
 	return true;
 }
 
@@ -235,7 +86,7 @@ bool tui_model_worker_row(const struct tui_model *model, int index, double now,
 
 int tui_model_detail_read(struct tui_model *model, pid_t root, double now)
 {
-	return sampler_tree_read(model->sampler, root, now, &model->detail);
+	return sampler_tree_read(model->account.sampler, root, now, &model->detail);
 }
 
 int tui_model_detail_signal(struct tui_model *model, pid_t root, pid_t pid, int signo, double now)

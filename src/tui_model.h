@@ -11,7 +11,7 @@
 #include <sys/types.h>
 
 #include "pool.h"
-#include "sample.h"
+#include "cpu_account.h"
 #include "tui_history.h"
 
 /* One row of the worker table: the slot as the engine shows it, and the
@@ -50,45 +50,12 @@ struct result_row {
 /* Finished attempts the results pane remembers; older ones drop off. */
 #define RESULTS_KEPT 1000
 
-/* The last sample of one slot's process tree, kept by slot index. */
-struct slot_sample {
-	pid_t pid;                      /* the tree root it belongs to, 0 when none */
-	uint64_t rss_bytes;
-	bool known;                     /* the tree was alive when read */
-	bool skipped;                   /* not read at this sample: its last reading stands */
-};
-
-/* The CPU one slot number used, counted so that every tick is counted
- * once: a live tree by the growth of its ticks between samples, a reaped
- * process by its rusage less what its samples already counted. */
-struct slot_account {
-	pid_t root;                     /* the tree counted at the last sample, 0 when none */
-	uint64_t ticks_counted;         /* its tick total then */
-	double reaped_seconds;          /* CPU of processes reaped since, not yet counted */
-	double cpu_percent;             /* over the last interval, -1 before the first */
-	uint64_t peak_rss;              /* the slot's highest resident memory */
-	uint64_t rss_bytes;             /* the tree's resident memory at its last reading */
-	bool busy;                      /* the tree used CPU between its last two readings */
-};
-
 struct tui_model {
 	const struct pool *pool;        /* observed: read, never driven from here */
-	struct sampler *sampler;
+	struct cpu_account account;      /* each slot's CPU and memory */
 
-	struct tree_usage *trees;       /* sampler input/output, one per live slot */
-	size_t trees_capacity;
-	int *tree_slot;                 /* slot number of each tree */
-	size_t tree_slot_capacity;
-	struct slot_sample *samples;    /* by slot index, as of the last sample */
-	size_t samples_capacity;
-	size_t sample_count;            /* samples filled */
-
-	struct slot_account *accounts;  /* by slot number (index 0 unused) */
-	size_t accounts_capacity;
-	long hertz;                     /* clock ticks per second of the samples */
-	double started;                 /* monotonic seconds the model began at */
-
-	double total_cpu;               /* the pool's CPU% over the last interval, -1 before */
+	double total_cpu;               /* the pool's CPU% over the last interval, -1 before
+					   (the account's, copied for the drawing code) */
 	double last_sample_time;        /* monotonic seconds, 0 before the first */
 	uint64_t last_done;             /* completions at the last sample */
 	struct tui_history history;     /* items/s per sample, pool size changes */
@@ -96,15 +63,8 @@ struct tui_model {
 	struct result_row *results;     /* a ring of RESULTS_KEPT */
 	uint64_t result_count;          /* results added in all */
 
-	int visible_first;              /* slot indexes on screen, read every refresh; */
-	int visible_count;              /* the other idle trees take turns (see SAMPLE_SPREAD) */
-	unsigned long sample_round;     /* samples taken, for those turns */
 	struct process_tree detail;     /* the detail view's tree, process by process */
 };
-
-/* An idle tree off screen is read every SAMPLE_SPREAD refreshes; trees on
- * screen, busy ones and new ones every refresh. */
-#define SAMPLE_SPREAD 5
 
 /* Starts an empty model of pool.  -1 when the process trees cannot be
  * read (libproc2 failed): there is nothing to show then. */
@@ -115,7 +75,8 @@ void tui_model_free(struct tui_model *model);
  * (monotonic seconds) and the throughput since the last sample. */
 void tui_model_sample(struct tui_model *model, double now);
 
-/* The slot indexes the screen shows now, read at every sample. */
+/* The slot indexes the screen shows now, read at every sample; the other
+ * idle trees take turns (see SAMPLE_SPREAD in cpu_account.h). */
 void tui_model_set_visible(struct tui_model *model, int first, int count);
 
 /* Reads the process tree of `root` into model->detail, process by process.

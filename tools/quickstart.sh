@@ -15,7 +15,7 @@ usage() {
 [ $# -eq 1 ] || usage
 mode=$1
 
-build_packages="build-essential autoconf automake pkg-config libncurses-dev libproc2-dev"
+build_packages="build-essential autoconf automake pkg-config libncurses-dev libproc2-dev libjansson-dev"
 # What the test suite runs besides the binary: Check for unit tests, tmux to
 # drive the TUI, mandoc to lint the man page, python3 and GNU parallel for
 # the comparisons with their behaviour, procps for ps and pgrep,

@@ -5,6 +5,7 @@
 #include "jobsfile.h"
 
 #include <check.h>
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -182,7 +183,8 @@ START_TEST(unknown_empty_and_overlong_commands_are_errors)
 {
 	ck_assert_int_eq(run("frobnicate"), -1);
 	ck_assert_str_eq(reply, "error unknown command 'frobnicate' (verbs: jobs, pause, resume, "
-			 "suspend, continue, status, kill, requeue, autotune, quit)");
+			 "suspend, continue, status, watch, kill, requeue, autotune, quit, load, memfree, "
+			 "memsuspend)");
 	ck_assert_int_eq(run(""), -1);
 	ck_assert_str_eq(reply, "error empty command");
 	ck_assert_int_eq(run("   "), -1);
@@ -214,7 +216,7 @@ START_TEST(every_verb_the_unknown_reply_names_is_known)
 		run(name);
 		ck_assert_msg(strncmp(reply, "error unknown command", 21), "%s: %s", name, reply);
 	}
-	ck_assert_int_eq(count, 10);
+	ck_assert_int_eq(count, 14);
 }
 END_TEST
 
@@ -398,6 +400,128 @@ START_TEST(a_jobs_file_is_read_when_it_changes_and_bad_values_are_told_once)
 }
 END_TEST
 
+/* --- status for scripts and the throttles ----------------------------------- */
+
+/* The status object, parsed. */
+static json_t *status_object(void)
+{
+	char *text = control_status_json(&control);
+	json_error_t error;
+	json_t *status = json_loads(text, 0, &error);
+	ck_assert_msg(status != NULL, "not JSON (%s): %s", error.text, text);
+	ck_assert_msg(!strchr(text, '\n'), "not one line: %s", text);
+	free(text);
+	return status;
+}
+
+START_TEST(status_has_cpu_memory_throttle_and_a_worker_per_slot)
+{
+	json_t *status = status_object();
+	const char *fields[] = { "target", "running", "done", "failed", "queued", "total", "items_per_s",
+				 "paused", "autotune", "cpu_percent", "rss_bytes", "throttle", "limits", "workers" };
+	for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
+		ck_assert_msg(json_object_get(status, fields[i]), "no %s", fields[i]);
+	ck_assert(json_is_null(json_object_get(status, "cpu_percent")));  /* no account: not known */
+	ck_assert_int_eq(json_integer_value(json_object_get(status, "rss_bytes")), 0);
+	ck_assert_str_eq(json_string_value(json_object_get(status, "throttle")), "paused");
+	json_t *workers = json_object_get(status, "workers");
+	ck_assert_int_eq(json_array_size(workers), 2);
+	const char *worker_fields[] = { "slot", "pid", "state", "item", "elapsed", "cpu_percent", "rss_bytes",
+					"done", "failed" };
+	for (size_t w = 0; w < 2; w++) {
+		json_t *worker = json_array_get(workers, w);
+		for (size_t i = 0; i < sizeof worker_fields / sizeof worker_fields[0]; i++)
+			ck_assert_msg(json_object_get(worker, worker_fields[i]), "worker %zu has no %s", w,
+				      worker_fields[i]);
+		ck_assert_int_eq(json_integer_value(json_object_get(worker, "slot")), (json_int_t)w + 1);
+		ck_assert_str_eq(json_string_value(json_object_get(worker, "state")), "idle");
+		ck_assert(json_is_null(json_object_get(worker, "item")));
+	}
+	json_decref(status);
+}
+END_TEST
+
+START_TEST(load_memfree_and_memsuspend_change_the_limits_live)
+{
+	ck_assert_int_eq(run("load 3"), 0);
+	ck_assert_str_eq(reply, "ok load 3");
+	ck_assert_int_eq(run("memfree 1G"), 0);
+	ck_assert_str_eq(reply, "ok memfree 1G");
+	ck_assert_int_eq(run("memsuspend 512M"), 0);
+	struct throttle_limits limits;
+	pool_get_throttle(pool, &limits);
+	ck_assert_double_eq(limits.load, 3);
+	ck_assert_uint_eq(limits.memfree, 1ULL << 30);
+	ck_assert_uint_eq(limits.memsuspend, 512ULL << 20);
+	json_t *status = status_object();
+	json_t *shown = json_object_get(status, "limits");
+	ck_assert_double_eq(json_real_value(json_object_get(shown, "load")), 3);
+	ck_assert_int_eq(json_integer_value(json_object_get(shown, "memfree")), 1LL << 30);
+	json_decref(status);
+
+	ck_assert_int_eq(run("load off"), 0);
+	ck_assert_str_eq(reply, "ok load off");
+	ck_assert_int_eq(run("memfree off"), 0);
+	ck_assert_int_eq(run("memsuspend off"), 0);
+	pool_get_throttle(pool, &limits);
+	ck_assert(!throttle_limits_active(&limits));
+	status = status_object();
+	ck_assert(json_is_null(json_object_get(json_object_get(status, "limits"), "load")));
+	json_decref(status);
+}
+END_TEST
+
+START_TEST(a_bad_limit_is_an_error_and_changes_nothing)
+{
+	ck_assert_int_eq(run("load lots"), -1);
+	ck_assert(!strncmp(reply, "error load wants", 16));
+	ck_assert_int_eq(run("memfree 0"), -1);
+	ck_assert(!strncmp(reply, "error memfree wants", 19));
+	ck_assert_int_eq(run("memsuspend 2Q"), -1);
+	ck_assert_int_eq(run("load"), -1);
+	ck_assert_str_eq(reply, "error usage: load N|N%|off");
+	struct throttle_limits limits;
+	pool_get_throttle(pool, &limits);
+	ck_assert(!throttle_limits_active(&limits));
+}
+END_TEST
+
+START_TEST(load_zero_means_a_hundredth_and_a_percentage_counts_cpus)
+{
+	control.cpus = 4;
+	ck_assert_int_eq(run("load 0"), 0);
+	struct throttle_limits limits;
+	pool_get_throttle(pool, &limits);
+	ck_assert_double_eq(limits.load, 0.01);
+	ck_assert_int_eq(run("load 150%"), 0);
+	pool_get_throttle(pool, &limits);
+	ck_assert_double_eq(limits.load, 6);
+}
+END_TEST
+
+START_TEST(watch_asks_the_caller_to_stream_status)
+{
+	ck_assert_int_eq(run("watch"), CONTROL_WATCH);
+	ck_assert_str_eq(reply, "ok watching");
+	ck_assert_int_eq(run("watch now"), -1);
+}
+END_TEST
+
+START_TEST(a_long_status_comes_whole_from_control_execute)
+{
+	run("jobs 8");
+	int status;
+	char *text = control_execute(&control, "status", &status);
+	ck_assert_int_eq(status, 0);
+	json_error_t error;
+	json_t *object = json_loads(text + 3, 0, &error);
+	ck_assert_msg(object != NULL, "%s", error.text);
+	ck_assert_int_eq(json_array_size(json_object_get(object, "workers")), 8);
+	json_decref(object);
+	free(text);
+}
+END_TEST
+
 static Suite *control_suite(void)
 {
 	Suite *suite = suite_create("control");
@@ -426,6 +550,16 @@ static Suite *control_suite(void)
 	tcase_add_test(verbs, autotune_s_own_resizes_keep_it_on);
 	tcase_add_test(verbs, without_hooks_autotune_is_not_available);
 	suite_add_tcase(suite, verbs);
+
+	TCase *status = tcase_create("status and throttles");
+	tcase_add_checked_fixture(status, setup, teardown);
+	tcase_add_test(status, status_has_cpu_memory_throttle_and_a_worker_per_slot);
+	tcase_add_test(status, load_memfree_and_memsuspend_change_the_limits_live);
+	tcase_add_test(status, a_bad_limit_is_an_error_and_changes_nothing);
+	tcase_add_test(status, load_zero_means_a_hundredth_and_a_percentage_counts_cpus);
+	tcase_add_test(status, watch_asks_the_caller_to_stream_status);
+	tcase_add_test(status, a_long_status_comes_whole_from_control_execute);
+	suite_add_tcase(suite, status);
 
 	TCase *jobs_file = tcase_create("jobs file");
 	tcase_add_test(jobs_file, a_jobs_file_holds_n_plus_minus_or_a_percentage);

@@ -1740,6 +1740,174 @@ START_TEST(every_slot_opened_is_closed_and_the_kind_released_with_the_pool)
 }
 END_TEST
 
+/* ---- throttles ------------------------------------------------------------ */
+
+/* The machine as the throttle reads it: tests set it and let the
+ * throttle's timer (or the next start) read it. */
+static struct throttle_reading machine;
+
+static int read_fake_machine(void *data, struct throttle_reading *reading)
+{
+	(void)data;
+	*reading = machine;
+	return 0;
+}
+
+/* A pool of kind over item1..itemN that reads `machine`, started. */
+static void start_throttled_pool(const struct slot_kind *kind, const struct pool_config *config, int nitems)
+{
+	fake.items = items_from_array(item_words, nitems);
+	struct pool_events events = {
+		.result = on_result, .message = on_message, .finished = on_finished,
+	};
+	fake.pool = pool_new_with_kind(config, fake.loop, fake.items, &events, kind);
+	ck_assert_ptr_nonnull(fake.pool);
+	pool_set_throttle_probe(fake.pool, read_fake_machine, NULL);
+	ck_assert_int_eq(pool_start(fake.pool), 0);
+}
+
+static bool one_terminated(void)
+{
+	for (int i = 0; i < fake.nsignals; i++)
+		if (fake.signals[i].signo == SIGTERM)
+			return true;
+	return false;
+}
+
+#define GIB (1024LL * 1024 * 1024)
+
+START_TEST(a_load_limit_holds_every_start_until_the_load_falls)
+{
+	struct pool_config config = job_config(2);
+	config.throttle.load = 2;
+	machine = (struct throttle_reading){ .running = 3, .available = -1 };
+	start_throttled_pool(&fake_job_kind, &config, 3);
+	ck_assert_int_eq(fake.nstarts, 0);
+	ck_assert_str_eq(pool_throttle(fake.pool), "load");
+	ck_assert_int_eq(fake.finished, 0);
+
+	machine.running = 1;
+	ck_assert_msg(run_until(one_started), "the throttle's timer lets jobs start once the load falls");
+	ck_assert_int_eq(fake.nstarts, 2);
+	ck_assert_ptr_null(pool_throttle(fake.pool));
+	run_jobs_to_the_end(exit_code(0));
+	ck_assert_int_eq(fake.finished, 1);
+}
+END_TEST
+
+START_TEST(a_held_pool_still_resizes_and_starts_when_the_limit_is_lifted)
+{
+	struct pool_config config = job_config(1);
+	config.throttle.load = 0.01;
+	machine = (struct throttle_reading){ .running = 1, .available = -1 };
+	start_throttled_pool(&fake_job_kind, &config, 5);
+	ck_assert_int_eq(pool_resize(fake.pool, 3, SHRINK_GRACEFUL, NULL), 3);
+	ck_assert_int_eq(stats().slots, 3);
+	ck_assert_int_eq(fake.nstarts, 0);
+	ck_assert_str_eq(pool_throttle(fake.pool), "load");
+
+	struct throttle_limits off = { 0 };
+	pool_set_throttle(fake.pool, &off);
+	ck_assert_int_eq(fake.nstarts, 3);
+	ck_assert_ptr_null(pool_throttle(fake.pool));
+}
+END_TEST
+
+START_TEST(below_memfree_nothing_starts_and_below_half_the_youngest_job_goes_back_to_the_queue)
+{
+	struct pool_config config = job_config(2);
+	config.throttle.memfree = 2 * GIB;
+	machine = (struct throttle_reading){ .running = 0, .available = 3 * GIB };
+	start_throttled_pool(&fake_job_kind, &config, 3);
+	ck_assert_int_eq(fake.nstarts, 2);
+	set_started(1, 1.0);
+	set_started(2, 2.0);
+	pid_t oldest = pid_of(1), youngest = pid_of(2);
+	uint64_t youngest_seq = slot_oldest(slot_numbered(2))->seq;
+
+	machine.available = GIB / 2;
+	ck_assert_msg(run_until(one_terminated), "the youngest job is terminated");
+	ck_assert_int_eq(signals_to(oldest, SIGTERM), 0);
+	end_pid(youngest, killed_by(SIGTERM));
+	ck_assert_int_eq(results_for(youngest_seq), 0);
+	ck_assert_uint_eq(stats().done, 0);
+	ck_assert_int_eq(fake.nstarts, 2);
+	ck_assert_str_eq(pool_throttle(fake.pool), "memfree");
+
+	machine.available = 3 * GIB;
+	ck_assert_msg(run_until(three_started), "with memory back, the item runs again");
+	ck_assert_uint_eq(last_start()->seq, youngest_seq);
+}
+END_TEST
+
+static int stopped_pids;
+
+static bool enough_stopped(void)
+{
+	int count = 0;
+	for (int i = 0; i < fake.nsignals; i++)
+		count += fake.signals[i].signo == SIGSTOP;
+	return count >= stopped_pids;
+}
+
+static pid_t resumed_pid;
+
+static bool resumed(void)
+{
+	return signals_to(resumed_pid, SIGCONT) >= 1;
+}
+
+START_TEST(memsuspend_stops_the_youngest_jobs_and_resumes_them_one_at_a_time)
+{
+	struct pool_config config = job_config(3);
+	config.throttle.memsuspend = GIB;
+	machine = (struct throttle_reading){ .running = 0, .available = 4 * GIB };
+	start_throttled_pool(&fake_job_kind, &config, 3);
+	ck_assert_int_eq(fake.nstarts, 3);
+	set_started(1, 1.0);
+	set_started(2, 2.0);
+	set_started(3, 3.0);
+	pid_t first = pid_of(1), second = pid_of(2), third = pid_of(3);
+
+	/* 1.25 * SIZE: the two oldest run (floor(1 / 0.75) + 1). */
+	machine.available = 5 * GIB / 4;
+	stopped_pids = 1;
+	ck_assert(run_until(enough_stopped));
+	ck_assert_int_eq(signals_to(third, SIGSTOP), 1);
+	ck_assert_int_eq(view_of(3).state, SLOT_STOP);
+	ck_assert_int_eq(signals_to(second, SIGSTOP), 0);
+
+	/* Below SIZE: only the oldest runs. */
+	machine.available = GIB / 2;
+	stopped_pids = 2;
+	ck_assert(run_until(enough_stopped));
+	ck_assert_int_eq(signals_to(second, SIGSTOP), 1);
+	ck_assert_int_eq(signals_to(first, SIGSTOP), 0);
+
+	/* Plenty again: the oldest stopped job resumes first. */
+	machine.available = 4 * GIB;
+	resumed_pid = second;
+	ck_assert(run_until(resumed));
+	ck_assert_int_eq(signals_to(third, SIGCONT), 0);
+	resumed_pid = third;
+	ck_assert(run_until(resumed));
+	ck_assert_int_eq(view_of(3).state, SLOT_RUN);
+}
+END_TEST
+
+START_TEST(the_resource_limits_holding_the_pool_below_the_count_asked_say_ulimit)
+{
+	struct pool_config config = job_config(5);
+	config.max_jobs = 2;
+	config.ulimit_jobs = 2;
+	start_pool(&fake_job_kind, &config, 4);
+	ck_assert_int_eq(stats().target, 2);
+	ck_assert_str_eq(pool_throttle(fake.pool), "ulimit");
+	pool_resize(fake.pool, 2, SHRINK_GRACEFUL, NULL);
+	ck_assert_ptr_null(pool_throttle(fake.pool));
+}
+END_TEST
+
 static Suite *pool_suite(void)
 {
 	Suite *suite = suite_create("pool");
@@ -1750,7 +1918,8 @@ static Suite *pool_suite(void)
 	TCase *control = tcase_create("control");
 	TCase *counts = tcase_create("counts");
 	TCase *halt = tcase_create("halt");
-	TCase *cases[] = { retries, shrink, halt, inflight, resize, control, counts };
+	TCase *throttle = tcase_create("throttle");
+	TCase *cases[] = { retries, shrink, halt, inflight, resize, control, counts, throttle };
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
 		tcase_add_checked_fixture(cases[i], setup, teardown);
 
@@ -1805,6 +1974,13 @@ static Suite *pool_suite(void)
 	tcase_add_test(control, with_a_short_delay_every_item_still_starts);
 	tcase_add_test(control, items_from_a_pipe_start_as_they_arrive);
 	suite_add_tcase(suite, control);
+
+	tcase_add_test(throttle, a_load_limit_holds_every_start_until_the_load_falls);
+	tcase_add_test(throttle, a_held_pool_still_resizes_and_starts_when_the_limit_is_lifted);
+	tcase_add_test(throttle, below_memfree_nothing_starts_and_below_half_the_youngest_job_goes_back_to_the_queue);
+	tcase_add_test(throttle, memsuspend_stops_the_youngest_jobs_and_resumes_them_one_at_a_time);
+	tcase_add_test(throttle, the_resource_limits_holding_the_pool_below_the_count_asked_say_ulimit);
+	suite_add_tcase(suite, throttle);
 
 	tcase_add_test(counts, the_finished_event_fires_exactly_once);
 	tcase_add_test(counts, an_empty_input_finishes_at_once);
