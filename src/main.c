@@ -46,7 +46,7 @@ struct app {
 	struct jobsfile *jobsfile;  /* --jobs-file, or NULL */
 	struct autotune *autotune;  /* --autotune or `autotune on`, else NULL */
 	int stop_signals;        /* SIGINT/SIGTERM/SIGHUP received so far */
-	int exit_signal_status;  /* 130 or 143 once a signal ended the run */
+	int exit_signal_status;  /* 128 + the signal that ended the run, or 0 */
 	bool quitting;           /* quit asked: leave once the pool finishes */
 };
 
@@ -191,10 +191,11 @@ static void app_run_verb(struct app *app, const char *line, const char *signal_n
 		app_message(app, reply);
 }
 
-/* First INT/TERM/HUP: no new items, running jobs finish.  Second: kill them. */
+/* First INT/TERM/HUP: no new items, running jobs finish.  Second: kill
+ * them.  The status is a shell's for a program the signal killed. */
 static void app_stop_signal(struct app *app, int signo)
 {
-	app->exit_signal_status = 128 + (signo == SIGINT ? SIGINT : SIGTERM);
+	app->exit_signal_status = 128 + signo;
 	log_debug("signal %d (%s): %s", signo, strsignal(signo),
 		  pool_finished(app->pool) ? "closing the final screen"
 		  : app->stop_signals == 0 ? "no new items, running jobs finish" : "killing the running jobs");
@@ -208,6 +209,22 @@ static void app_stop_signal(struct app *app, int signo)
 	} else {
 		pool_kill_all(app->pool);
 	}
+}
+
+/* SIGQUIT (Ctrl-\) means leave now, but in order: the jobs are killed
+ * (TERM, then KILL after --grace) and reaped, the output they left is
+ * written, the terminal and the socket are cleaned up; status 131. */
+static void app_quit_signal(struct app *app)
+{
+	app->exit_signal_status = 128 + SIGQUIT;
+	log_debug("signal %d (%s): %s", SIGQUIT, strsignal(SIGQUIT),
+		  pool_finished(app->pool) ? "closing the final screen" : "killing the running jobs");
+	if (pool_finished(app->pool)) {
+		loop_stop(app->loop);
+		return;
+	}
+	app_message(app, "quitting: killing the running jobs");
+	pool_kill_all(app->pool);
 }
 
 /* Ctrl-Z stops the jobs with pooltop; fg wakes them, unless they were
@@ -238,6 +255,9 @@ static void app_signal(struct loop *loop, int signo, void *data)
 	case SIGTERM:
 	case SIGHUP:
 		app_stop_signal(app, signo);
+		break;
+	case SIGQUIT:
+		app_quit_signal(app);
 		break;
 	case SIGUSR1:
 		app_run_verb(app, "jobs +1", "SIGUSR1");
@@ -409,20 +429,26 @@ static void start_front_end(struct app *app)
 	app->batch = batch_new(app->loop, app->pool, options->refresh, options->progress);
 }
 
+/* Signals the caller ignored stay ignored (nohup's SIGHUP, SIGINT and
+ * SIGQUIT in a script's background job), but for the two pooltop cannot
+ * do without: SIGCHLD tells jobs' ends, SIGWINCH the terminal's size. */
 static int watch_signals(struct app *app)
 {
-	sigset_t set;
+	sigset_t set, needed;
 	sigemptyset(&set);
-	int watched[] = { SIGCHLD, SIGINT, SIGTERM, SIGHUP, SIGUSR1, SIGUSR2, SIGWINCH, SIGTSTP };
+	sigemptyset(&needed);
+	int watched[] = { SIGCHLD, SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH, SIGTSTP };
 	for (size_t i = 0; i < sizeof watched / sizeof watched[0]; i++)
 		sigaddset(&set, watched[i]);
+	sigaddset(&needed, SIGCHLD);
+	sigaddset(&needed, SIGWINCH);
 	/* A write to a closed pipe should fail with EPIPE, not kill pooltop;
 	 * blocking SIGPIPE (not ignoring it) keeps children's default. */
 	sigset_t pipe_set;
 	sigemptyset(&pipe_set);
 	sigaddset(&pipe_set, SIGPIPE);
 	sigprocmask(SIG_BLOCK, &pipe_set, NULL);
-	return loop_watch_signals(app->loop, &set, app_signal, app);
+	return loop_watch_signals(app->loop, &set, &needed, app_signal, app);
 }
 
 /* Lost output or joblog lines and an engine failure are each told once,

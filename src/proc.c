@@ -93,7 +93,7 @@ pid_t proc_spawn(char *const argv[], int in_fd, int out_fd, int err_fd, int *exe
 			_exit(127);
 		if (dup2(in_fd, 0) < 0 || dup2(out_fd, 1) < 0 || dup2(err_fd, 2) < 0)
 			_exit(127);
-		sigprocmask(SIG_SETMASK, loop_original_sigmask(), NULL);
+		loop_prepare_exec();
 		if (path) {
 			execv(path, argv);
 			path_failed = 1;
