@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "loop.h"
+#include "rlimits.h"
 #include "slot.h"
 #include "xalloc.h"
 
@@ -74,10 +75,12 @@ void proc_forget_paths(void)
 
 /* vfork keeps spawning cheap; the child makes only system calls before
  * exec, and reports an exec failure through child_errno (memory is shared
- * until exec).  The job dies with pooltop (PR_SET_PDEATHSIG).  The child
- * execs the path found earlier; if that fails, execvp searches again and
- * keeps its rules (EACCES, scripts without #!), and the parent forgets the
- * path so the next spawn looks it up anew. */
+ * until exec).  The job gets what pooltop's caller set: its signal mask,
+ * the signals it ignored, its open-file limit.  The job dies with pooltop
+ * (PR_SET_PDEATHSIG).  The child execs the path found earlier; if that
+ * fails, execvp searches again and keeps its rules (EACCES, scripts
+ * without #!), and the parent forgets the path so the next spawn looks it
+ * up anew. */
 pid_t proc_spawn(char *const argv[], int in_fd, int out_fd, int err_fd, int *exec_errno)
 {
 	static pid_t parent;
@@ -93,6 +96,7 @@ pid_t proc_spawn(char *const argv[], int in_fd, int out_fd, int err_fd, int *exe
 			_exit(127);
 		if (dup2(in_fd, 0) < 0 || dup2(out_fd, 1) < 0 || dup2(err_fd, 2) < 0)
 			_exit(127);
+		rlimits_prepare_exec();
 		loop_prepare_exec();
 		if (path) {
 			execv(path, argv);

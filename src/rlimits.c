@@ -17,6 +17,10 @@
 #define FDS_RESERVED_SMALL 16
 #define FDS_RESERVED 32
 
+/* The open-file limit pooltop's caller set, for its jobs. */
+static struct rlimit caller_fd_limit;
+static bool fd_limit_raised;
+
 /* The slots the open-file limit leaves room for: the reserve shrinks with
  * a small limit, so ulimit -n 32 still runs a few jobs, not one. */
 static rlim_t slots_within(rlim_t open_files)
@@ -32,8 +36,11 @@ bool rlimits_raise_fd_limit(struct pool_config *pool, char *note, size_t size)
 	struct rlimit limit;
 	if (getrlimit(RLIMIT_NOFILE, &limit))
 		return false;
-	limit.rlim_cur = limit.rlim_max;
-	setrlimit(RLIMIT_NOFILE, &limit);
+	caller_fd_limit = limit;
+	if (limit.rlim_cur != limit.rlim_max) {
+		limit.rlim_cur = limit.rlim_max;
+		fd_limit_raised = setrlimit(RLIMIT_NOFILE, &limit) == 0;
+	}
 	getrlimit(RLIMIT_NOFILE, &limit);
 	rlim_t slots = slots_within(limit.rlim_cur);
 	if ((rlim_t)pool->max_jobs <= slots)
@@ -48,6 +55,14 @@ bool rlimits_raise_fd_limit(struct pool_config *pool, char *note, size_t size)
 	if (pool->jobs > pool->max_jobs)
 		pool->jobs = pool->max_jobs;
 	return shrunk;
+}
+
+/* select() and programs that close every fd up to the limit expect the
+ * limit their caller gave them, not the hard one. */
+void rlimits_prepare_exec(void)
+{
+	if (fd_limit_raised)
+		setrlimit(RLIMIT_NOFILE, &caller_fd_limit);
 }
 
 /* Threads this user runs now, as RLIMIT_NPROC counts them. */
