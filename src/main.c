@@ -16,6 +16,7 @@
 #include "control.h"
 #include "ctlsock.h"
 #include "demo.h"
+#include "guardian.h"
 #include "items.h"
 #include "joblog.h"
 #include "jobsfile.h"
@@ -486,6 +487,11 @@ static int run(struct app *app)
 	app->loop = loop_new();
 	if (watch_signals(app))
 		return 255;
+	/* Before any job: the guardian kills the jobs' process groups if
+	 * pooltop is killed.  Without one, only the jobs' leaders die. */
+	if (guardian_start())
+		fprintf(stderr, "pooltop: cannot start the guardian process (%s): if pooltop is killed, "
+			"its jobs' children may keep running\n", strerror(errno));
 	char note[256];
 	if (rlimits_raise_fd_limit(&options->pool, note, sizeof note))
 		fprintf(stderr, "pooltop: %s\n", note);
@@ -578,6 +584,8 @@ int main(int argc, char **argv)
 {
 	if (argc == 2 && !strcmp(argv[1], DEMO_WORKER_FLAG))
 		return demo_worker_main();
+	if (argc == 2 && !strcmp(argv[1], GUARDIAN_FLAG))
+		return guardian_main();
 	setlocale(LC_ALL, "");
 	ensure_standard_fds();
 	static struct app app;
@@ -601,6 +609,7 @@ int main(int argc, char **argv)
 	atexit(restore_terminal);
 	xalloc_set_fatal_hook(restore_terminal);
 	int status = run(&app);
+	guardian_release();  /* an orderly end: what jobs left running is theirs */
 	log_debug("exit status %d", status);
 	if (app.options.mode == MODE_WORKER)
 		free((void *)app.options.pool.worker_argv);

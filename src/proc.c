@@ -13,6 +13,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "guardian.h"
 #include "loop.h"
 #include "rlimits.h"
 #include "slot.h"
@@ -77,7 +78,8 @@ void proc_forget_paths(void)
  * exec, and reports an exec failure through child_errno (memory is shared
  * until exec).  The job gets what pooltop's caller set: its signal mask,
  * the signals it ignored, its open-file limit.  The job dies with pooltop
- * (PR_SET_PDEATHSIG).  The child execs the path found earlier; if that
+ * (PR_SET_PDEATHSIG) and the guardian kills its process group then, with
+ * the children in it.  The child execs the path found earlier; if that
  * fails, execvp searches again and keeps its rules (EACCES, scripts
  * without #!), and the parent forgets the path so the next spawn looks it
  * up anew. */
@@ -114,7 +116,10 @@ pid_t proc_spawn(char *const argv[], int in_fd, int out_fd, int err_fd, int *exe
 		return 0;
 	}
 	*exec_errno = pid < 0 ? errno : 0;
-	return pid < 0 ? 0 : pid;
+	if (pid < 0)
+		return 0;
+	guardian_watch_group(pid);
+	return pid;
 }
 
 /* Only pooltop's read end is non-blocking: the job's write end must block
