@@ -1,6 +1,7 @@
 /* ctlsock.c - the control socket and its client.  The server lives in the
  * event loop: non-blocking connections, a bounded input line and a bounded
- * output buffer per client, so no client can stall the run or grow memory. */
+ * output buffer per client, a bounded number of clients that time out when
+ * idle, so no client can stall the run, grow memory or take its fds. */
 #include "ctlsock.h"
 
 #include <errno.h>
@@ -12,14 +13,17 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "log.h"
 #include "xalloc.h"
 
-#define MAX_CLIENTS 128
 #define MAX_OUTPUT 16384         /* replies a client has not read yet */
 #define READS_PER_WAKEUP 16      /* then let other clients have a turn */
+#define ACCEPTS_PER_WAKEUP 64    /* then let the rest of the loop have a turn */
+#define ACCEPT_RETRY_SECONDS 1.0 /* out of fds: try again after this, or when a client leaves */
 #define CLIENT_REPLY_SECONDS 10  /* pooltop ctl gives up after this */
 
 struct client {
@@ -32,6 +36,7 @@ struct client {
 	bool peer_done;              /* the peer sent EOF: close once output is written */
 	char output[MAX_OUTPUT];     /* replies waiting for the peer to read them */
 	size_t output_len;
+	uint64_t idle_timer;         /* closes the client when no command comes */
 };
 
 struct ctlsock {
@@ -41,8 +46,11 @@ struct ctlsock {
 	char *path;
 	dev_t device;                /* identity of the file we bound, so we only */
 	ino_t inode;                 /* ever remove our own socket */
+	struct ctlsock_limits limits;
 	struct client *clients;
 	int nclients;
+	bool accept_paused;          /* out of fds: listen_fd is not watched */
+	uint64_t accept_timer;       /* when to try accepting again */
 };
 
 static int set_error(char *error, size_t size, const char *format, ...)
@@ -71,16 +79,21 @@ static int make_address(const char *path, struct sockaddr_un *address)
 
 /* ---- clients ------------------------------------------------------------ */
 
+static void accept_resume(struct ctlsock *sock);
+
 static void client_drop(struct client *client)
 {
 	if (client->fd < 0)
 		return;
+	loop_del_timer(client->sock->loop, client->idle_timer);
+	client->idle_timer = 0;
 	loop_del_fd(client->sock->loop, client->fd);
 	close(client->fd);
 	client->fd = -1;
 }
 
-/* Unlink a dropped client from the list and free it. */
+/* Unlink a dropped client from the list and free it.  Its fd is free
+ * again: accepting resumes if it had stopped for want of one. */
 static void client_free(struct client *client)
 {
 	struct ctlsock *sock = client->sock;
@@ -93,6 +106,28 @@ static void client_free(struct client *client)
 	}
 	client_drop(client);
 	free(client);
+	accept_resume(sock);
+}
+
+/* A client that sent no whole command for the idle time is told why and
+ * closed: it would hold an fd and a place among the clients for ever. */
+static void client_idle(struct loop *loop, void *data)
+{
+	(void)loop;
+	struct client *client = data;
+	client->idle_timer = 0;
+	char text[128];
+	snprintf(text, sizeof text, "error idle for %g s without a command: closing\n",
+		 client->sock->limits.idle_seconds);
+	send(client->fd, text, strlen(text), MSG_NOSIGNAL | MSG_DONTWAIT);
+	client_free(client);
+}
+
+static void client_arm_idle_timer(struct client *client)
+{
+	struct loop *loop = client->sock->loop;
+	loop_del_timer(loop, client->idle_timer);
+	client->idle_timer = loop_add_timer(loop, client->sock->limits.idle_seconds, client_idle, client);
 }
 
 static void client_flush(struct client *client)
@@ -185,6 +220,7 @@ static void client_take(struct client *client, const char *data, size_t len)
 		}
 		if (!newline)
 			return;
+		client_arm_idle_timer(client);
 		if (!client->discarding)
 			client_run_line(client);
 		client->discarding = false;
@@ -250,20 +286,57 @@ static bool peer_allowed(int fd)
 	return credentials.uid == geteuid();
 }
 
+static void accept_resume(struct ctlsock *sock)
+{
+	if (!sock->accept_paused)
+		return;
+	sock->accept_paused = false;
+	loop_del_timer(sock->loop, sock->accept_timer);
+	sock->accept_timer = 0;
+	loop_set_events(sock->loop, sock->listen_fd, POLLIN);
+}
+
+static void accept_retry(struct loop *loop, void *data)
+{
+	(void)loop;
+	struct ctlsock *sock = data;
+	sock->accept_timer = 0;
+	accept_resume(sock);
+}
+
+/* Out of fds: a waiting connection would make poll() return at once, for
+ * ever.  Stop watching until a client leaves or a moment has passed. */
+static void accept_pause(struct ctlsock *sock, int error)
+{
+	log_debug("control socket: cannot accept a connection (%s): trying again in %g s or when a client leaves",
+		  strerror(error), ACCEPT_RETRY_SECONDS);
+	sock->accept_paused = true;
+	loop_set_events(sock->loop, sock->listen_fd, 0);
+	sock->accept_timer = loop_add_timer(sock->loop, ACCEPT_RETRY_SECONDS, accept_retry, sock);
+}
+
 static void ctlsock_accept(struct loop *loop, int fd, short revents, void *data)
 {
 	(void)revents;
 	struct ctlsock *sock = data;
-	for (int accepted = 0; accepted < MAX_CLIENTS; accepted++) {
+	for (int accepted = 0; accepted < ACCEPTS_PER_WAKEUP; accepted++) {
 		int client_fd = accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
-		if (client_fd < 0)
-			return;  /* EAGAIN, or a connection that went away meanwhile */
+		if (client_fd < 0) {
+			if (errno == EINTR || errno == ECONNABORTED)
+				continue;  /* a connection that went away meanwhile */
+			if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM)
+				accept_pause(sock, errno);
+			return;  /* EAGAIN: none left */
+		}
 		if (!peer_allowed(client_fd)) {
 			refuse(client_fd, "error permission denied: the control socket serves only its owner\n");
 			continue;
 		}
-		if (sock->nclients >= MAX_CLIENTS) {
-			refuse(client_fd, "error too many connections, try again later\n");
+		if (sock->nclients >= sock->limits.max_clients) {
+			char text[128];
+			snprintf(text, sizeof text, "error too many connections (%d at once), try again later\n",
+				 sock->limits.max_clients);
+			refuse(client_fd, text);
 			continue;
 		}
 		struct client *client = xmalloc(sizeof *client);
@@ -271,7 +344,9 @@ static void ctlsock_accept(struct loop *loop, int fd, short revents, void *data)
 		client->fd = client_fd;
 		client->input_len = client->output_len = 0;
 		client->discarding = client->peer_done = false;
+		client->idle_timer = 0;
 		loop_add_fd(loop, client_fd, POLLIN, client_ready, client);
+		client_arm_idle_timer(client);
 		client->next = sock->clients;
 		sock->clients = client;
 		sock->nclients++;
@@ -294,14 +369,19 @@ static int clear_stale_socket(const char *path, const struct sockaddr_un *addres
 	if (!S_ISSOCK(st.st_mode))
 		return set_error(error, size, "'%s' exists and is not a socket: give --control another path",
 				 path);
-	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	/* Non-blocking: a listener whose queue is full would make connect()
+	 * wait for ever, with the signals that could stop it blocked. */
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return set_error(error, size, "cannot create a socket: %s", strerror(errno));
 	int status = connect(fd, (const struct sockaddr *)address, sizeof *address);
 	int connect_errno = errno;
 	close(fd);
-	if (status == 0 || connect_errno == EAGAIN)
+	if (status == 0)
 		return set_error(error, size, "'%s' is in use: another process listens on it", path);
+	if (connect_errno == EAGAIN || connect_errno == EINPROGRESS)
+		return set_error(error, size, "'%s' is in use: another process listens on it (and accepts "
+				 "no connection now)", path);
 	if (connect_errno != ECONNREFUSED)
 		return set_error(error, size, "cannot use '%s' as the control socket: %s", path,
 				 strerror(connect_errno));
@@ -330,8 +410,8 @@ static int bind_private(int fd, const char *path, const struct sockaddr_un *addr
 	return 0;
 }
 
-struct ctlsock *ctlsock_open(struct loop *loop, struct control *control, const char *path, char *error,
-			     size_t error_size)
+struct ctlsock *ctlsock_open(struct loop *loop, struct control *control, const char *path,
+			     const struct ctlsock_limits *limits, char *error, size_t error_size)
 {
 	struct sockaddr_un address;
 	if (make_address(path, &address)) {
@@ -345,6 +425,9 @@ struct ctlsock *ctlsock_open(struct loop *loop, struct control *control, const c
 	sock->path = xstrdup(path);
 	sock->loop = loop;
 	sock->control = control;
+	sock->limits = *limits;
+	if (sock->limits.max_clients < 1)
+		sock->limits.max_clients = 1;
 	sock->listen_fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (sock->listen_fd < 0) {
 		set_error(error, error_size, "cannot create a socket: %s", strerror(errno));
@@ -392,6 +475,7 @@ void ctlsock_close(struct ctlsock *sock)
 		client_flush(sock->clients);  /* a last try: e.g. the reply to quit */
 		client_free(sock->clients);
 	}
+	loop_del_timer(sock->loop, sock->accept_timer);
 	loop_del_fd(sock->loop, sock->listen_fd);
 	close(sock->listen_fd);
 	free(sock);
@@ -412,11 +496,18 @@ static int client_connect(const char *path)
 		fprintf(stderr, "pooltop: ctl: cannot create a socket: %s\n", strerror(errno));
 		return -1;
 	}
+	/* A listener whose queue is full would keep connect() waiting: the
+	 * send timeout bounds that wait too. */
+	struct timeval timeout = { .tv_sec = CLIENT_REPLY_SECONDS };
+	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof timeout);
 	if (connect(fd, (const struct sockaddr *)&address, sizeof address) == 0)
 		return fd;
 	int connect_errno = errno;
 	close(fd);
-	if (connect_errno == ENOENT)
+	if (connect_errno == EAGAIN || connect_errno == EINPROGRESS)
+		fprintf(stderr, "pooltop: ctl: '%s' is busy: no connection was accepted within %d s\n", path,
+			CLIENT_REPLY_SECONDS);
+	else if (connect_errno == ENOENT)
 		fprintf(stderr, "pooltop: ctl: no socket at '%s' (is pooltop running with --control=%s?)\n",
 			path, path);
 	else if (connect_errno == ECONNREFUSED)

@@ -48,6 +48,7 @@ struct app {
 	struct autotune *autotune;  /* --autotune or `autotune on`, else NULL */
 	int stop_signals;        /* SIGINT/SIGTERM/SIGHUP received so far */
 	int exit_signal_status;  /* 128 + the signal that ended the run, or 0 */
+	int control_clients;     /* control connections the fds leave room for */
 	bool quitting;           /* quit asked: leave once the pool finishes */
 };
 
@@ -314,14 +315,37 @@ static int choose_initial_jobs(struct app *app)
 	return 0;  /* pool_start() clamps the count to the bounds, as every resize does */
 }
 
+/* POOLTOP_CONTROL_IDLE_SECONDS: how long a silent control client stays. */
+static int control_idle_seconds(double *seconds)
+{
+	*seconds = CTLSOCK_IDLE_SECONDS;
+	const char *text = getenv("POOLTOP_CONTROL_IDLE_SECONDS");
+	if (!text || !*text)
+		return 0;
+	char *end;
+	errno = 0;
+	double value = strtod(text, &end);
+	if (errno || *end || !(value > 0) || value > 86400 * 365) {
+		fprintf(stderr, "pooltop: POOLTOP_CONTROL_IDLE_SECONDS is '%s': give a number of seconds above 0\n",
+			text);
+		return -1;
+	}
+	*seconds = value;
+	return 0;
+}
+
 /* The control socket opens before any job starts: if it cannot, the run
  * does not begin. */
 static int open_control_socket(struct app *app)
 {
 	if (!app->options.control_path)
 		return 0;
+	struct ctlsock_limits limits = { .max_clients = app->control_clients };
+	if (control_idle_seconds(&limits.idle_seconds))
+		return -1;
 	char error[512];
-	app->ctlsock = ctlsock_open(app->loop, &app->control, app->options.control_path, error, sizeof error);
+	app->ctlsock = ctlsock_open(app->loop, &app->control, app->options.control_path, &limits, error,
+				    sizeof error);
 	if (app->ctlsock)
 		return 0;
 	fprintf(stderr, "pooltop: %s\n", error);
@@ -493,7 +517,8 @@ static int run(struct app *app)
 		fprintf(stderr, "pooltop: cannot start the guardian process (%s): if pooltop is killed, "
 			"its jobs' children may keep running\n", strerror(errno));
 	char note[256];
-	if (rlimits_raise_fd_limit(&options->pool, note, sizeof note))
+	app->control_clients = options->control_path ? CTLSOCK_MAX_CLIENTS : 0;
+	if (rlimits_raise_fd_limit(&options->pool, &app->control_clients, note, sizeof note))
 		fprintf(stderr, "pooltop: %s\n", note);
 	if (rlimits_clamp_to_process_limit(&options->pool, note, sizeof note))
 		fprintf(stderr, "pooltop: %s\n", note);
