@@ -111,8 +111,10 @@ int guardian_main(void)
 
 /* In the guardian before exec: no terminal, no signals from pooltop's
  * process group or session (a kill of the whole group must not take it
- * along), no fd but its end of the pipe, as GUARDIAN_FD. */
-static _Noreturn void guardian_exec(int fd)
+ * along), no fd but its end of the pipe, as GUARDIAN_FD.  `program` is
+ * pooltop's binary, as /proc/self/exe named it in pooltop (under valgrind,
+ * /proc/self/exe itself is valgrind's). */
+static _Noreturn void guardian_exec(int fd, const char *program)
 {
 	setsid();
 	if (fd == GUARDIAN_FD)
@@ -128,10 +130,12 @@ static _Noreturn void guardian_exec(int fd)
 	sigset_t none;
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
-	static char exe[] = "/proc/self/exe", name[] = GUARDIAN_NAME, flag[] = GUARDIAN_FLAG;
+	static char name[] = GUARDIAN_NAME, flag[] = GUARDIAN_FLAG;
 	char *argv[] = { name, flag, NULL };
-	execv(exe, argv);
-	/* No binary to run (it was removed and replaced): guard from here. */
+	if (*program)
+		execv(program, argv);
+	execv("/proc/self/exe", argv);
+	/* No binary to run (it was removed): guard from here. */
 	guardian_serve(GUARDIAN_FD);
 	_exit(0);
 }
@@ -142,6 +146,9 @@ static _Noreturn void guardian_exec(int fd)
  * children are its jobs, and the guardian never shows among them. */
 int guardian_start(void)
 {
+	char program[4096];
+	ssize_t len = readlink("/proc/self/exe", program, sizeof program - 1);
+	program[len > 0 ? len : 0] = '\0';
 	int fds[2];
 	if (pipe2(fds, O_CLOEXEC))
 		return -1;
@@ -149,7 +156,7 @@ int guardian_start(void)
 	if (middle == 0) {
 		close(fds[1]);
 		if (fork() == 0)
-			guardian_exec(fds[0]);
+			guardian_exec(fds[0], program);
 		_exit(0);
 	}
 	int saved = errno;
