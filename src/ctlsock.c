@@ -116,6 +116,7 @@ static void client_idle(struct loop *loop, void *data)
 	(void)loop;
 	struct client *client = data;
 	client->idle_timer = 0;
+	log_debug("control socket: a client sent no command for %g s: closed", client->sock->limits.idle_seconds);
 	char text[128];
 	snprintf(text, sizeof text, "error idle for %g s without a command: closing\n",
 		 client->sock->limits.idle_seconds);
@@ -333,6 +334,7 @@ static void ctlsock_accept(struct loop *loop, int fd, short revents, void *data)
 			continue;
 		}
 		if (sock->nclients >= sock->limits.max_clients) {
+			log_debug("control socket: %d clients already: one more refused", sock->nclients);
 			char text[128];
 			snprintf(text, sizeof text, "error too many connections (%d at once), try again later\n",
 				 sock->limits.max_clients);

@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "log.h"
 #include "xalloc.h"
 
 struct fd_watch {
@@ -155,7 +156,10 @@ static bool ignored_by_caller(int signo, const sigset_t *needed)
 	struct sigaction action;
 	if (sigaction(signo, NULL, &action) || action.sa_handler != SIG_IGN)
 		return false;
-	if (!sigismember(needed, signo))
+	bool keep_ignored = !sigismember(needed, signo);
+	log_debug("signal %d (%s) was ignored at start: %s", signo, strsignal(signo),
+		  keep_ignored ? "it stays ignored" : "taken back, and ignored again in jobs");
+	if (keep_ignored)
 		return true;
 	struct sigaction default_action = { .sa_handler = SIG_DFL };
 	sigemptyset(&default_action.sa_mask);
