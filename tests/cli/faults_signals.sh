@@ -214,6 +214,11 @@ elapsed=$(( $(now_ms) - started ))
 is "$status" 255 "pooltop refuses a --control path a busy listener holds (status 255)"
 like "$(cat pool.err)" "in use" "and says the path is in use"
 ok '[ "$elapsed" -lt 5000 ]' "start-up does not wait on the busy listener ($elapsed ms)"
+# pooltop ctl waits for a busy pool a while (10 s), not for ever.
+start_pool "$POOLTOP" ctl "$sock" status
+wait_exit "$pool_pid" 20
+is "$status" 255 "pooltop ctl gives up on a listener that accepts nothing (status 255)"
+like "$(cat pool.err)" "busy" "and says it is busy"
 exec 7>&-
 wait "$busy_pid"
 
