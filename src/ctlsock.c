@@ -1,6 +1,7 @@
 /* ctlsock.c - the control socket and its client.  The server lives in the
  * event loop: non-blocking connections, a bounded input line and a bounded
- * output buffer per client, so no client can stall the run or grow memory. */
+ * output buffer per client, a bounded number of clients that time out when
+ * idle, so no client can stall the run, grow memory or take its fds. */
 #include "ctlsock.h"
 
 #include <errno.h>
@@ -12,14 +13,17 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "log.h"
 #include "xalloc.h"
 
-#define MAX_CLIENTS 128
 #define MAX_OUTPUT (1 << 20)     /* replies a client has not read yet */
 #define READS_PER_WAKEUP 16      /* then let other clients have a turn */
+#define ACCEPTS_PER_WAKEUP 64    /* then let the rest of the loop have a turn */
+#define ACCEPT_RETRY_SECONDS 1.0 /* out of fds: try again after this, or when a client leaves */
 #define CLIENT_REPLY_SECONDS 10  /* pooltop ctl gives up after this */
 
 struct client {
@@ -33,6 +37,7 @@ struct client {
 	char *output;                /* replies waiting for the peer to read them */
 	size_t output_len, output_cap;
 	bool watching;               /* `watch`: a status object each refresh */
+	uint64_t idle_timer;         /* closes the client when no command comes */
 };
 
 struct ctlsock {
@@ -42,10 +47,13 @@ struct ctlsock {
 	char *path;
 	dev_t device;                /* identity of the file we bound, so we only */
 	ino_t inode;                 /* ever remove our own socket */
+	struct ctlsock_limits limits;
 	struct client *clients;
 	int nclients;
 	double refresh;              /* seconds between two objects to watchers */
 	uint64_t watch_timer;        /* the next object, 0 while nobody watches */
+	bool accept_paused;          /* out of fds: listen_fd is not watched */
+	uint64_t accept_timer;       /* when to try accepting again */
 };
 
 static int set_error(char *error, size_t size, const char *format, ...)
@@ -74,16 +82,21 @@ static int make_address(const char *path, struct sockaddr_un *address)
 
 /* ---- clients ------------------------------------------------------------ */
 
+static void accept_resume(struct ctlsock *sock);
+
 static void client_drop(struct client *client)
 {
 	if (client->fd < 0)
 		return;
+	loop_del_timer(client->sock->loop, client->idle_timer);
+	client->idle_timer = 0;
 	loop_del_fd(client->sock->loop, client->fd);
 	close(client->fd);
 	client->fd = -1;
 }
 
-/* Unlink a dropped client from the list and free it. */
+/* Unlink a dropped client from the list and free it.  Its fd is free
+ * again: accepting resumes if it had stopped for want of one. */
 static void client_free(struct client *client)
 {
 	struct ctlsock *sock = client->sock;
@@ -97,6 +110,29 @@ static void client_free(struct client *client)
 	client_drop(client);
 	free(client->output);
 	free(client);
+	accept_resume(sock);
+}
+
+/* A client that sent no whole command for the idle time is told why and
+ * closed: it would hold an fd and a place among the clients for ever. */
+static void client_idle(struct loop *loop, void *data)
+{
+	(void)loop;
+	struct client *client = data;
+	client->idle_timer = 0;
+	log_debug("control socket: a client sent no command for %g s: closed", client->sock->limits.idle_seconds);
+	char text[128];
+	snprintf(text, sizeof text, "error idle for %g s without a command: closing\n",
+		 client->sock->limits.idle_seconds);
+	send(client->fd, text, strlen(text), MSG_NOSIGNAL | MSG_DONTWAIT);
+	client_free(client);
+}
+
+static void client_arm_idle_timer(struct client *client)
+{
+	struct loop *loop = client->sock->loop;
+	loop_del_timer(loop, client->idle_timer);
+	client->idle_timer = loop_add_timer(loop, client->sock->limits.idle_seconds, client_idle, client);
 }
 
 static void client_flush(struct client *client)
@@ -183,6 +219,9 @@ static void client_watch(struct client *client)
 {
 	struct ctlsock *sock = client->sock;
 	client->watching = true;
+	/* A watcher is not idle: it waits for objects, not to be closed. */
+	loop_del_timer(sock->loop, client->idle_timer);
+	client->idle_timer = 0;
 	if (!sock->watch_timer)
 		sock->watch_timer = loop_add_timer(sock->loop, sock->refresh, watch_due, sock);
 }
@@ -238,6 +277,8 @@ static void client_take(struct client *client, const char *data, size_t len)
 		}
 		if (!newline)
 			return;
+		if (!client->watching)
+			client_arm_idle_timer(client);
 		if (!client->discarding)
 			client_run_line(client);
 		client->discarding = false;
@@ -303,20 +344,58 @@ static bool peer_allowed(int fd)
 	return credentials.uid == geteuid();
 }
 
+static void accept_resume(struct ctlsock *sock)
+{
+	if (!sock->accept_paused)
+		return;
+	sock->accept_paused = false;
+	loop_del_timer(sock->loop, sock->accept_timer);
+	sock->accept_timer = 0;
+	loop_set_events(sock->loop, sock->listen_fd, POLLIN);
+}
+
+static void accept_retry(struct loop *loop, void *data)
+{
+	(void)loop;
+	struct ctlsock *sock = data;
+	sock->accept_timer = 0;
+	accept_resume(sock);
+}
+
+/* Out of fds: a waiting connection would make poll() return at once, for
+ * ever.  Stop watching until a client leaves or a moment has passed. */
+static void accept_pause(struct ctlsock *sock, int error)
+{
+	log_debug("control socket: cannot accept a connection (%s): trying again in %g s or when a client leaves",
+		  strerror(error), ACCEPT_RETRY_SECONDS);
+	sock->accept_paused = true;
+	loop_set_events(sock->loop, sock->listen_fd, 0);
+	sock->accept_timer = loop_add_timer(sock->loop, ACCEPT_RETRY_SECONDS, accept_retry, sock);
+}
+
 static void ctlsock_accept(struct loop *loop, int fd, short revents, void *data)
 {
 	(void)revents;
 	struct ctlsock *sock = data;
-	for (int accepted = 0; accepted < MAX_CLIENTS; accepted++) {
+	for (int accepted = 0; accepted < ACCEPTS_PER_WAKEUP; accepted++) {
 		int client_fd = accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
-		if (client_fd < 0)
-			return;  /* EAGAIN, or a connection that went away meanwhile */
+		if (client_fd < 0) {
+			if (errno == EINTR || errno == ECONNABORTED)
+				continue;  /* a connection that went away meanwhile */
+			if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM)
+				accept_pause(sock, errno);
+			return;  /* EAGAIN: none left */
+		}
 		if (!peer_allowed(client_fd)) {
 			refuse(client_fd, "error permission denied: the control socket serves only its owner\n");
 			continue;
 		}
-		if (sock->nclients >= MAX_CLIENTS) {
-			refuse(client_fd, "error too many connections, try again later\n");
+		if (sock->nclients >= sock->limits.max_clients) {
+			log_debug("control socket: %d clients already: one more refused", sock->nclients);
+			char text[128];
+			snprintf(text, sizeof text, "error too many connections (%d at once), try again later\n",
+				 sock->limits.max_clients);
+			refuse(client_fd, text);
 			continue;
 		}
 		struct client *client = xmalloc(sizeof *client);
@@ -325,7 +404,9 @@ static void ctlsock_accept(struct loop *loop, int fd, short revents, void *data)
 		client->input_len = client->output_len = client->output_cap = 0;
 		client->output = NULL;
 		client->discarding = client->peer_done = client->watching = false;
+		client->idle_timer = 0;
 		loop_add_fd(loop, client_fd, POLLIN, client_ready, client);
+		client_arm_idle_timer(client);
 		client->next = sock->clients;
 		sock->clients = client;
 		sock->nclients++;
@@ -348,14 +429,19 @@ static int clear_stale_socket(const char *path, const struct sockaddr_un *addres
 	if (!S_ISSOCK(st.st_mode))
 		return set_error(error, size, "'%s' exists and is not a socket: give --control another path",
 				 path);
-	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	/* Non-blocking: a listener whose queue is full would make connect()
+	 * wait for ever, with the signals that could stop it blocked. */
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return set_error(error, size, "cannot create a socket: %s", strerror(errno));
 	int status = connect(fd, (const struct sockaddr *)address, sizeof *address);
 	int connect_errno = errno;
 	close(fd);
-	if (status == 0 || connect_errno == EAGAIN)
+	if (status == 0)
 		return set_error(error, size, "'%s' is in use: another process listens on it", path);
+	if (connect_errno == EAGAIN || connect_errno == EINPROGRESS)
+		return set_error(error, size, "'%s' is in use: another process listens on it (and accepts "
+				 "no connection now)", path);
 	if (connect_errno != ECONNREFUSED)
 		return set_error(error, size, "cannot use '%s' as the control socket: %s", path,
 				 strerror(connect_errno));
@@ -384,8 +470,8 @@ static int bind_private(int fd, const char *path, const struct sockaddr_un *addr
 	return 0;
 }
 
-struct ctlsock *ctlsock_open(struct loop *loop, struct control *control, const char *path, char *error,
-			     size_t error_size)
+struct ctlsock *ctlsock_open(struct loop *loop, struct control *control, const char *path,
+			     const struct ctlsock_limits *limits, char *error, size_t error_size)
 {
 	struct sockaddr_un address;
 	if (make_address(path, &address)) {
@@ -400,6 +486,9 @@ struct ctlsock *ctlsock_open(struct loop *loop, struct control *control, const c
 	sock->loop = loop;
 	sock->control = control;
 	sock->refresh = 1;
+	sock->limits = *limits;
+	if (sock->limits.max_clients < 1)
+		sock->limits.max_clients = 1;
 	sock->listen_fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (sock->listen_fd < 0) {
 		set_error(error, error_size, "cannot create a socket: %s", strerror(errno));
@@ -454,6 +543,7 @@ void ctlsock_close(struct ctlsock *sock)
 		client_free(sock->clients);
 	}
 	loop_del_timer(sock->loop, sock->watch_timer);
+	loop_del_timer(sock->loop, sock->accept_timer);
 	loop_del_fd(sock->loop, sock->listen_fd);
 	close(sock->listen_fd);
 	free(sock);
@@ -474,11 +564,18 @@ static int client_connect(const char *path)
 		fprintf(stderr, "pooltop: ctl: cannot create a socket: %s\n", strerror(errno));
 		return -1;
 	}
+	/* A listener whose queue is full would keep connect() waiting: the
+	 * send timeout bounds that wait too. */
+	struct timeval timeout = { .tv_sec = CLIENT_REPLY_SECONDS };
+	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof timeout);
 	if (connect(fd, (const struct sockaddr *)&address, sizeof address) == 0)
 		return fd;
 	int connect_errno = errno;
 	close(fd);
-	if (connect_errno == ENOENT)
+	if (connect_errno == EAGAIN || connect_errno == EINPROGRESS)
+		fprintf(stderr, "pooltop: ctl: '%s' is busy: no connection was accepted within %d s\n", path,
+			CLIENT_REPLY_SECONDS);
+	else if (connect_errno == ENOENT)
 		fprintf(stderr, "pooltop: ctl: no socket at '%s' (is pooltop running with --control=%s?)\n",
 			path, path);
 	else if (connect_errno == ECONNREFUSED)

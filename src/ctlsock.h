@@ -11,11 +11,22 @@
 
 struct ctlsock;
 
+/* Clients served at once (the open-file limit may lower it), and how
+ * long one may stay without sending a whole command. */
+#define CTLSOCK_MAX_CLIENTS 64
+#define CTLSOCK_IDLE_SECONDS 60.0
+
+struct ctlsock_limits {
+	int max_clients;         /* more connections are told so and closed */
+	double idle_seconds;     /* a client this long without a command is closed */
+};
+
 /* Create the socket at path (mode 0600) and serve it from the loop.  An
- * existing path is refused unless it is a stale socket nobody listens on.
- * NULL with a one-line reason in error. */
-struct ctlsock *ctlsock_open(struct loop *loop, struct control *control, const char *path, char *error,
-			     size_t error_size);
+ * existing path is refused unless it is a stale socket nobody listens on;
+ * a listener that is there but busy is found out without waiting.  NULL
+ * with a one-line reason in error. */
+struct ctlsock *ctlsock_open(struct loop *loop, struct control *control, const char *path,
+			     const struct ctlsock_limits *limits, char *error, size_t error_size);
 /* Seconds between two status objects to a client that asked to `watch`
  * (the TUI's refresh interval; 1 until set). */
 void ctlsock_set_refresh(struct ctlsock *sock, double seconds);

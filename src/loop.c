@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "log.h"
 #include "xalloc.h"
 
 struct fd_watch {
@@ -44,6 +45,11 @@ struct loop {
 };
 
 static sigset_t original_sigmask;
+
+/* Signals the caller ignored that pooltop took back (loop_watch_signals'
+ * `needed`): children get them ignored again. */
+static int retaken_signals[8];
+static int nretaken_signals;
 
 struct loop *loop_new(void)
 {
@@ -143,11 +149,38 @@ static void signal_ready(struct loop *loop, int fd, short revents, void *data)
 		loop->signal_fn(loop, (int)info.ssi_signo, loop->signal_data);
 }
 
-int loop_watch_signals(struct loop *loop, const sigset_t *set, loop_signal_fn *fn, void *data)
+/* The caller's choice for signo: true when it is ignored, and then
+ * taken back to its default action if pooltop needs it. */
+static bool ignored_by_caller(int signo, const sigset_t *needed)
 {
-	if (sigprocmask(SIG_BLOCK, set, NULL))
+	struct sigaction action;
+	if (sigaction(signo, NULL, &action) || action.sa_handler != SIG_IGN)
+		return false;
+	bool keep_ignored = !sigismember(needed, signo);
+	log_debug("signal %d (%s) was ignored at start: %s", signo, strsignal(signo),
+		  keep_ignored ? "it stays ignored" : "taken back, and ignored again in jobs");
+	if (keep_ignored)
+		return true;
+	struct sigaction default_action = { .sa_handler = SIG_DFL };
+	sigemptyset(&default_action.sa_mask);
+	if (sigaction(signo, &default_action, NULL) == 0 &&
+	    nretaken_signals < (int)(sizeof retaken_signals / sizeof retaken_signals[0]))
+		retaken_signals[nretaken_signals++] = signo;
+	return false;
+}
+
+int loop_watch_signals(struct loop *loop, const sigset_t *set, const sigset_t *needed,
+		       loop_signal_fn *fn, void *data)
+{
+	/* An ignored signal is dropped when sent, but a blocked one is kept
+	 * for the signalfd even if ignored: leave the ignored ones alone. */
+	sigset_t watched = *set;
+	for (int signo = 1; signo < NSIG; signo++)
+		if (sigismember(set, signo) == 1 && ignored_by_caller(signo, needed))
+			sigdelset(&watched, signo);
+	if (sigprocmask(SIG_BLOCK, &watched, NULL))
 		return -1;
-	int fd = signalfd(loop->signal_fd, set, SFD_NONBLOCK | SFD_CLOEXEC);
+	int fd = signalfd(loop->signal_fd, &watched, SFD_NONBLOCK | SFD_CLOEXEC);
 	if (fd < 0)
 		return -1;
 	loop->signal_fd = fd;
@@ -157,9 +190,12 @@ int loop_watch_signals(struct loop *loop, const sigset_t *set, loop_signal_fn *f
 	return 0;
 }
 
-const sigset_t *loop_original_sigmask(void)
+void loop_prepare_exec(void)
 {
-	return &original_sigmask;
+	static const struct sigaction ignore = { .sa_handler = SIG_IGN };
+	for (int i = 0; i < nretaken_signals; i++)
+		sigaction(retaken_signals[i], &ignore, NULL);
+	sigprocmask(SIG_SETMASK, &original_sigmask, NULL);
 }
 
 /* Milliseconds until the next timer, or -1 to wait forever. */

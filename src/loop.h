@@ -28,10 +28,15 @@ void loop_del_fd(struct loop *loop, int fd);
 uint64_t loop_add_timer(struct loop *loop, double delay, loop_timer_fn *fn, void *data);
 void loop_del_timer(struct loop *loop, uint64_t id);
 
-/* Block the signals in `set` and deliver them through the loop.  Children
- * get the mask pooltop started with (loop_original_sigmask). */
-int loop_watch_signals(struct loop *loop, const sigset_t *set, loop_signal_fn *fn, void *data);
-const sigset_t *loop_original_sigmask(void);
+/* Block the signals in `set` and deliver them through the loop.  A signal
+ * pooltop's caller ignored stays ignored and is left out (nohup's SIGHUP),
+ * unless it is also in `needed` (SIGCHLD: pooltop cannot run without it):
+ * that one is taken back to its default action and watched. */
+int loop_watch_signals(struct loop *loop, const sigset_t *set, const sigset_t *needed,
+		       loop_signal_fn *fn, void *data);
+/* In a child between fork and exec: the signal mask pooltop started with,
+ * and the signals its caller ignored ignored again.  Async-signal-safe. */
+void loop_prepare_exec(void);
 
 /* Run until loop_stop(); returns 0, or -1 if poll() failed. */
 int loop_run(struct loop *loop);

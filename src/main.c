@@ -17,6 +17,7 @@
 #include "cpu_account.h"
 #include "ctlsock.h"
 #include "demo.h"
+#include "guardian.h"
 #include "items.h"
 #include "joblog.h"
 #include "jobsfile.h"
@@ -52,7 +53,8 @@ struct app {
 	bool account_open;       /* account is in use */
 	uint64_t account_timer;  /* its next sample */
 	int stop_signals;        /* SIGINT/SIGTERM/SIGHUP received so far */
-	int exit_signal_status;  /* 130 or 143 once a signal ended the run */
+	int exit_signal_status;  /* 128 + the signal that ended the run, or 0 */
+	int control_clients;     /* control connections the fds leave room for */
 	bool quitting;           /* quit asked: leave once the pool finishes */
 	bool output_loss_told;   /* lost output was told on stderr already */
 	bool joblog_loss_told;   /* so were lost joblog lines */
@@ -341,10 +343,11 @@ static void app_run_verb(struct app *app, const char *line, const char *signal_n
 		app_message(app, reply);
 }
 
-/* First INT/TERM/HUP: no new items, running jobs finish.  Second: kill them. */
+/* First INT/TERM/HUP: no new items, running jobs finish.  Second: kill
+ * them.  The status is a shell's for a program the signal killed. */
 static void app_stop_signal(struct app *app, int signo)
 {
-	app->exit_signal_status = 128 + (signo == SIGINT ? SIGINT : SIGTERM);
+	app->exit_signal_status = 128 + signo;
 	log_debug("signal %d (%s): %s", signo, strsignal(signo),
 		  pool_finished(app->pool) ? "closing the final screen"
 		  : app->stop_signals == 0 ? "no new items, running jobs finish" : "killing the running jobs");
@@ -358,6 +361,22 @@ static void app_stop_signal(struct app *app, int signo)
 	} else {
 		pool_kill_all(app->pool);
 	}
+}
+
+/* SIGQUIT (Ctrl-\) means leave now, but in order: the jobs are killed
+ * (TERM, then KILL after --grace) and reaped, the output they left is
+ * written, the terminal and the socket are cleaned up; status 131. */
+static void app_quit_signal(struct app *app)
+{
+	app->exit_signal_status = 128 + SIGQUIT;
+	log_debug("signal %d (%s): %s", SIGQUIT, strsignal(SIGQUIT),
+		  pool_finished(app->pool) ? "closing the final screen" : "killing the running jobs");
+	if (pool_finished(app->pool)) {
+		loop_stop(app->loop);
+		return;
+	}
+	app_message(app, "quitting: killing the running jobs");
+	pool_kill_all(app->pool);
 }
 
 /* Ctrl-Z stops the jobs with pooltop; fg wakes them, unless they were
@@ -388,6 +407,9 @@ static void app_signal(struct loop *loop, int signo, void *data)
 	case SIGTERM:
 	case SIGHUP:
 		app_stop_signal(app, signo);
+		break;
+	case SIGQUIT:
+		app_quit_signal(app);
 		break;
 	case SIGUSR1:
 		app_run_verb(app, "jobs +1", "SIGUSR1");
@@ -443,14 +465,37 @@ static int choose_initial_jobs(struct app *app)
 	return 0;  /* pool_start() clamps the count to the bounds, as every resize does */
 }
 
+/* POOLTOP_CONTROL_IDLE_SECONDS: how long a silent control client stays. */
+static int control_idle_seconds(double *seconds)
+{
+	*seconds = CTLSOCK_IDLE_SECONDS;
+	const char *text = getenv("POOLTOP_CONTROL_IDLE_SECONDS");
+	if (!text || !*text)
+		return 0;
+	char *end;
+	errno = 0;
+	double value = strtod(text, &end);
+	if (errno || *end || !(value > 0) || value > 86400 * 365) {
+		fprintf(stderr, "pooltop: POOLTOP_CONTROL_IDLE_SECONDS is '%s': give a number of seconds above 0\n",
+			text);
+		return -1;
+	}
+	*seconds = value;
+	return 0;
+}
+
 /* The control socket opens before any job starts: if it cannot, the run
  * does not begin. */
 static int open_control_socket(struct app *app)
 {
 	if (!app->options.control_path)
 		return 0;
+	struct ctlsock_limits limits = { .max_clients = app->control_clients };
+	if (control_idle_seconds(&limits.idle_seconds))
+		return -1;
 	char error[512];
-	app->ctlsock = ctlsock_open(app->loop, &app->control, app->options.control_path, error, sizeof error);
+	app->ctlsock = ctlsock_open(app->loop, &app->control, app->options.control_path, &limits, error,
+				    sizeof error);
 	if (app->ctlsock)
 		return 0;
 	fprintf(stderr, "pooltop: %s\n", error);
@@ -563,13 +608,19 @@ static void start_front_end(struct app *app)
 	app->batch = batch_new(app->loop, app->pool, options->refresh, options->progress);
 }
 
+/* Signals the caller ignored stay ignored (nohup's SIGHUP, SIGINT and
+ * SIGQUIT in a script's background job), but for the two pooltop cannot
+ * do without: SIGCHLD tells jobs' ends, SIGWINCH the terminal's size. */
 static int watch_signals(struct app *app)
 {
-	sigset_t set;
+	sigset_t set, needed;
 	sigemptyset(&set);
-	int watched[] = { SIGCHLD, SIGINT, SIGTERM, SIGHUP, SIGUSR1, SIGUSR2, SIGWINCH, SIGTSTP };
+	sigemptyset(&needed);
+	int watched[] = { SIGCHLD, SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH, SIGTSTP };
 	for (size_t i = 0; i < sizeof watched / sizeof watched[0]; i++)
 		sigaddset(&set, watched[i]);
+	sigaddset(&needed, SIGCHLD);
+	sigaddset(&needed, SIGWINCH);
 	/* A write to a closed pipe should fail with EPIPE, not kill pooltop,
 	 * and one past the file size limit with EFBIG; blocking SIGPIPE and
 	 * SIGXFSZ (not ignoring them) keeps children's default. */
@@ -578,7 +629,7 @@ static int watch_signals(struct app *app)
 	sigaddset(&pipe_set, SIGPIPE);
 	sigaddset(&pipe_set, SIGXFSZ);
 	sigprocmask(SIG_BLOCK, &pipe_set, NULL);
-	return loop_watch_signals(app->loop, &set, app_signal, app);
+	return loop_watch_signals(app->loop, &set, &needed, app_signal, app);
 }
 
 /* Lost output or joblog lines and an engine failure are each told once,
@@ -620,9 +671,15 @@ static int run(struct app *app)
 	app->loop = loop_new();
 	if (watch_signals(app))
 		return 255;
+	/* Before any job: the guardian kills the jobs' process groups if
+	 * pooltop is killed.  Without one, only the jobs' leaders die. */
+	if (guardian_start())
+		fprintf(stderr, "pooltop: cannot start the guardian process (%s): if pooltop is killed, "
+			"its jobs' children may keep running\n", strerror(errno));
 	char note[256];
 	int asked_jobs = options->pool.jobs, asked_max = options->pool.max_jobs;
-	if (rlimits_raise_fd_limit(&options->pool, note, sizeof note))
+	app->control_clients = options->control_path ? CTLSOCK_MAX_CLIENTS : 0;
+	if (rlimits_raise_fd_limit(&options->pool, &app->control_clients, note, sizeof note))
 		fprintf(stderr, "pooltop: %s\n", note);
 	if (rlimits_clamp_to_process_limit(&options->pool, note, sizeof note))
 		fprintf(stderr, "pooltop: %s\n", note);
@@ -731,6 +788,8 @@ int main(int argc, char **argv)
 {
 	if (argc == 2 && !strcmp(argv[1], DEMO_WORKER_FLAG))
 		return demo_worker_main();
+	if (argc == 2 && !strcmp(argv[1], GUARDIAN_FLAG))
+		return guardian_main();
 	setlocale(LC_ALL, "");
 	ensure_standard_fds();
 	static struct app app;
@@ -754,6 +813,7 @@ int main(int argc, char **argv)
 	atexit(restore_terminal);
 	xalloc_set_fatal_hook(restore_terminal);
 	int status = run(&app);
+	guardian_release();  /* an orderly end: what jobs left running is theirs */
 	if (app.options.mode == MODE_WORKER)
 		free((void *)app.options.pool.worker_argv);
 	ctlsock_close(app.ctlsock);

@@ -14,7 +14,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "guardian.h"
 #include "loop.h"
+#include "rlimits.h"
 #include "slot.h"
 #include "xalloc.h"
 
@@ -87,10 +89,13 @@ void proc_set_niceness(bool nice, int niceness)
 
 /* vfork keeps spawning cheap; the child makes only system calls before
  * exec, and reports an exec failure through child_errno (memory is shared
- * until exec).  The job dies with pooltop (PR_SET_PDEATHSIG).  The child
- * execs the path found earlier; if that fails, execvp searches again and
- * keeps its rules (EACCES, scripts without #!), and the parent forgets the
- * path so the next spawn looks it up anew. */
+ * until exec).  The job gets what pooltop's caller set: its signal mask,
+ * the signals it ignored, its open-file limit.  The job dies with pooltop
+ * (PR_SET_PDEATHSIG) and the guardian kills its process group then, with
+ * the children in it.  The child execs the path found earlier; if that
+ * fails, execvp searches again and keeps its rules (EACCES, scripts
+ * without #!), and the parent forgets the path so the next spawn looks it
+ * up anew. */
 pid_t proc_spawn(char *const argv[], int in_fd, int out_fd, int err_fd, int *exec_errno)
 {
 	static pid_t parent;
@@ -106,7 +111,8 @@ pid_t proc_spawn(char *const argv[], int in_fd, int out_fd, int err_fd, int *exe
 			_exit(127);
 		if (dup2(in_fd, 0) < 0 || dup2(out_fd, 1) < 0 || dup2(err_fd, 2) < 0)
 			_exit(127);
-		sigprocmask(SIG_SETMASK, loop_original_sigmask(), NULL);
+		rlimits_prepare_exec();
+		loop_prepare_exec();
 		if (spawn_nice)
 			setpriority(PRIO_PROCESS, 0, spawn_niceness);
 		if (path) {
@@ -125,7 +131,10 @@ pid_t proc_spawn(char *const argv[], int in_fd, int out_fd, int err_fd, int *exe
 		return 0;
 	}
 	*exec_errno = pid < 0 ? errno : 0;
-	return pid < 0 ? 0 : pid;
+	if (pid < 0)
+		return 0;
+	guardian_watch_group(pid);
+	return pid;
 }
 
 /* Only pooltop's read end is non-blocking: the job's write end must block

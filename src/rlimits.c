@@ -12,30 +12,60 @@
 
 /* A running job holds its two pipes and, once its output is large, a
  * spill file for each; pooltop keeps a few fds of its own (items, signals,
- * /dev/null, the terminal, socket, joblog, -k's held output). */
+ * /dev/null, the terminal, the guardian, joblog, -k's held output), and
+ * with --control the listening socket and one per client. */
 #define FDS_PER_SLOT 4
 #define FDS_RESERVED_SMALL 16
 #define FDS_RESERVED 32
+/* Control clients take at most this share of what the reserve leaves. */
+#define CONTROL_SHARE 4
 
-/* The slots the open-file limit leaves room for: the reserve shrinks with
- * a small limit, so ulimit -n 32 still runs a few jobs, not one. */
-static rlim_t slots_within(rlim_t open_files)
+/* The open-file limit pooltop's caller set, for its jobs. */
+static struct rlimit caller_fd_limit;
+static bool fd_limit_raised;
+
+/* The fds pooltop keeps for itself: the reserve shrinks with a small
+ * limit, so ulimit -n 32 still runs a few jobs, not one. */
+static rlim_t reserved_within(rlim_t open_files)
 {
-	rlim_t reserved = open_files >= 4 * FDS_RESERVED ? FDS_RESERVED : FDS_RESERVED_SMALL;
+	return open_files >= 4 * FDS_RESERVED ? FDS_RESERVED : FDS_RESERVED_SMALL;
+}
+
+/* Control clients fit in a quarter of what is left past the reserve. */
+static int control_clients_within(rlim_t open_files, int wanted)
+{
+	if (wanted <= 0)
+		return 0;
+	rlim_t reserved = reserved_within(open_files);
+	rlim_t room = open_files > reserved ? (open_files - reserved) / CONTROL_SHARE : 0;
+	if (room < 1)
+		room = 1;
+	return (rlim_t)wanted < room ? wanted : (int)room;
+}
+
+/* The slots the open-file limit leaves room for, past the reserve and
+ * the control socket's fds (its listening socket and `clients`). */
+static rlim_t slots_within(rlim_t open_files, int clients)
+{
+	rlim_t reserved = reserved_within(open_files) + (clients ? (rlim_t)clients + 1 : 0);
 	if (open_files < reserved + FDS_PER_SLOT)
 		return 1;
 	return (open_files - reserved) / FDS_PER_SLOT;
 }
 
-bool rlimits_raise_fd_limit(struct pool_config *pool, char *note, size_t size)
+bool rlimits_raise_fd_limit(struct pool_config *pool, int *control_clients, char *note, size_t size)
 {
 	struct rlimit limit;
 	if (getrlimit(RLIMIT_NOFILE, &limit))
 		return false;
-	limit.rlim_cur = limit.rlim_max;
-	setrlimit(RLIMIT_NOFILE, &limit);
+	caller_fd_limit = limit;
+	if (limit.rlim_cur != limit.rlim_max) {
+		limit.rlim_cur = limit.rlim_max;
+		fd_limit_raised = setrlimit(RLIMIT_NOFILE, &limit) == 0;
+	}
 	getrlimit(RLIMIT_NOFILE, &limit);
-	rlim_t slots = slots_within(limit.rlim_cur);
+	*control_clients = control_clients_within(limit.rlim_cur, *control_clients);
+	rlim_t slots = slots_within(limit.rlim_cur, *control_clients);
 	if ((rlim_t)pool->max_jobs <= slots)
 		return false;
 	bool shrunk = (rlim_t)pool->jobs > slots;
@@ -48,6 +78,14 @@ bool rlimits_raise_fd_limit(struct pool_config *pool, char *note, size_t size)
 	if (pool->jobs > pool->max_jobs)
 		pool->jobs = pool->max_jobs;
 	return shrunk;
+}
+
+/* select() and programs that close every fd up to the limit expect the
+ * limit their caller gave them, not the hard one. */
+void rlimits_prepare_exec(void)
+{
+	if (fd_limit_raised)
+		setrlimit(RLIMIT_NOFILE, &caller_fd_limit);
 }
 
 /* Threads this user runs now, as RLIMIT_NPROC counts them. */

@@ -230,6 +230,22 @@ trap 'diag "stopped by SIGTERM (over the time limit of make check?)"; exit 143' 
 # --- time and polling ------------------------------------------------------
 
 # now_ms: wall-clock milliseconds, for measuring durations.
+# status_field NAME < REPLY: the top-level field NAME of a control socket
+# status reply ("ok {...}"), as JSON writes it (true, 3, 0.5), or nothing.
+# Read as JSON: the workers array holds fields of the same names.
+status_field() {
+	python3 -c '
+import json, sys
+text = sys.stdin.read()
+try:
+    value = json.loads(text[text.index("{"):]).get(sys.argv[1])
+except ValueError:
+    sys.exit(0)
+if value is not None:
+    print(json.dumps(value))
+' "$1"
+}
+
 now_ms() {
 	local micro=${EPOCHREALTIME/[.,]/}
 	echo $((10#$micro / 1000))

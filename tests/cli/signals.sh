@@ -1,7 +1,8 @@
 #!/bin/bash
 # tests/cli/signals.sh - stopping a run: the first SIGTERM/SIGINT/SIGHUP
 # lets running jobs finish (and their output appear) and starts nothing
-# new; a second one kills them; the exit status says which signal it was.
+# new; a second one kills them; the exit status says which signal it was
+# (128 + its number, as a shell reports a program the signal killed).
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
 
 cd "$TEST_DIR" || bail_out "cannot enter $TEST_DIR"
@@ -22,10 +23,13 @@ EOF
 chmod +x hold.sh
 
 # start_pool ARG...: pooltop in the background on a fresh directory state,
-# its pid in $pool_pid, output in pool.out / pool.err.
+# its pid in $pool_pid, output in pool.out / pool.err.  A script's
+# background job starts with SIGINT ignored, and pooltop keeps a signal
+# ignored as it found it: give SIGINT its default action, as a terminal's
+# foreground job has it.
 start_pool() {
 	rm -f go started.* pid.* pool.out pool.err
-	"$POOLTOP" --batch "$@" < /dev/null > pool.out 2> pool.err &
+	env --default-signal=INT "$POOLTOP" --batch "$@" < /dev/null > pool.out 2> pool.err &
 	pool_pid=$!
 }
 
@@ -51,6 +55,7 @@ pids_gone() {
 for signal in TERM INT HUP; do
 	case $signal in
 	INT) expected=130 ;;
+	HUP) expected=129 ;;
 	*) expected=143 ;;
 	esac
 	start_pool -j 2 ./hold.sh ::: a b c d

@@ -38,7 +38,7 @@ ctl() {
 field() {
 	local answer
 	answer=$("$POOLTOP" ctl "$SOCK" status 2> /dev/null)
-	sed -n "s/.*\"$1\":\([^,}]*\).*/\1/p" <<< "$answer"
+	status_field "$1" <<< "$answer"
 }
 
 # field_is NAME VALUE / field_at_least NAME N / field_at_most NAME N:
