@@ -22,12 +22,15 @@ int tui_model_init(struct tui_model *model, const struct pool *pool)
 	model->hertz = sampler_hertz(model->sampler);
 	model->started = loop_now();
 	model->results = xcalloc(RESULTS_KEPT, sizeof *model->results);
+	model->machine = machine_new(NULL);
+	machine_read(model->machine, &model->machine_figures);  /* the start of the first interval */
 	return 0;
 }
 
 void tui_model_free(struct tui_model *model)
 {
 	sampler_free(model->sampler);
+	machine_free(model->machine);
 	free(model->trees);
 	free(model->tree_slot);
 	free(model->samples);
@@ -161,7 +164,13 @@ void tui_model_sample(struct tui_model *model, double now)
 		if (model->accounts[number].cpu_percent >= 0)
 			model->total_cpu = (model->total_cpu < 0 ? 0 : model->total_cpu) +
 					   model->accounts[number].cpu_percent;
+	machine_read(model->machine, &model->machine_figures);
 	history_sample(model, now);
+}
+
+void tui_model_note_step(struct tui_model *model, int target, const char *reason)
+{
+	tui_history_note_reason(&model->history, target, reason);
 }
 
 /* The slot's sample, if it is of the process the slot runs now. */
