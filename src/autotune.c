@@ -1,6 +1,9 @@
 /* autotune.c - the hill climb and its driver.  The driver samples the
  * pool four times a second, lets the pool turn over after each change,
- * then measures a window of completions and asks the search what next. */
+ * then measures a window of completions, the pool's CPU (from the rusage
+ * of reaped jobs) and the machine's figures, and asks the search what
+ * next.  A pool that overfills the cores is judged without waiting for a
+ * full window. */
 #include "autotune.h"
 
 #include <math.h>
@@ -13,7 +16,73 @@
 #define TICK_SECONDS 0.25
 #define WARMUP_SECONDS 0.5       /* at least this long after a change before measuring */
 
+/* What the readings mean. */
+#define CPU_WORKER_MIN 10.0      /* a worker using less of a core than this (%) does not compute */
+#define CPU_FULL 0.85            /* the pool's CPU at this share of the cores fills them */
+#define BUSY_FULL 0.92           /* the machine busy at this share of its cores has none free */
+#define CPU_SHARE 0.4            /* ...and a pool using this share of them is a cause */
+#define PRESSURE_LINE 10.0       /* PSI some avg10 (%) from which tasks wait noticeably */
+#define PRESSURE_RISE 5.0        /* memory / I/O pressure this far above the climb's calm has risen */
+#define PRESSURE_HIGH 40.0       /* memory pressure this high forbids growth at once */
+
 /* ---- the search ---------------------------------------------------------- */
+
+const char *autotune_reason_name(enum autotune_reason reason)
+{
+	switch (reason) {
+	case AUTOTUNE_REASON_CPU:
+		return "cpu";
+	case AUTOTUNE_REASON_PRESSURE:
+		return "pressure";
+	case AUTOTUNE_REASON_THROUGHPUT:
+		break;
+	}
+	return "throughput";
+}
+
+/* Each worker computes: its share of the pool's CPU is a real part of a core. */
+static bool reading_computes(const struct autotune_reading *reading)
+{
+	return reading->pool_cpu >= 0 && reading->jobs > 0 && reading->pool_cpu / reading->jobs >= CPU_WORKER_MIN;
+}
+
+/* The fewest workers that keep the CPU the pool uses now busy, were each
+ * given a whole core. */
+static int cpu_fill(const struct autotune_reading *reading)
+{
+	int fill = (int)ceil(reading->pool_cpu / 100.0 - 0.15);
+	return fill < 1 ? 1 : fill;
+}
+
+bool autotune_reading_overcommitted(const struct autotune_reading *reading)
+{
+	if (reading->pool_cpu < 0 || reading->cores <= 0)
+		return false;
+	double capacity = reading->cores * 100.0;
+	/* The pool fills the cores, or holds a large share of a machine
+	 * that has none free. */
+	bool full = reading->pool_cpu >= CPU_FULL * capacity ||
+		    (reading->machine_busy >= BUSY_FULL * capacity && reading->pool_cpu >= CPU_SHARE * capacity);
+	/* Without PSI a full machine is taken to make tasks wait. */
+	bool waiting = reading->pressure.cpu < 0 || reading->pressure.cpu >= PRESSURE_LINE;
+	return full && waiting && cpu_fill(reading) < reading->jobs;
+}
+
+/* Memory or I/O pressure rose in this climb (or memory's is high): more
+ * workers would only wait longer.  The calm levels follow the lowest seen. */
+static bool pressure_rising(struct autotune_search *search, const struct autotune_reading *reading)
+{
+	double memory = reading->pressure.memory, io = reading->pressure.io;
+	bool rising = memory >= PRESSURE_HIGH ||
+		      (memory >= PRESSURE_LINE && search->calm_memory >= 0 &&
+		       memory >= search->calm_memory + PRESSURE_RISE) ||
+		      (io >= PRESSURE_LINE && search->calm_io >= 0 && io >= search->calm_io + PRESSURE_RISE);
+	if (memory >= 0 && (search->calm_memory < 0 || memory < search->calm_memory))
+		search->calm_memory = memory;
+	if (io >= 0 && (search->calm_io < 0 || io < search->calm_io))
+		search->calm_io = io;
+	return rising;
+}
 
 void autotune_default_tuning(struct autotune_tuning *tuning, int min_jobs, int max_jobs)
 {
@@ -36,6 +105,9 @@ void autotune_search_init(struct autotune_search *search, const struct autotune_
 		.step = 1,
 		.next_reprobe = 1,
 		.reprobe_after = tuning->reprobe_windows,
+		.base_cpu = -1,
+		.calm_memory = -1,
+		.calm_io = -1,
 	};
 	if (search->tuning.min_jobs < 1)
 		search->tuning.min_jobs = 1;
@@ -91,22 +163,40 @@ static int probe(struct autotune_search *search)
 	return target;
 }
 
-/* Climb from base_jobs, measured at rate: first up. */
-static int start_climb(struct autotune_search *search, double rate)
+/* Climb from base_jobs, measured by reading at rate: first up, unless
+ * the pool overfills the cores (then straight down toward the workers
+ * that fill them) or pressure rose (then down, never up). */
+static int start_climb(struct autotune_search *search, const struct autotune_reading *reading, double rate)
 {
 	search->base_rate = search->reference_rate = rate;
+	search->base_cpu = reading->pool_cpu;
+	search->base_saturated = search->saturated;
 	search->accepted = 1;
 	search->direction = 1;
 	search->step = first_step(search->base_jobs);
 	search->climbed = search->reprobing = search->confirming = false;
 	search->reprobe_after = search->tuning.reprobe_windows;
+	search->calm_memory = reading->pressure.memory;
+	search->calm_io = reading->pressure.io;
+	if (search->saturated) {
+		search->reason = AUTOTUNE_REASON_CPU;
+		search->direction = -1;
+		search->step = search->base_jobs - cpu_fill(reading);
+	} else if (search->contended) {
+		search->reason = AUTOTUNE_REASON_PRESSURE;
+		search->direction = -1;
+	}
 	return probe(search);
 }
 
 /* Where the search starts (or restarts after being moved): measured over
- * two windows, since every later verdict is judged against it. */
-static int measure_start(struct autotune_search *search, int jobs, double rate)
+ * two windows, since every later verdict is judged against it; one is
+ * enough when the pool overfills the cores (the verdict is plain) or
+ * when its workers do not compute (their rate is steady). */
+static int measure_start(struct autotune_search *search, const struct autotune_reading *reading)
 {
+	int jobs = reading->jobs;
+	double rate = reading->rate;
 	int inside = clamp_jobs(search, jobs);
 	if (inside != jobs) {  /* outside the range: come into it first */
 		search->phase = AUTOTUNE_MEASURE;
@@ -114,7 +204,12 @@ static int measure_start(struct autotune_search *search, int jobs, double rate)
 		return inside;
 	}
 	if (search->phase == AUTOTUNE_MEASURE && search->measured && search->base_jobs == jobs)
-		return start_climb(search, (search->first_rate + rate) / 2);
+		return start_climb(search, reading, (search->first_rate + rate) / 2);
+	if (search->saturated || (reading->pool_cpu >= 0 && !reading_computes(reading))) {
+		search->base_jobs = jobs;
+		search->measured = false;
+		return start_climb(search, reading, rate);
+	}
 	search->phase = AUTOTUNE_MEASURE;
 	search->measured = true;
 	search->base_jobs = jobs;
@@ -149,21 +244,42 @@ static bool marginal(const struct autotune_search *search, double rate)
 	return rate > line / band && rate < line * band;
 }
 
-static int take_probe(struct autotune_search *search, double rate)
+static int take_probe(struct autotune_search *search, const struct autotune_reading *reading, double rate)
 {
 	search->base_jobs = search->probe_jobs;
 	search->base_rate = rate;
+	search->base_cpu = reading->pool_cpu;
+	search->base_saturated = search->saturated;
 	search->accepted++;
 	search->reference_rate += (rate - search->reference_rate) / search->accepted;
 	search->climbed = true;
 	search->reprobing = false;
 	search->reprobe_after = search->tuning.reprobe_windows;
+	/* Growth ends where the cores fill up or pressure rises. */
+	if (search->direction > 0 && (search->saturated || search->contended)) {
+		search->reason = search->saturated ? AUTOTUNE_REASON_CPU : AUTOTUNE_REASON_PRESSURE;
+		return settle(search);
+	}
 	search->step *= 2;
 	return probe(search);
 }
 
-static int judge_probe(struct autotune_search *search, double rate)
+static int judge_probe(struct autotune_search *search, const struct autotune_reading *reading)
 {
+	double rate = reading->rate;
+	if (search->direction > 0 && search->contended) {  /* pressure: no growth */
+		search->reason = AUTOTUNE_REASON_PRESSURE;
+		search->reprobing = false;
+		return settle(search);
+	}
+	/* Fewer workers that keep the pool's CPU where the overfilled cores
+	 * had it keep its throughput: CPU-bound work costs the same per item. */
+	if (search->direction < 0 && search->base_saturated && search->base_cpu > 0 &&
+	    reading->pool_cpu >= (1 - search->tuning.tolerance) * search->base_cpu) {
+		search->confirming = false;
+		search->reason = AUTOTUNE_REASON_CPU;
+		return take_probe(search, reading, rate);
+	}
 	if (search->confirming) {
 		rate = (search->first_rate + rate) / 2;
 		search->confirming = false;
@@ -173,7 +289,7 @@ static int judge_probe(struct autotune_search *search, double rate)
 		return search->probe_jobs;
 	}
 	if (probe_pays(search, rate))
-		return take_probe(search, rate);
+		return take_probe(search, reading, rate);
 	if (search->reprobing) {  /* nothing better nearby: look less often */
 		int longest = search->tuning.reprobe_windows * 4;
 		search->reprobe_after = search->reprobe_after * 2 > longest ? longest : search->reprobe_after * 2;
@@ -190,18 +306,26 @@ static int judge_probe(struct autotune_search *search, double rate)
 	return turn_or_settle(search);
 }
 
-static int watch_settled(struct autotune_search *search, double rate)
+static int watch_settled(struct autotune_search *search, const struct autotune_reading *reading)
 {
+	double rate = reading->rate;
 	if (fabs(rate - search->base_rate) > search->tuning.shift * search->base_rate)
-		return start_climb(search, rate);  /* the workload changed */
+		return start_climb(search, reading, rate);  /* the workload changed */
 	search->base_rate = (search->base_rate + rate) / 2;
+	search->base_cpu = reading->pool_cpu;
+	search->base_saturated = search->saturated;
 	if (++search->settled_windows < search->reprobe_after)
 		return search->base_jobs;
-	/* Now and then try the neighbours, one side at a time. */
+	/* Now and then try the neighbours, one side at a time; only fewer
+	 * while the cores are overfilled or pressure rose. */
 	search->reference_rate = search->base_rate;
 	search->accepted = 1;
 	search->direction = search->next_reprobe;
 	search->next_reprobe = -search->next_reprobe;
+	if (search->saturated || search->contended) {
+		search->direction = -1;
+		search->reason = search->saturated ? AUTOTUNE_REASON_CPU : AUTOTUNE_REASON_PRESSURE;
+	}
 	search->step = first_step(search->base_jobs);
 	search->climbed = true;  /* one side only */
 	search->reprobing = true;
@@ -209,13 +333,29 @@ static int watch_settled(struct autotune_search *search, double rate)
 	return probe(search);
 }
 
+int autotune_search_step(struct autotune_search *search, const struct autotune_reading *reading)
+{
+	search->saturated = autotune_reading_overcommitted(reading);
+	search->contended = pressure_rising(search, reading);
+	search->reason = AUTOTUNE_REASON_THROUGHPUT;
+	int jobs = reading->jobs;
+	if (search->phase == AUTOTUNE_PROBE && jobs == search->probe_jobs)
+		return judge_probe(search, reading);
+	if (search->phase == AUTOTUNE_SETTLED && jobs == search->base_jobs)
+		return watch_settled(search, reading);
+	return measure_start(search, reading);  /* the start, or moved by someone else */
+}
+
 int autotune_search_next(struct autotune_search *search, int jobs, double rate)
 {
-	if (search->phase == AUTOTUNE_PROBE && jobs == search->probe_jobs)
-		return judge_probe(search, rate);
-	if (search->phase == AUTOTUNE_SETTLED && jobs == search->base_jobs)
-		return watch_settled(search, rate);
-	return measure_start(search, jobs, rate);  /* the start, or moved by someone else */
+	struct autotune_reading reading = {
+		.jobs = jobs,
+		.rate = rate,
+		.pool_cpu = -1,
+		.machine_busy = -1,
+		.pressure = { -1, -1, -1 },
+	};
+	return autotune_search_step(search, &reading);
 }
 
 bool autotune_window_full(double seconds, uint64_t completed, int jobs)
@@ -242,6 +382,11 @@ struct autotune {
 	double window_start;     /* the window being measured */
 	uint64_t window_done;
 	int ticks, starved_ticks;/* samples in the window, and those without full work */
+
+	struct machine *machine; /* the machine's busy time and pressure */
+	struct machine_figures machine_figures;  /* as last read */
+	double reaped_cpu;       /* CPU seconds of every job reaped so far */
+	double window_cpu;       /* reaped_cpu when the window began */
 };
 
 static void autotune_tick(struct loop *loop, void *data);
@@ -252,6 +397,26 @@ static void window_restart(struct autotune *autotune, const struct pool_stats *s
 	autotune->window_start = now;
 	autotune->window_done = stats->done;
 	autotune->ticks = autotune->starved_ticks = 0;
+	autotune->window_cpu = autotune->reaped_cpu;
+	machine_read(autotune->machine, &autotune->machine_figures);  /* busy is counted from here */
+}
+
+/* What the window measured so far.  The pool's CPU is that of the jobs
+ * reaped in it, from their rusage. */
+static void window_reading(struct autotune *autotune, const struct pool_stats *stats, double now,
+			   struct autotune_reading *reading)
+{
+	double seconds = now - autotune->window_start;
+	struct machine_figures *machine = &autotune->machine_figures;
+	machine_read(autotune->machine, machine);
+	*reading = (struct autotune_reading){
+		.jobs = autotune->jobs,
+		.rate = seconds > 0 ? (double)(stats->done - autotune->window_done) / seconds : 0,
+		.pool_cpu = seconds > 0 ? (autotune->reaped_cpu - autotune->window_cpu) / seconds * 100.0 : -1,
+		.machine_busy = machine->busy_percent,
+		.cores = machine->cores,
+		.pressure = machine->pressure,
+	};
 }
 
 /* After a change, retiring and new jobs first have to come and go: wait
@@ -264,14 +429,38 @@ static void begin_warmup(struct autotune *autotune, const struct pool_stats *sta
 	window_restart(autotune, stats, now);
 }
 
-/* Tells the front end about a step (the --progress line shows it). */
-static void note_step(struct autotune *autotune, int from, int to, double rate)
+/* The figures behind a reason, for the step's note and the log. */
+static void reason_figures(const struct autotune_reading *reading, enum autotune_reason reason, char *out,
+			   size_t size)
+{
+	switch (reason) {
+	case AUTOTUNE_REASON_CPU:
+		snprintf(out, size, "pool CPU %.0f%% of %d%%, machine %.0f%%, cpu pressure %.0f%%", reading->pool_cpu,
+			 reading->cores * 100, reading->machine_busy, reading->pressure.cpu);
+		return;
+	case AUTOTUNE_REASON_PRESSURE:
+		snprintf(out, size, "memory pressure %.0f%%, io pressure %.0f%%", reading->pressure.memory,
+			 reading->pressure.io);
+		return;
+	case AUTOTUNE_REASON_THROUGHPUT:
+		break;
+	}
+	snprintf(out, size, "%.1f/s at %d", reading->rate, reading->jobs);
+}
+
+/* Tells the front ends about a step (the --progress line and the history
+ * line show it). */
+static void note_step(struct autotune *autotune, int from, int to, const struct autotune_reading *reading)
 {
 	if (!autotune->note)
 		return;
-	char text[96];
-	snprintf(text, sizeof text, "autotune: jobs %d -> %d, %.1f/s at %d", from, to, rate, from);
-	autotune->note(autotune->note_data, text);
+	enum autotune_reason reason = autotune->search.reason;
+	char figures[128], text[200];
+	reason_figures(reading, reason, figures, sizeof figures);
+	snprintf(text, sizeof text, "autotune: jobs %d -> %d, %s: %s", from, to, autotune_reason_name(reason),
+		 figures);
+	struct autotune_step step = { .from = from, .to = to, .reason = reason, .text = text };
+	autotune->note(autotune->note_data, &step);
 }
 
 /* What the search made of a window, for the debug log: the phase it is
@@ -296,14 +485,18 @@ static const char *step_reason(const struct autotune_search *search, int from, i
 	return "";
 }
 
-static void window_judge(struct autotune *autotune, const struct pool_stats *stats, double now)
+static void window_judge(struct autotune *autotune, const struct pool_stats *stats, double now,
+			 const struct autotune_reading *reading)
 {
 	double seconds = now - autotune->window_start;
-	double rate = (double)(stats->done - autotune->window_done) / seconds;
 	int from = autotune->jobs;
-	int next = autotune_search_next(&autotune->search, from, rate);
-	log_debug("autotune: %.2f/s with %d jobs over %.1f s: %s (best %d at %.2f/s), next %d", rate, from,
-		  seconds, step_reason(&autotune->search, from, next), autotune->search.base_jobs,
+	int next = autotune_search_step(&autotune->search, reading);
+	char figures[128];
+	reason_figures(reading, AUTOTUNE_REASON_CPU, figures, sizeof figures);
+	log_debug("autotune: %.2f/s with %d jobs over %.1f s (%s, memory pressure %.0f%%, io pressure %.0f%%): "
+		  "%s: %s (best %d at %.2f/s), next %d", reading->rate, from, seconds, figures,
+		  reading->pressure.memory, reading->pressure.io, autotune_reason_name(autotune->search.reason),
+		  step_reason(&autotune->search, from, next), autotune->search.base_jobs,
 		  autotune->search.base_rate, next);
 	if (next == from) {
 		window_restart(autotune, stats, now);
@@ -312,7 +505,7 @@ static void window_judge(struct autotune *autotune, const struct pool_stats *sta
 	int now_jobs = control_autotune_jobs(autotune->control, next);
 	if (now_jobs != next)
 		log_debug("autotune: asked for %d jobs, the bounds gave %d", next, now_jobs);
-	note_step(autotune, from, now_jobs, rate);
+	note_step(autotune, from, now_jobs, reading);
 	struct pool_stats after;
 	pool_get_stats(autotune->control->pool, &after);
 	begin_warmup(autotune, &after, now);
@@ -347,9 +540,21 @@ static void autotune_sample(struct autotune *autotune)
 		window_restart(autotune, &stats, now);
 		return;
 	}
-	if (autotune_window_full(now - autotune->window_start, stats.done - autotune->window_done,
-				 autotune->jobs))
-		window_judge(autotune, &stats, now);
+	double seconds = now - autotune->window_start;
+	uint64_t completed = stats.done - autotune->window_done;
+	struct autotune_reading reading;
+	if (autotune_window_full(seconds, completed, autotune->jobs)) {
+		window_reading(autotune, &stats, now, &reading);
+		window_judge(autotune, &stats, now, &reading);
+		return;
+	}
+	/* Once a second, with a completion per worker in the window: a pool
+	 * that overfills the cores needs no more windows to say so. */
+	if (seconds >= AUTOTUNE_WINDOW_SECONDS && completed >= (uint64_t)autotune->jobs && autotune->ticks % 4 == 0) {
+		window_reading(autotune, &stats, now, &reading);
+		if (autotune_reading_overcommitted(&reading))
+			window_judge(autotune, &stats, now, &reading);
+	}
 }
 
 static void autotune_tick(struct loop *loop, void *data)
@@ -367,6 +572,7 @@ struct autotune *autotune_new(struct loop *loop, struct control *control, const 
 	autotune->control = control;
 	autotune->note = note;
 	autotune->note_data = data;
+	autotune->machine = machine_new(NULL);
 	autotune_search_init(&autotune->search, tuning);
 	autotune_set_enabled(autotune, true);
 	return autotune;
@@ -377,7 +583,14 @@ void autotune_free(struct autotune *autotune)
 	if (!autotune)
 		return;
 	loop_del_timer(autotune->loop, autotune->timer);
+	machine_free(autotune->machine);
 	free(autotune);
+}
+
+void autotune_reaped(struct autotune *autotune, const struct pool_reaped *reaped)
+{
+	if (autotune)
+		autotune->reaped_cpu += reaped->cpu_seconds;
 }
 
 void autotune_set_enabled(struct autotune *autotune, bool on)

@@ -29,6 +29,9 @@ void tui_result(struct tui *tui, const struct pool_result *result);
 void tui_message(struct tui *tui, const char *text);
 /* A job or worker process was reaped: its CPU and peak memory count. */
 void tui_reaped(struct tui *tui, const struct pool_reaped *reaped);
+/* Autotune changed the pool size to `target` for `reason` ("cpu"...): the
+ * history line marks the change with it. */
+void tui_autotune_step(struct tui *tui, int target, const char *reason);
 /* Every item is done.  Returns true when the TUI stays up (--hold) until q. */
 bool tui_finished(struct tui *tui);
 /* SIGWINCH: redraw at the new size. */
