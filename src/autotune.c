@@ -17,10 +17,12 @@
 #define WARMUP_SECONDS 0.5       /* at least this long after a change before measuring */
 
 /* What the readings mean. */
-#define CPU_WORKER_MIN 10.0      /* a worker using less of a core than this (%) does not compute */
+#define CPU_WORKER_MIN 25.0      /* a worker using less of a core than this (%) mostly waits */
 #define CPU_FULL 0.85            /* the pool's CPU at this share of the cores fills them */
 #define BUSY_FULL 0.92           /* the machine busy at this share of its cores has none free */
-#define CPU_SHARE 0.4            /* ...and a pool using this share of them is a cause */
+#define TASK_COMPUTE_MIN 0.5     /* jobs running this share of the time they are not kept waiting compute */
+#define TASK_WAIT_LINE 0.15      /* jobs waiting for a core this share of the time are kept waiting */
+#define FAIR_TURN 0.7            /* a worker given this share of its turn at a core computes */
 #define PRESSURE_LINE 10.0       /* PSI some avg10 (%) from which tasks wait noticeably */
 #define PRESSURE_RISE 5.0        /* memory / I/O pressure this far above the climb's calm has risen */
 #define PRESSURE_HIGH 40.0       /* memory pressure this high forbids growth at once */
@@ -40,32 +42,59 @@ const char *autotune_reason_name(enum autotune_reason reason)
 	return "throughput";
 }
 
-/* Each worker computes: its share of the pool's CPU is a real part of a core. */
+/* Each worker computes: its tasks, when not kept waiting, mostly run
+ * (schedstat), or without that figure it uses a real part of a core, or
+ * close to its turn among all the tasks that want one (the load average
+ * counts them). */
 static bool reading_computes(const struct autotune_reading *reading)
 {
-	return reading->pool_cpu >= 0 && reading->jobs > 0 && reading->pool_cpu / reading->jobs >= CPU_WORKER_MIN;
+	if (reading->task_compute >= 0)
+		return reading->task_compute >= TASK_COMPUTE_MIN;
+	if (reading->pool_cpu < 0 || reading->jobs <= 0)
+		return false;
+	if (reading->cores > 0 && reading->pool_cpu >= CPU_FULL * reading->cores * 100.0)
+		return true;  /* together they fill the cores */
+	double least = CPU_WORKER_MIN;
+	if (reading->load > reading->cores && reading->cores > 0) {
+		double turn = reading->cores * 100.0 / reading->load;
+		if (FAIR_TURN * turn < least)
+			least = FAIR_TURN * turn;
+	}
+	return reading->pool_cpu / reading->jobs >= least;
 }
 
-/* The fewest workers that keep the CPU the pool uses now busy, were each
- * given a whole core. */
-static int cpu_fill(const struct autotune_reading *reading)
+/* Where a pool that overfills the cores steps down to: the workers that
+ * keep every core busy, given how much of its time a worker computes
+ * (else the fewest that keep the pool's CPU busy, were each given a
+ * whole core), and never fewer than the cores.  Workers beyond only take
+ * turns on the cores, or take them from the machine's other work. */
+static int cpu_target(const struct autotune_reading *reading)
 {
-	int fill = (int)ceil(reading->pool_cpu / 100.0 - 0.15);
-	return fill < 1 ? 1 : fill;
+	int fill;
+	if (reading->task_compute > 0)
+		fill = (int)ceil(reading->cores / reading->task_compute - 0.1);
+	else
+		fill = (int)ceil(reading->pool_cpu / 100.0 - 0.15);
+	return fill > reading->cores ? fill : reading->cores;
 }
 
 bool autotune_reading_overcommitted(const struct autotune_reading *reading)
 {
-	if (reading->pool_cpu < 0 || reading->cores <= 0)
+	if (reading->cores <= 0 || !reading_computes(reading))
 		return false;
+	/* The pool's own tasks wait for a core: the cores it may use are full,
+	 * whoever else wants them. */
+	if (reading->task_wait >= 0)
+		return reading->task_wait >= TASK_WAIT_LINE && cpu_target(reading) < reading->jobs;
+	if (reading->pool_cpu < 0)
+		return false;
+	/* Without that figure: the pool fills the cores, or the machine has
+	 * none free; and without PSI a full machine is taken to make tasks
+	 * wait. */
 	double capacity = reading->cores * 100.0;
-	/* The pool fills the cores, or holds a large share of a machine
-	 * that has none free. */
-	bool full = reading->pool_cpu >= CPU_FULL * capacity ||
-		    (reading->machine_busy >= BUSY_FULL * capacity && reading->pool_cpu >= CPU_SHARE * capacity);
-	/* Without PSI a full machine is taken to make tasks wait. */
+	bool full = reading->pool_cpu >= CPU_FULL * capacity || reading->machine_busy >= BUSY_FULL * capacity;
 	bool waiting = reading->pressure.cpu < 0 || reading->pressure.cpu >= PRESSURE_LINE;
-	return full && waiting && cpu_fill(reading) < reading->jobs;
+	return full && waiting && cpu_target(reading) < reading->jobs;
 }
 
 /* Memory or I/O pressure rose in this climb (or memory's is high): more
@@ -90,6 +119,7 @@ void autotune_default_tuning(struct autotune_tuning *tuning, int min_jobs, int m
 		.min_jobs = min_jobs,
 		.max_jobs = max_jobs,
 		.gain = 0.08,
+		.knee = 0.25,
 		.tolerance = 0.05,
 		.shift = 0.25,
 		.reprobe_windows = 8,
@@ -135,6 +165,7 @@ static int settle(struct autotune_search *search)
 {
 	search->phase = AUTOTUNE_SETTLED;
 	search->settled_windows = 0;
+	search->trimming = false;
 	search->reprobing = search->confirming = false;
 	return search->base_jobs;
 }
@@ -148,6 +179,18 @@ static int turn_or_settle(struct autotune_search *search)
 	if (search->direction > 0 && !search->climbed) {
 		search->direction = -1;
 		search->step = first_step(search->base_jobs);
+		return probe(search);
+	}
+	/* Climbed until more stopped paying (not to the top of the range):
+	 * the last move may have gone past the knee, so look for the
+	 * smallest count that keeps the best rate, one worker at a time. */
+	if (search->direction > 0 && search->climbed && !search->trimming && !search->reprobing &&
+	    search->base_jobs < search->tuning.max_jobs) {
+		search->trimming = true;
+		search->direction = -1;
+		search->step = 1;
+		search->reference_rate = search->base_rate;
+		search->accepted = 1;
 		return probe(search);
 	}
 	return settle(search);
@@ -174,14 +217,14 @@ static int start_climb(struct autotune_search *search, const struct autotune_rea
 	search->accepted = 1;
 	search->direction = 1;
 	search->step = first_step(search->base_jobs);
-	search->climbed = search->reprobing = search->confirming = false;
+	search->climbed = search->reprobing = search->confirming = search->trimming = false;
 	search->reprobe_after = search->tuning.reprobe_windows;
 	search->calm_memory = reading->pressure.memory;
 	search->calm_io = reading->pressure.io;
 	if (search->saturated) {
 		search->reason = AUTOTUNE_REASON_CPU;
 		search->direction = -1;
-		search->step = search->base_jobs - cpu_fill(reading);
+		search->step = search->base_jobs - cpu_target(reading);
 	} else if (search->contended) {
 		search->reason = AUTOTUNE_REASON_PRESSURE;
 		search->direction = -1;
@@ -205,7 +248,7 @@ static int measure_start(struct autotune_search *search, const struct autotune_r
 	}
 	if (search->phase == AUTOTUNE_MEASURE && search->measured && search->base_jobs == jobs)
 		return start_climb(search, reading, (search->first_rate + rate) / 2);
-	if (search->saturated || (reading->pool_cpu >= 0 && !reading_computes(reading))) {
+	if (search->saturated || ((reading->pool_cpu >= 0 || reading->task_compute >= 0) && !reading_computes(reading))) {
 		search->base_jobs = jobs;
 		search->measured = false;
 		return start_climb(search, reading, rate);
@@ -217,15 +260,20 @@ static int measure_start(struct autotune_search *search, const struct autotune_r
 	return jobs;
 }
 
-/* The rate a probe must reach.  More workers must pay clearly.  Fewer
+/* The rate a probe must reach.  More workers must pay clearly, and in
+ * proportion to how many are added: four workers added to four must raise
+ * the rate by a quarter, or the pool is past its knee.  Fewer
  * may cost a little (they hold less memory and CPU) against the mean of
  * the rates this climb took, so the losses cannot add up.  Once settled,
  * a probe down must lose nothing, or noise would wear the count down one
  * probe at a time. */
 static double probe_threshold(const struct autotune_search *search)
 {
-	if (search->direction > 0)
-		return search->base_rate * (1 + search->tuning.gain);
+	if (search->direction > 0) {
+		double added = (double)(search->probe_jobs - search->base_jobs) / search->base_jobs;
+		double wanted = search->tuning.knee * added;
+		return search->base_rate * (1 + (wanted > search->tuning.gain ? wanted : search->tuning.gain));
+	}
 	if (search->reprobing)
 		return search->base_rate;
 	return search->reference_rate * (1 - search->tuning.tolerance);
@@ -246,6 +294,12 @@ static bool marginal(const struct autotune_search *search, double rate)
 
 static int take_probe(struct autotune_search *search, const struct autotune_reading *reading, double rate)
 {
+	if (search->trimming) {  /* one fewer keeps the best rate: try one fewer again */
+		search->base_jobs = search->probe_jobs;
+		search->base_cpu = reading->pool_cpu;
+		search->base_saturated = search->saturated;
+		return probe(search);
+	}
 	search->base_jobs = search->probe_jobs;
 	search->base_rate = rate;
 	search->base_cpu = reading->pool_cpu;
@@ -260,24 +314,30 @@ static int take_probe(struct autotune_search *search, const struct autotune_read
 		search->reason = search->saturated ? AUTOTUNE_REASON_CPU : AUTOTUNE_REASON_PRESSURE;
 		return settle(search);
 	}
-	search->step *= 2;
+	if (search->reason != AUTOTUNE_REASON_CPU)
+		search->step *= 2;
 	return probe(search);
 }
 
 static int judge_probe(struct autotune_search *search, const struct autotune_reading *reading)
 {
 	double rate = reading->rate;
-	if (search->direction > 0 && search->contended) {  /* pressure: no growth */
-		search->reason = AUTOTUNE_REASON_PRESSURE;
-		search->reprobing = false;
+	if (search->direction > 0 && (search->contended || search->saturated)) {
+		/* Pressure, or more workers than the full cores: no growth. */
+		search->reason = search->contended ? AUTOTUNE_REASON_PRESSURE : AUTOTUNE_REASON_CPU;
+		search->reprobing = search->confirming = false;
 		return settle(search);
 	}
-	/* Fewer workers that keep the pool's CPU where the overfilled cores
-	 * had it keep its throughput: CPU-bound work costs the same per item. */
-	if (search->direction < 0 && search->base_saturated && search->base_cpu > 0 &&
-	    reading->pool_cpu >= (1 - search->tuning.tolerance) * search->base_cpu) {
+	/* Down from overfilled cores: as many workers as cores are enough
+	 * (more only take turns, or take the CPU from others), and fewer
+	 * that keep the pool's CPU keep its throughput: CPU-bound work costs
+	 * the same per item. */
+	if (search->direction < 0 && search->base_saturated &&
+	    ((search->cores > 0 && search->probe_jobs >= search->cores) ||
+	     (search->base_cpu > 0 && reading->pool_cpu >= (1 - search->tuning.tolerance) * search->base_cpu))) {
 		search->confirming = false;
 		search->reason = AUTOTUNE_REASON_CPU;
+		search->step = 1;  /* close to the cores now: one fewer at a time */
 		return take_probe(search, reading, rate);
 	}
 	if (search->confirming) {
@@ -336,6 +396,8 @@ static int watch_settled(struct autotune_search *search, const struct autotune_r
 int autotune_search_step(struct autotune_search *search, const struct autotune_reading *reading)
 {
 	search->saturated = autotune_reading_overcommitted(reading);
+	if (reading->cores > 0)
+		search->cores = reading->cores;
 	search->contended = pressure_rising(search, reading);
 	search->reason = AUTOTUNE_REASON_THROUGHPUT;
 	int jobs = reading->jobs;
@@ -353,6 +415,9 @@ int autotune_search_next(struct autotune_search *search, int jobs, double rate)
 		.rate = rate,
 		.pool_cpu = -1,
 		.machine_busy = -1,
+		.load = -1,
+		.task_compute = -1,
+		.task_wait = -1,
 		.pressure = { -1, -1, -1 },
 	};
 	return autotune_search_step(search, &reading);
@@ -387,9 +452,52 @@ struct autotune {
 	struct machine_figures machine_figures;  /* as last read */
 	double reaped_cpu;       /* CPU seconds of every job reaped so far */
 	double window_cpu;       /* reaped_cpu when the window began */
+
+	struct task_times *tasks;  /* by slot index: the last schedstat read of its job */
+	size_t tasks_capacity;
+	int next_task;           /* the slot index the next tick's reading starts at */
+	double task_run, task_wait, task_span;  /* this window: seconds the jobs ran, waited
+						   for a core, and were watched */
 };
 
 static void autotune_tick(struct loop *loop, void *data);
+
+/* The jobs' own view of the CPU: how long each ran and waited for a
+ * core between two ticks.  A few dozen slots a tick at most, in turn. */
+struct task_times {
+	pid_t pid;               /* the job (worker) read, 0 none */
+	uint64_t run_ns, wait_ns;
+	double at;               /* when */
+};
+#define TASKS_PER_TICK 32
+
+static void tasks_read(struct autotune *autotune, double now)
+{
+	const struct pool *pool = autotune->control->pool;
+	int slots = pool_slot_count(pool);
+	if (slots <= 0)
+		return;
+	xgrow(&autotune->tasks, &autotune->tasks_capacity, (size_t)slots, sizeof *autotune->tasks);
+	int count = slots < TASKS_PER_TICK ? slots : TASKS_PER_TICK;
+	for (int i = 0; i < count; i++) {
+		int index = (autotune->next_task + i) % slots;
+		struct task_times *last = &autotune->tasks[index];
+		struct slot_view view;
+		uint64_t run, wait;
+		if (!pool_slot_view(pool, index, &view) || view.pid <= 0 ||
+		    !machine_task_times(autotune->machine, view.pid, &run, &wait)) {
+			last->pid = 0;
+			continue;
+		}
+		if (last->pid == view.pid && run >= last->run_ns && wait >= last->wait_ns && now > last->at) {
+			autotune->task_run += (double)(run - last->run_ns) / 1e9;
+			autotune->task_wait += (double)(wait - last->wait_ns) / 1e9;
+			autotune->task_span += now - last->at;
+		}
+		*last = (struct task_times){ view.pid, run, wait, now };
+	}
+	autotune->next_task = (autotune->next_task + count) % slots;
+}
 
 static void window_restart(struct autotune *autotune, const struct pool_stats *stats, double now)
 {
@@ -398,6 +506,7 @@ static void window_restart(struct autotune *autotune, const struct pool_stats *s
 	autotune->window_done = stats->done;
 	autotune->ticks = autotune->starved_ticks = 0;
 	autotune->window_cpu = autotune->reaped_cpu;
+	autotune->task_run = autotune->task_wait = autotune->task_span = 0;
 	machine_read(autotune->machine, &autotune->machine_figures);  /* busy is counted from here */
 }
 
@@ -409,12 +518,21 @@ static void window_reading(struct autotune *autotune, const struct pool_stats *s
 	double seconds = now - autotune->window_start;
 	struct machine_figures *machine = &autotune->machine_figures;
 	machine_read(autotune->machine, machine);
+	/* Watched long enough (a quarter of a second per worker) to say. */
+	bool tasks_known = autotune->task_span >= 0.25 * autotune->jobs && autotune->task_span > 0;
+	double asleep = autotune->task_span - autotune->task_run - autotune->task_wait;
+	if (asleep < 0)
+		asleep = 0;
 	*reading = (struct autotune_reading){
 		.jobs = autotune->jobs,
 		.rate = seconds > 0 ? (double)(stats->done - autotune->window_done) / seconds : 0,
 		.pool_cpu = seconds > 0 ? (autotune->reaped_cpu - autotune->window_cpu) / seconds * 100.0 : -1,
 		.machine_busy = machine->busy_percent,
 		.cores = machine->cores,
+		.load = machine->load1,
+		.task_compute = tasks_known && autotune->task_run + asleep > 0
+					? autotune->task_run / (autotune->task_run + asleep) : -1,
+		.task_wait = tasks_known ? autotune->task_wait / autotune->task_span : -1,
 		.pressure = machine->pressure,
 	};
 }
@@ -435,8 +553,9 @@ static void reason_figures(const struct autotune_reading *reading, enum autotune
 {
 	switch (reason) {
 	case AUTOTUNE_REASON_CPU:
-		snprintf(out, size, "pool CPU %.0f%% of %d%%, machine %.0f%%, cpu pressure %.0f%%", reading->pool_cpu,
-			 reading->cores * 100, reading->machine_busy, reading->pressure.cpu);
+		snprintf(out, size, "pool CPU %.0f%% of %d%%, machine %.0f%%, cpu pressure %.0f%%, jobs wait %.0f%%",
+			 reading->pool_cpu, reading->cores * 100, reading->machine_busy, reading->pressure.cpu,
+			 reading->task_wait * 100);
 		return;
 	case AUTOTUNE_REASON_PRESSURE:
 		snprintf(out, size, "memory pressure %.0f%%, io pressure %.0f%%", reading->pressure.memory,
@@ -516,6 +635,7 @@ static void autotune_sample(struct autotune *autotune)
 	struct pool_stats stats;
 	pool_get_stats(autotune->control->pool, &stats);
 	double now = loop_now();
+	tasks_read(autotune, now);
 	if (stats.target != autotune->jobs) {  /* resized by another path: measure anew */
 		log_debug("autotune: resized from %d to %d jobs by another path: measuring anew", autotune->jobs,
 			  stats.target);
@@ -552,8 +672,15 @@ static void autotune_sample(struct autotune *autotune)
 	 * that overfills the cores needs no more windows to say so. */
 	if (seconds >= AUTOTUNE_WINDOW_SECONDS && completed >= (uint64_t)autotune->jobs && autotune->ticks % 4 == 0) {
 		window_reading(autotune, &stats, now, &reading);
-		if (autotune_reading_overcommitted(&reading))
+		if (autotune_reading_overcommitted(&reading)) {
 			window_judge(autotune, &stats, now, &reading);
+			return;
+		}
+		log_debug("autotune: %d jobs after %.1f s: pool CPU %.0f%%, machine %.0f%% of %d%%, load %.2f, "
+			  "cpu pressure %.0f%%, jobs compute %.2f and wait %.2f: the cores are not overfilled, "
+			  "the window goes on", reading.jobs, seconds, reading.pool_cpu, reading.machine_busy,
+			  reading.cores * 100, reading.load, reading.pressure.cpu, reading.task_compute,
+			  reading.task_wait);
 	}
 }
 
@@ -584,6 +711,7 @@ void autotune_free(struct autotune *autotune)
 		return;
 	loop_del_timer(autotune->loop, autotune->timer);
 	machine_free(autotune->machine);
+	free(autotune->tasks);
 	free(autotune);
 }
 

@@ -18,12 +18,15 @@
 struct autotune_tuning {
 	int min_jobs, max_jobs;  /* the range searched */
 	double gain;             /* a move up must beat the current rate by this fraction */
+	double knee;             /* ...and each worker it adds must bring this fraction of
+				    what a worker brings now: past the knee, more do not pay */
 	double tolerance;        /* a move down may cost this fraction of the climb's rate */
 	double shift;            /* settled: a rate change by this fraction restarts the search */
 	int reprobe_windows;     /* settled: windows before probing a neighbour (grows to 4x) */
 };
 
-/* The defaults: 8% gain, 5% tolerance, 25% shift, a probe every 8 windows. */
+/* The defaults: 8% gain, a knee at 25%, 5% tolerance, 25% shift, a probe
+ * every 8 windows. */
 void autotune_default_tuning(struct autotune_tuning *tuning, int min_jobs, int max_jobs);
 
 /* What a window measured.  A figure not known is negative. */
@@ -33,6 +36,10 @@ struct autotune_reading {
 	double pool_cpu;         /* the pool's CPU%, 100 = one core */
 	double machine_busy;     /* the machine's CPU busy %, 100 = one core */
 	int cores;               /* the machine's cores, 0 unknown */
+	double load;             /* the machine's 1-minute load average */
+	double task_compute;     /* share of their time the jobs run when not waiting for a
+				    core: run / (run + sleep), from /proc/PID/schedstat */
+	double task_wait;        /* share of their time the jobs wait for a core */
 	struct machine_pressure pressure;  /* PSI some avg10 %, -1 without PSI */
 };
 
@@ -67,6 +74,8 @@ struct autotune_search {
 	bool confirming;         /* PROBE: a close verdict, measured once more */
 	double first_rate;       /* the first of two windows measured together */
 	bool reprobing;          /* the probe on trial is a periodic one */
+	bool trimming;           /* after a climb: one worker fewer at a time, while the
+				    best rate (reference_rate) holds */
 	int settled_windows;     /* windows since settling or the last probe */
 	int reprobe_after;       /* settled windows before the next probe: grows while probes fail */
 	int next_reprobe;        /* side of the next periodic probe */
@@ -76,6 +85,7 @@ struct autotune_search {
 	bool contended;          /* the last reading: pressure forbids more workers */
 	double base_cpu;         /* pool CPU% measured at base_jobs, -1 unknown */
 	bool base_saturated;     /* base_jobs was measured saturated */
+	int cores;               /* the machine's, as last read; 0 unknown */
 	double calm_memory, calm_io;  /* lowest memory / I/O pressure seen in this climb */
 };
 

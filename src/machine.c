@@ -142,6 +142,27 @@ double machine_parse_pressure(const char *text)
 	return -1;
 }
 
+bool machine_parse_schedstat(const char *text, uint64_t *run_ns, uint64_t *wait_ns)
+{
+	if (!text)
+		return false;
+	char *end, *end2;
+	unsigned long long run = strtoull(text, &end, 10);
+	unsigned long long wait = strtoull(end, &end2, 10);
+	if (end == text || end2 == end)
+		return false;
+	*run_ns = run;
+	*wait_ns = wait;
+	return true;
+}
+
+bool machine_task_times(struct machine *machine, pid_t pid, uint64_t *run_ns, uint64_t *wait_ns)
+{
+	char name[64];
+	snprintf(name, sizeof name, "%ld/schedstat", (long)pid);
+	return pid > 0 && machine_parse_schedstat(read_file(machine, name), run_ns, wait_ns);
+}
+
 void machine_read(struct machine *machine, struct machine_figures *figures)
 {
 	*figures = (struct machine_figures){ .busy_percent = -1 };

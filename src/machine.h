@@ -1,12 +1,14 @@
 /* machine.h - the machine's own figures, read cheaply from /proc once per
  * refresh: the load average, CPU busy time between two readings, memory
- * available and the kernel's pressure-stall information (PSI).  A figure
+ * available and the kernel's pressure-stall information (PSI); and how
+ * long one task ran and waited for a core.  A figure
  * the kernel does not offer is unknown, never an error. */
 #ifndef POOLTOP_MACHINE_H
 #define POOLTOP_MACHINE_H
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 /* Share of the last ten seconds some task waited for a resource ("some
  * avg10" of /proc/pressure/NAME), in percent; -1 without PSI. */
@@ -36,6 +38,11 @@ void machine_free(struct machine *machine);
  * call on the same reader. */
 void machine_read(struct machine *machine, struct machine_figures *figures);
 
+/* The time task pid has spent running on a core and waiting in a run
+ * queue for one, in nanoseconds (/proc/PID/schedstat).  False when the
+ * task is gone or the kernel does not say. */
+bool machine_task_times(struct machine *machine, pid_t pid, uint64_t *run_ns, uint64_t *wait_ns);
+
 /* ---- the parsers, one per file ------------------------------------------- */
 
 /* /proc/loadavg: the 1-minute average, -1 when unreadable. */
@@ -45,6 +52,8 @@ double machine_parse_loadavg(const char *text);
 bool machine_parse_stat(const char *text, uint64_t *busy, uint64_t *total, int *cores);
 /* /proc/meminfo: MemAvailable and MemTotal in bytes (0 when absent). */
 void machine_parse_meminfo(const char *text, uint64_t *available, uint64_t *total);
+/* /proc/PID/schedstat: run and wait nanoseconds; false when unreadable. */
+bool machine_parse_schedstat(const char *text, uint64_t *run_ns, uint64_t *wait_ns);
 /* /proc/pressure/NAME: "some avg10" in percent, -1 when absent. */
 double machine_parse_pressure(const char *text);
 

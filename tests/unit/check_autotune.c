@@ -284,6 +284,9 @@ static void idle_two_cores(int jobs, struct autotune_reading *reading, double ra
 		.pool_cpu = pool_cpu,
 		.machine_busy = pool_cpu + 3 > 200 ? 200 : pool_cpu + 3,
 		.cores = 2,
+		.load = pool_cpu / 100,
+		.task_compute = pool_cpu / jobs / 100,
+		.task_wait = 0.01,
 		.pressure = { 2, 0, 1 },
 	};
 }
@@ -294,15 +297,47 @@ static void computing(int jobs, struct autotune_reading *reading)
 {
 	int busy = jobs < 2 ? jobs : 2;
 	idle_two_cores(jobs, reading, busy / 0.6, busy * 99.0);
-	if (jobs > 2)
+	reading->task_compute = 0.99;
+	if (jobs > 2) {
 		reading->pressure.cpu = 95;
+		reading->task_wait = 1 - 2.0 / jobs;
+	}
 }
 
-/* The same without PSI (an older kernel). */
+/* The same on a machine where seven other processes compute: each
+ * worker gets its turn among them all, so more workers take more of the
+ * cores, and the machine is full whatever the pool does. */
+static void computing_among_others(int jobs, struct autotune_reading *reading)
+{
+	double share = 200.0 * jobs / (jobs + 7);
+	idle_two_cores(jobs, reading, share / 100 / 0.6, share);
+	reading->machine_busy = 200;
+	reading->load = jobs + 7;
+	reading->task_compute = 0.99;
+	reading->task_wait = 1 - share / jobs / 100;
+	reading->pressure.cpu = 99;
+}
+
+/* The same without PSI (an older kernel) and without the jobs' own
+ * times: the machine's figures alone. */
 static void computing_without_psi(int jobs, struct autotune_reading *reading)
 {
 	computing(jobs, reading);
 	reading->pressure = (struct machine_pressure){ -1, -1, -1 };
+	reading->task_compute = reading->task_wait = -1;
+}
+
+/* Computing on two cores of which the pool may use only a share (a
+ * control group's, say): the machine is full, the pool's CPU is low,
+ * and the jobs wait for a core most of the time. */
+static void computing_in_a_small_share(int jobs, struct autotune_reading *reading)
+{
+	idle_two_cores(jobs, reading, 0.5 / 0.6, 50);
+	reading->machine_busy = 200;
+	reading->load = 16;
+	reading->pressure.cpu = 99;
+	reading->task_compute = 0.98;
+	reading->task_wait = 1 - 0.5 / jobs;
 }
 
 /* 0.3 s sleeps: each worker adds its items; the CPU stays idle. */
@@ -311,11 +346,16 @@ static void sleeping(int jobs, struct autotune_reading *reading)
 	idle_two_cores(jobs, reading, jobs / 0.3, jobs * 1.0);
 }
 
-/* Four tokens of a lock: four workers hold them all, a fifth only waits. */
+/* Four tokens of a lock, each held 0.2 s by a job: four workers hold
+ * them all, a fifth only waits.  The rates are those measured on a 2-core
+ * machine with `flock token$(({#} % 4)) sleep 0.2`: past four, a waiting
+ * worker fills a token's gaps a little, no more. */
 static void four_tokens(int jobs, struct autotune_reading *reading)
 {
-	int holding = jobs < 4 ? jobs : 4;
-	idle_two_cores(jobs, reading, holding / 0.2, jobs * 2.0);
+	static const double measured[] = { 0, 4.8, 9.6, 14.5, 18.9, 18.5, 19.2, 19.2, 19.1,
+					   19.1, 19.0, 19.0, 19.0 };
+	int known = (int)(sizeof measured / sizeof measured[0]) - 1;
+	idle_two_cores(jobs, reading, measured[jobs < known ? jobs : known], jobs * 2.0);
 }
 
 /* A shared disk: throughput would still rise, but beyond four workers the
@@ -406,6 +446,30 @@ START_TEST(saturation_is_seen_from_any_start_and_with_noise)
 				      starts[i], seed, search.base_jobs);
 		}
 	}
+}
+END_TEST
+
+START_TEST(on_a_busy_machine_the_pool_keeps_no_more_workers_than_cores)
+{
+	struct autotune_search search = new_search(1, 64);
+	struct readings_run result = tune_readings(&search, computing_among_others, 8, 40, 0, 0);
+	ck_assert_int_eq(result.first_move, 2);
+	ck_assert(result.first_reason == AUTOTUNE_REASON_CPU);
+	ck_assert_int_le(result.run.highest, 8);
+	ck_assert_int_ge(search.base_jobs, 2);
+	ck_assert_int_le(search.base_jobs, 3);
+}
+END_TEST
+
+START_TEST(jobs_kept_waiting_for_a_core_step_down_whatever_the_pool_cpu)
+{
+	struct autotune_search search = new_search(1, 64);
+	struct readings_run result = tune_readings(&search, computing_in_a_small_share, 8, 20, 0, 0);
+	ck_assert_int_eq(result.first_move, 2);
+	ck_assert(result.first_reason == AUTOTUNE_REASON_CPU);
+	ck_assert_int_le(result.run.highest, 8);
+	ck_assert_int_ge(search.base_jobs, 1);
+	ck_assert_int_le(search.base_jobs, 2);
 }
 END_TEST
 
@@ -518,6 +582,8 @@ static Suite *autotune_suite(void)
 	tcase_add_test(readings, a_pool_that_overfills_two_cores_steps_straight_down_for_cpu);
 	tcase_add_test(readings, saturation_is_seen_from_any_start_and_with_noise);
 	tcase_add_test(readings, without_psi_a_full_machine_is_taken_as_saturated);
+	tcase_add_test(readings, jobs_kept_waiting_for_a_core_step_down_whatever_the_pool_cpu);
+	tcase_add_test(readings, on_a_busy_machine_the_pool_keeps_no_more_workers_than_cores);
 	tcase_add_test(readings, two_computing_workers_on_two_cores_are_not_overcommitted);
 	tcase_add_test(readings, rising_throughput_with_idle_cpu_grows_fast);
 	tcase_add_test(readings, rising_io_pressure_stops_growth);

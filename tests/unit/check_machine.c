@@ -1,7 +1,7 @@
 /* check_machine.c - unit tests of the machine's figures: each /proc file's
  * parser on the kernel's own text, the busy share between two readings of
  * a /proc made up in a directory, a machine without PSI, and this
- * machine's real /proc. */
+ * machine's real /proc, a task's run time included. */
 #include "machine.h"
 
 #include <check.h>
@@ -61,6 +61,31 @@ START_TEST(pressure_is_some_avg10)
 				1.5, 1e-9);
 	ck_assert_double_eq(machine_parse_pressure("full avg10=3.00\n"), -1);
 	ck_assert_double_eq(machine_parse_pressure(NULL), -1);
+}
+END_TEST
+
+START_TEST(a_task_s_schedstat_is_run_and_wait_nanoseconds)
+{
+	uint64_t run = 0, wait = 0;
+	ck_assert(machine_parse_schedstat("600123456 5400000000 1234\n", &run, &wait));
+	ck_assert_uint_eq(run, 600123456ull);
+	ck_assert_uint_eq(wait, 5400000000ull);
+	ck_assert(!machine_parse_schedstat("", &run, &wait));
+	ck_assert(!machine_parse_schedstat(NULL, &run, &wait));
+}
+END_TEST
+
+START_TEST(a_busy_task_of_ours_has_run_time)
+{
+	struct machine *machine = machine_new(NULL);
+	uint64_t run = 0, wait = 0, run_after = 0;
+	ck_assert(machine_task_times(machine, getpid(), &run, &wait));
+	for (volatile unsigned long spin = 0; spin < 20000000ul; spin++)
+		;
+	ck_assert(machine_task_times(machine, getpid(), &run_after, &wait));
+	ck_assert_uint_gt(run_after, run);
+	ck_assert(!machine_task_times(machine, 0, &run, &wait));
+	machine_free(machine);
 }
 END_TEST
 
@@ -172,11 +197,13 @@ static Suite *machine_suite(void)
 	tcase_add_test(parse, busy_ticks_leave_out_idle_and_iowait_and_cores_are_counted);
 	tcase_add_test(parse, memory_available_and_total_are_read_in_bytes);
 	tcase_add_test(parse, pressure_is_some_avg10);
+	tcase_add_test(parse, a_task_s_schedstat_is_run_and_wait_nanoseconds);
 	suite_add_tcase(suite, parse);
 	TCase *read = tcase_create("read");
 	tcase_add_test(read, busy_is_the_growth_between_two_readings_100_per_core);
 	tcase_add_test(read, without_psi_pressure_is_unknown_and_nothing_fails);
 	tcase_add_test(read, this_machine_has_figures);
+	tcase_add_test(read, a_busy_task_of_ours_has_run_time);
 	suite_add_tcase(suite, read);
 	return suite;
 }
