@@ -72,7 +72,7 @@ static int cpu_target(const struct autotune_reading *reading)
 {
 	int fill;
 	if (reading->task_compute > 0)
-		fill = (int)ceil(reading->cores / reading->task_compute - 0.1);
+		fill = (int)floor(reading->cores / reading->task_compute + 0.5);
 	else
 		fill = (int)ceil(reading->pool_cpu / 100.0 - 0.15);
 	return fill > reading->cores ? fill : reading->cores;
@@ -393,6 +393,16 @@ static int watch_settled(struct autotune_search *search, const struct autotune_r
 	return probe(search);
 }
 
+bool autotune_search_sure(const struct autotune_search *search, const struct autotune_reading *reading)
+{
+	if (autotune_reading_overcommitted(reading))
+		return true;
+	/* A step down from overfilled cores that keeps at least the cores
+	 * is taken whatever the rate (judge_probe). */
+	return search->phase == AUTOTUNE_PROBE && search->direction < 0 && search->base_saturated &&
+	       reading->jobs == search->probe_jobs && search->cores > 0 && search->probe_jobs >= search->cores;
+}
+
 int autotune_search_step(struct autotune_search *search, const struct autotune_reading *reading)
 {
 	search->saturated = autotune_reading_overcommitted(reading);
@@ -669,16 +679,16 @@ static void autotune_sample(struct autotune *autotune)
 		return;
 	}
 	/* Once a second, with a completion per worker in the window: a pool
-	 * that overfills the cores needs no more windows to say so. */
+	 * that overfills the cores needs no more windows to say so, nor does
+	 * a step down from them to no fewer workers than cores. */
 	if (seconds >= AUTOTUNE_WINDOW_SECONDS && completed >= (uint64_t)autotune->jobs && autotune->ticks % 4 == 0) {
 		window_reading(autotune, &stats, now, &reading);
-		if (autotune_reading_overcommitted(&reading)) {
+		if (autotune_search_sure(&autotune->search, &reading)) {
 			window_judge(autotune, &stats, now, &reading);
 			return;
 		}
 		log_debug("autotune: %d jobs after %.1f s: pool CPU %.0f%%, machine %.0f%% of %d%%, load %.2f, "
-			  "cpu pressure %.0f%%, jobs compute %.2f and wait %.2f: the cores are not overfilled, "
-			  "the window goes on", reading.jobs, seconds, reading.pool_cpu, reading.machine_busy,
+			  "cpu pressure %.0f%%, jobs compute %.2f and wait %.2f: the window goes on", reading.jobs, seconds, reading.pool_cpu, reading.machine_busy,
 			  reading.cores * 100, reading.load, reading.pressure.cpu, reading.task_compute,
 			  reading.task_wait);
 	}

@@ -95,9 +95,12 @@ void autotune_search_init(struct autotune_search *search, const struct autotune_
 int autotune_search_next(struct autotune_search *search, int jobs, double rate);
 /* The same with all a window measured; search->reason says why. */
 int autotune_search_step(struct autotune_search *search, const struct autotune_reading *reading);
-/* Does this reading show a pool that already overfills the machine's
- * cores, so that a window may be judged before it is full? */
+/* Does this reading show a pool that overfills the machine's cores? */
 bool autotune_reading_overcommitted(const struct autotune_reading *reading);
+/* Is the next verdict already known from this reading (an overcommitted
+ * pool, or a step down from one that keeps the cores busy), so that the
+ * window may be judged before it is full? */
+bool autotune_search_sure(const struct autotune_search *search, const struct autotune_reading *reading);
 
 /* A window is long enough to judge when it spans min_seconds and about
  * five item-times: five completions per worker. */

@@ -424,6 +424,11 @@ START_TEST(a_pool_that_overfills_two_cores_steps_straight_down_for_cpu)
 	ck_assert_int_eq(result.first_move, 2);
 	ck_assert(result.first_reason == AUTOTUNE_REASON_CPU);
 	ck_assert_str_eq(autotune_reason_name(result.first_reason), "cpu");
+	/* The step to the cores needs no full window to be judged. */
+	struct autotune_reading at_two;
+	computing(2, &at_two);
+	ck_assert(!autotune_reading_overcommitted(&at_two));
+	ck_assert(autotune_search_sure(&search, &at_two));
 	result = tune_readings(&search, computing, 2, 30, 0, 0);
 	ck_assert_int_ge(search.base_jobs, 2);
 	ck_assert_int_le(search.base_jobs, 3);
@@ -496,6 +501,8 @@ START_TEST(two_computing_workers_on_two_cores_are_not_overcommitted)
 	reading.machine_busy = 200;
 	reading.pressure.cpu = 90;
 	ck_assert(!autotune_reading_overcommitted(&reading));
+	struct autotune_search search = new_search(1, 64);
+	ck_assert(!autotune_search_sure(&search, &reading));
 }
 END_TEST
 
