@@ -248,7 +248,8 @@ static int measure_start(struct autotune_search *search, const struct autotune_r
 	}
 	if (search->phase == AUTOTUNE_MEASURE && search->measured && search->base_jobs == jobs)
 		return start_climb(search, reading, (search->first_rate + rate) / 2);
-	if (search->saturated || ((reading->pool_cpu >= 0 || reading->task_compute >= 0) && !reading_computes(reading))) {
+	bool known = reading->pool_cpu >= 0 || reading->task_compute >= 0;
+	if (search->saturated || (known && !reading_computes(reading))) {
 		search->base_jobs = jobs;
 		search->measured = false;
 		return start_climb(search, reading, rate);
@@ -435,8 +436,12 @@ int autotune_search_next(struct autotune_search *search, int jobs, double rate)
 
 bool autotune_window_full(double seconds, uint64_t completed, int jobs)
 {
-	return seconds >= AUTOTUNE_WINDOW_SECONDS &&
-	       completed >= (uint64_t)AUTOTUNE_WINDOW_ITEMS_PER_JOB * (uint64_t)(jobs > 0 ? jobs : 1);
+	uint64_t workers = (uint64_t)(jobs > 0 ? jobs : 1);
+	uint64_t counted = workers < AUTOTUNE_WINDOW_FULL_JOBS ? workers : AUTOTUNE_WINDOW_FULL_JOBS;
+	uint64_t wanted = AUTOTUNE_WINDOW_ITEMS_PER_JOB * counted;
+	if (wanted < AUTOTUNE_WINDOW_ITEMS_BEYOND * workers)
+		wanted = AUTOTUNE_WINDOW_ITEMS_BEYOND * workers;
+	return seconds >= AUTOTUNE_WINDOW_SECONDS && completed >= wanted;
 }
 
 /* ---- the driver ---------------------------------------------------------- */
@@ -681,14 +686,16 @@ static void autotune_sample(struct autotune *autotune)
 	/* Once a second, with a completion per worker in the window: a pool
 	 * that overfills the cores needs no more windows to say so, nor does
 	 * a step down from them to no fewer workers than cores. */
-	if (seconds >= AUTOTUNE_WINDOW_SECONDS && completed >= (uint64_t)autotune->jobs && autotune->ticks % 4 == 0) {
+	if (seconds >= AUTOTUNE_WINDOW_SECONDS && completed >= (uint64_t)autotune->jobs &&
+	    autotune->ticks % 4 == 0) {
 		window_reading(autotune, &stats, now, &reading);
 		if (autotune_search_sure(&autotune->search, &reading)) {
 			window_judge(autotune, &stats, now, &reading);
 			return;
 		}
 		log_debug("autotune: %d jobs after %.1f s: pool CPU %.0f%%, machine %.0f%% of %d%%, load %.2f, "
-			  "cpu pressure %.0f%%, jobs compute %.2f and wait %.2f: the window goes on", reading.jobs, seconds, reading.pool_cpu, reading.machine_busy,
+			  "cpu pressure %.0f%%, jobs compute %.2f and wait %.2f: the window goes on",
+			  reading.jobs, seconds, reading.pool_cpu, reading.machine_busy,
 			  reading.cores * 100, reading.load, reading.pressure.cpu, reading.task_compute,
 			  reading.task_wait);
 	}

@@ -102,10 +102,14 @@ bool autotune_reading_overcommitted(const struct autotune_reading *reading);
  * window may be judged before it is full? */
 bool autotune_search_sure(const struct autotune_search *search, const struct autotune_reading *reading);
 
-/* A window is long enough to judge when it spans min_seconds and about
- * five item-times: five completions per worker. */
+/* A window is long enough to judge when it spans 1.5 s and about five
+ * item-times: five completions per worker, for up to 8 workers (40 say
+ * enough of a rate), and two per worker beyond 20, so that a large pool
+ * of slow items is not judged once a minute. */
 #define AUTOTUNE_WINDOW_SECONDS 1.5
 #define AUTOTUNE_WINDOW_ITEMS_PER_JOB 5
+#define AUTOTUNE_WINDOW_FULL_JOBS 8
+#define AUTOTUNE_WINDOW_ITEMS_BEYOND 2
 bool autotune_window_full(double seconds, uint64_t completed, int jobs);
 
 /* ---- the driver ------------------------------------------------------------ */

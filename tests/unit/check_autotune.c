@@ -260,13 +260,18 @@ START_TEST(min_equal_to_max_never_moves)
 }
 END_TEST
 
-START_TEST(a_window_holds_a_second_and_a_half_and_five_completions_per_worker)
+START_TEST(a_window_holds_a_second_and_a_half_and_enough_completions)
 {
 	ck_assert(!autotune_window_full(1.4, 1000, 2));
 	ck_assert(!autotune_window_full(1.5, 9, 2));
 	ck_assert(autotune_window_full(1.5, 10, 2));
-	ck_assert(!autotune_window_full(30.0, 319, 64));
-	ck_assert(autotune_window_full(30.0, 320, 64));
+	ck_assert(!autotune_window_full(30.0, 39, 8));
+	ck_assert(autotune_window_full(30.0, 40, 8));
+	/* Beyond eight workers, 40 completions, and two per worker past 20. */
+	ck_assert(!autotune_window_full(30.0, 39, 16));
+	ck_assert(autotune_window_full(30.0, 40, 16));
+	ck_assert(!autotune_window_full(30.0, 127, 64));
+	ck_assert(autotune_window_full(30.0, 128, 64));
 }
 END_TEST
 
@@ -599,7 +604,7 @@ static Suite *autotune_suite(void)
 	suite_add_tcase(suite, readings);
 
 	TCase *window = tcase_create("window");
-	tcase_add_test(window, a_window_holds_a_second_and_a_half_and_five_completions_per_worker);
+	tcase_add_test(window, a_window_holds_a_second_and_a_half_and_enough_completions);
 	suite_add_tcase(suite, window);
 	return suite;
 }

@@ -113,7 +113,8 @@ static void fake_proc(bool with_pressure)
 		char dir[128];
 		snprintf(dir, sizeof dir, "%s/pressure", fake_root);
 		ck_assert_int_eq(mkdir(dir, 0700), 0);
-		fake_write("pressure/cpu", "some avg10=12.50 avg60=0 avg300=0 total=1\nfull avg10=0 avg60=0 avg300=0 total=0\n");
+		fake_write("pressure/cpu", "some avg10=12.50 avg60=0 avg300=0 total=1\n"
+					   "full avg10=0 avg60=0 avg300=0 total=0\n");
 		fake_write("pressure/memory", "some avg10=0.00 avg60=0 avg300=0 total=1\n");
 		fake_write("pressure/io", "some avg10=4.00 avg60=0 avg300=0 total=1\n");
 	}
