@@ -372,6 +372,8 @@ static int watch_settled(struct autotune_search *search, const struct autotune_r
 	double rate = reading->rate;
 	if (fabs(rate - search->base_rate) > search->tuning.shift * search->base_rate)
 		return start_climb(search, reading, rate);  /* the workload changed */
+	if (search->saturated)
+		return start_climb(search, reading, rate);  /* the cores overfilled since: down */
 	search->base_rate = (search->base_rate + rate) / 2;
 	search->base_cpu = reading->pool_cpu;
 	search->base_saturated = search->saturated;
