@@ -42,18 +42,23 @@ const char *autotune_reason_name(enum autotune_reason reason)
 	return "throughput";
 }
 
-/* Each worker computes: its tasks, when not kept waiting, mostly run
- * (schedstat), or without that figure it uses a real part of a core, or
- * close to its turn among all the tasks that want one (the load average
- * counts them). */
-static bool reading_computes(const struct autotune_reading *reading)
+/* The jobs' own times say they compute: they run at least half of the
+ * time they are not kept waiting for a core (schedstat). */
+static bool tasks_compute(const struct autotune_reading *reading)
 {
-	if (reading->task_compute >= 0)
-		return reading->task_compute >= TASK_COMPUTE_MIN;
+	return reading->task_compute >= TASK_COMPUTE_MIN && reading->task_wait >= 0;
+}
+
+/* The pool's CPU says its workers compute: together they fill the cores,
+ * or each uses a real part of a core, or close to its turn among all
+ * the tasks that want one (the load average counts them).  This also
+ * sees jobs whose first process only waits for children that compute. */
+static bool cpu_computes(const struct autotune_reading *reading)
+{
 	if (reading->pool_cpu < 0 || reading->jobs <= 0)
 		return false;
 	if (reading->cores > 0 && reading->pool_cpu >= CPU_FULL * reading->cores * 100.0)
-		return true;  /* together they fill the cores */
+		return true;
 	double least = CPU_WORKER_MIN;
 	if (reading->load > reading->cores && reading->cores > 0) {
 		double turn = reading->cores * 100.0 / reading->load;
@@ -63,15 +68,20 @@ static bool reading_computes(const struct autotune_reading *reading)
 	return reading->pool_cpu / reading->jobs >= least;
 }
 
+static bool reading_computes(const struct autotune_reading *reading)
+{
+	return tasks_compute(reading) || cpu_computes(reading);
+}
+
 /* Where a pool that overfills the cores steps down to: the workers that
- * keep every core busy, given how much of its time a worker computes
+ * keep every core busy, given how much of its time a job computes
  * (else the fewest that keep the pool's CPU busy, were each given a
  * whole core), and never fewer than the cores.  Workers beyond only take
  * turns on the cores, or take them from the machine's other work. */
 static int cpu_target(const struct autotune_reading *reading)
 {
 	int fill;
-	if (reading->task_compute > 0)
+	if (tasks_compute(reading))
 		fill = (int)floor(reading->cores / reading->task_compute + 0.5);
 	else
 		fill = (int)ceil(reading->pool_cpu / 100.0 - 0.15);
@@ -80,17 +90,17 @@ static int cpu_target(const struct autotune_reading *reading)
 
 bool autotune_reading_overcommitted(const struct autotune_reading *reading)
 {
-	if (reading->cores <= 0 || !reading_computes(reading))
+	if (reading->cores <= 0)
 		return false;
-	/* The pool's own tasks wait for a core: the cores it may use are full,
-	 * whoever else wants them. */
-	if (reading->task_wait >= 0)
+	/* The jobs compute and wait for a core: the cores they may use are
+	 * full, whoever else wants them. */
+	if (tasks_compute(reading))
 		return reading->task_wait >= TASK_WAIT_LINE && cpu_target(reading) < reading->jobs;
-	if (reading->pool_cpu < 0)
+	/* Else the pool's CPU and the machine's: the pool fills the cores,
+	 * or the machine has none free; without PSI a full machine is taken
+	 * to make tasks wait. */
+	if (!cpu_computes(reading))
 		return false;
-	/* Without that figure: the pool fills the cores, or the machine has
-	 * none free; and without PSI a full machine is taken to make tasks
-	 * wait. */
 	double capacity = reading->cores * 100.0;
 	bool full = reading->pool_cpu >= CPU_FULL * capacity || reading->machine_busy >= BUSY_FULL * capacity;
 	bool waiting = reading->pressure.cpu < 0 || reading->pressure.cpu >= PRESSURE_LINE;

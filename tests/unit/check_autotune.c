@@ -332,6 +332,15 @@ static void computing_without_psi(int jobs, struct autotune_reading *reading)
 	reading->task_compute = reading->task_wait = -1;
 }
 
+/* Computing in a child of each job's shell: the shell (the process
+ * whose times are read) only waits, the pool's CPU tells the truth. */
+static void computing_in_a_child(int jobs, struct autotune_reading *reading)
+{
+	computing(jobs, reading);
+	reading->task_compute = 0.01;
+	reading->task_wait = 0;
+}
+
 /* Computing on two cores of which the pool may use only a share (a
  * control group's, say): the machine is full, the pool's CPU is low,
  * and the jobs wait for a core most of the time. */
@@ -483,6 +492,16 @@ START_TEST(jobs_kept_waiting_for_a_core_step_down_whatever_the_pool_cpu)
 }
 END_TEST
 
+START_TEST(jobs_whose_shell_waits_for_a_computing_child_are_judged_by_the_pool_cpu)
+{
+	struct autotune_search search = new_search(1, 64);
+	struct readings_run result = tune_readings(&search, computing_in_a_child, 8, 20, 0, 0);
+	ck_assert_int_eq(result.first_move, 2);
+	ck_assert(result.first_reason == AUTOTUNE_REASON_CPU);
+	ck_assert_int_le(search.base_jobs, 3);
+}
+END_TEST
+
 START_TEST(without_psi_a_full_machine_is_taken_as_saturated)
 {
 	struct autotune_search search = new_search(1, 64);
@@ -594,6 +613,7 @@ static Suite *autotune_suite(void)
 	tcase_add_test(readings, a_pool_that_overfills_two_cores_steps_straight_down_for_cpu);
 	tcase_add_test(readings, saturation_is_seen_from_any_start_and_with_noise);
 	tcase_add_test(readings, without_psi_a_full_machine_is_taken_as_saturated);
+	tcase_add_test(readings, jobs_whose_shell_waits_for_a_computing_child_are_judged_by_the_pool_cpu);
 	tcase_add_test(readings, jobs_kept_waiting_for_a_core_step_down_whatever_the_pool_cpu);
 	tcase_add_test(readings, on_a_busy_machine_the_pool_keeps_no_more_workers_than_cores);
 	tcase_add_test(readings, two_computing_workers_on_two_cores_are_not_overcommitted);
