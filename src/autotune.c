@@ -480,7 +480,7 @@ struct autotune {
 	double reaped_cpu;       /* CPU seconds of every job reaped so far */
 	double window_cpu;       /* reaped_cpu when the window began */
 
-	struct task_times *tasks;  /* by slot index: the last schedstat read of its job */
+	struct slot_tasks *tasks;  /* by slot index: the last schedstat read of its job */
 	size_t tasks_capacity;
 	int next_task;           /* the slot index the next tick's reading starts at */
 	double task_run, task_wait, task_span;  /* this window: seconds the jobs ran, waited
@@ -490,13 +490,54 @@ struct autotune {
 static void autotune_tick(struct loop *loop, void *data);
 
 /* The jobs' own view of the CPU: how long each ran and waited for a
- * core between two ticks.  A few dozen slots a tick at most, in turn. */
+ * core between two ticks.  A few dozen slots a tick at most, in turn;
+ * of each, the job's first process and its children, and the one of
+ * them that ran or waited most counts (a shell that only waits for the
+ * child doing the work does not hide it). */
 struct task_times {
-	pid_t pid;               /* the job (worker) read, 0 none */
+	pid_t pid;               /* the task read, 0 none */
 	uint64_t run_ns, wait_ns;
 	double at;               /* when */
 };
 #define TASKS_PER_TICK 32
+#define TASKS_PER_SLOT 5         /* the first process and up to four children */
+
+struct slot_tasks {
+	struct task_times task[TASKS_PER_SLOT];
+	int count;
+};
+
+/* The slot's tasks now into *now_tasks, and the growth of the busiest
+ * since the last tick added to the window's sums. */
+static void slot_tasks_read(struct autotune *autotune, pid_t leader, struct slot_tasks *tasks, double now)
+{
+	pid_t pids[TASKS_PER_SLOT];
+	pids[0] = leader;
+	int count = 1 + machine_task_children(autotune->machine, leader, pids + 1, TASKS_PER_SLOT - 1);
+	struct slot_tasks fresh = { .count = 0 };
+	double best_run = 0, best_wait = 0, best_span = 0;
+	for (int i = 0; i < count; i++) {
+		uint64_t run, wait;
+		if (!machine_task_times(autotune->machine, pids[i], &run, &wait))
+			continue;
+		for (int j = 0; j < tasks->count; j++) {
+			const struct task_times *last = &tasks->task[j];
+			if (last->pid != pids[i] || run < last->run_ns || wait < last->wait_ns || now <= last->at)
+				continue;
+			double ran = (double)(run - last->run_ns) / 1e9, waited = (double)(wait - last->wait_ns) / 1e9;
+			if (ran + waited > best_run + best_wait || best_span == 0) {
+				best_run = ran;
+				best_wait = waited;
+				best_span = now - last->at;
+			}
+		}
+		fresh.task[fresh.count++] = (struct task_times){ pids[i], run, wait, now };
+	}
+	autotune->task_run += best_run;
+	autotune->task_wait += best_wait;
+	autotune->task_span += best_span;
+	*tasks = fresh;
+}
 
 static void tasks_read(struct autotune *autotune, double now)
 {
@@ -508,20 +549,12 @@ static void tasks_read(struct autotune *autotune, double now)
 	int count = slots < TASKS_PER_TICK ? slots : TASKS_PER_TICK;
 	for (int i = 0; i < count; i++) {
 		int index = (autotune->next_task + i) % slots;
-		struct task_times *last = &autotune->tasks[index];
 		struct slot_view view;
-		uint64_t run, wait;
-		if (!pool_slot_view(pool, index, &view) || view.pid <= 0 ||
-		    !machine_task_times(autotune->machine, view.pid, &run, &wait)) {
-			last->pid = 0;
+		if (!pool_slot_view(pool, index, &view) || view.pid <= 0) {
+			autotune->tasks[index].count = 0;
 			continue;
 		}
-		if (last->pid == view.pid && run >= last->run_ns && wait >= last->wait_ns && now > last->at) {
-			autotune->task_run += (double)(run - last->run_ns) / 1e9;
-			autotune->task_wait += (double)(wait - last->wait_ns) / 1e9;
-			autotune->task_span += now - last->at;
-		}
-		*last = (struct task_times){ view.pid, run, wait, now };
+		slot_tasks_read(autotune, view.pid, &autotune->tasks[index], now);
 	}
 	autotune->next_task = (autotune->next_task + count) % slots;
 }

@@ -163,6 +163,23 @@ bool machine_task_times(struct machine *machine, pid_t pid, uint64_t *run_ns, ui
 	return pid > 0 && machine_parse_schedstat(read_file(machine, name), run_ns, wait_ns);
 }
 
+int machine_task_children(struct machine *machine, pid_t pid, pid_t *children, int max)
+{
+	char name[96];
+	snprintf(name, sizeof name, "%ld/task/%ld/children", (long)pid, (long)pid);
+	const char *text = pid > 0 ? read_file(machine, name) : NULL;
+	int count = 0;
+	while (text && count < max) {
+		char *end;
+		long child = strtol(text, &end, 10);
+		if (end == text || child <= 0)
+			break;
+		children[count++] = (pid_t)child;
+		text = end;
+	}
+	return count;
+}
+
 void machine_read(struct machine *machine, struct machine_figures *figures)
 {
 	*figures = (struct machine_figures){ .busy_percent = -1 };

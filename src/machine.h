@@ -43,6 +43,10 @@ void machine_read(struct machine *machine, struct machine_figures *figures);
  * task is gone or the kernel does not say. */
 bool machine_task_times(struct machine *machine, pid_t pid, uint64_t *run_ns, uint64_t *wait_ns);
 
+/* Up to max children of task pid (/proc/PID/task/PID/children) into
+ * children; returns how many. */
+int machine_task_children(struct machine *machine, pid_t pid, pid_t *children, int max);
+
 /* ---- the parsers, one per file ------------------------------------------- */
 
 /* /proc/loadavg: the 1-minute average, -1 when unreadable. */

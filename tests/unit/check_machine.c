@@ -5,10 +5,12 @@
 #include "machine.h"
 
 #include <check.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 static const char stat_text[] =
@@ -85,6 +87,29 @@ START_TEST(a_busy_task_of_ours_has_run_time)
 	ck_assert(machine_task_times(machine, getpid(), &run_after, &wait));
 	ck_assert_uint_gt(run_after, run);
 	ck_assert(!machine_task_times(machine, 0, &run, &wait));
+	machine_free(machine);
+}
+END_TEST
+
+START_TEST(a_task_s_children_are_listed)
+{
+	pid_t child = fork();
+	ck_assert_int_ge(child, 0);
+	if (child == 0) {
+		pause();
+		_exit(0);
+	}
+	struct machine *machine = machine_new(NULL);
+	pid_t children[4];
+	int count = machine_task_children(machine, getpid(), children, 4);
+	kill(child, SIGKILL);
+	waitpid(child, NULL, 0);
+	ck_assert_int_ge(count, 1);
+	bool found = false;
+	for (int i = 0; i < count; i++)
+		found = found || children[i] == child;
+	ck_assert(found);
+	ck_assert_int_eq(machine_task_children(machine, 0, children, 4), 0);
 	machine_free(machine);
 }
 END_TEST
@@ -205,6 +230,7 @@ static Suite *machine_suite(void)
 	tcase_add_test(read, without_psi_pressure_is_unknown_and_nothing_fails);
 	tcase_add_test(read, this_machine_has_figures);
 	tcase_add_test(read, a_busy_task_of_ours_has_run_time);
+	tcase_add_test(read, a_task_s_children_are_listed);
 	suite_add_tcase(suite, read);
 	return suite;
 }
