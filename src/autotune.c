@@ -235,6 +235,12 @@ static int start_climb(struct autotune_search *search, const struct autotune_rea
 		search->reason = AUTOTUNE_REASON_CPU;
 		search->direction = -1;
 		search->step = search->base_jobs - cpu_target(reading);
+	} else if (tasks_compute(reading) && reading->task_wait >= TASK_WAIT_LINE && reading->cores > 0 &&
+		   reading->jobs >= reading->cores) {
+		/* As many computing jobs as cores, and they wait for one already:
+		 * more cannot run. */
+		search->reason = AUTOTUNE_REASON_CPU;
+		return settle(search);
 	} else if (search->contended) {
 		search->reason = AUTOTUNE_REASON_PRESSURE;
 		search->direction = -1;

@@ -477,6 +477,12 @@ START_TEST(on_a_busy_machine_the_pool_keeps_no_more_workers_than_cores)
 	ck_assert_int_le(result.run.highest, 8);
 	ck_assert_int_ge(search.base_jobs, 2);
 	ck_assert_int_le(search.base_jobs, 3);
+	/* Settled there, a shift of the rate (others come and go) does not
+	 * send it up again: its jobs already wait for a core. */
+	struct autotune_reading reading;
+	computing_among_others(search.base_jobs, &reading);
+	reading.rate *= 2;
+	ck_assert_int_le(autotune_search_step(&search, &reading), search.base_jobs);
 }
 END_TEST
 
