@@ -20,7 +20,7 @@ struct batch {
 	bool on_terminal;        /* stderr is a terminal: rewrite the line with \r */
 	bool line_shown;         /* a status line is on screen without its newline */
 	uint64_t timer;
-	char note[128];          /* shown on the next status line, then cleared */
+	char note[320];          /* shown on the next status line, then cleared */
 };
 
 /* The status line's text: done/total, failed, running, items/s, ETA. */
@@ -41,7 +41,7 @@ static void status_line(const struct pool_stats *stats, char *out, size_t size)
 static void show_status(struct batch *batch, bool final)
 {
 	struct pool_stats stats;
-	char line[256];
+	char line[512];
 	pool_get_stats(batch->pool, &stats);
 	status_line(&stats, line, sizeof line);
 	if (batch->note[0]) {
@@ -87,9 +87,11 @@ void batch_message(struct batch *batch, const char *text)
 	fprintf(stderr, "pooltop: %s\n", text);
 }
 
+/* Notes that come within one refresh are all shown, oldest first. */
 void batch_note(struct batch *batch, const char *text)
 {
-	snprintf(batch->note, sizeof batch->note, "%s", text);
+	size_t len = strlen(batch->note);
+	snprintf(batch->note + len, sizeof batch->note - len, "%s%s", len ? "; " : "", text);
 }
 
 void batch_finish(struct batch *batch)

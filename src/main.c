@@ -203,6 +203,7 @@ static void app_reaped(void *data, const struct pool_reaped *reaped)
 {
 	struct app *app = data;
 	tui_reaped(app->tui, reaped);
+	autotune_reaped(app->autotune, reaped);
 	if (app->account_open)
 		cpu_account_reaped(&app->account, reaped);
 }
@@ -283,13 +284,15 @@ static void app_quit(void *data, bool kill)
 		pool_stop(app->pool);
 }
 
-/* Autotune steps show on the --progress line (the TUI sees them in its
- * history line, as changes of the target). */
-static void app_autotune_note(void *data, const char *text)
+/* Autotune steps show on the --progress line, and with their reason in
+ * the TUI's history line. */
+static void app_autotune_note(void *data, const struct autotune_step *step)
 {
 	struct app *app = data;
 	if (app->batch)
-		batch_note(app->batch, text);
+		batch_note(app->batch, step->text);
+	if (app->tui)
+		tui_autotune_step(app->tui, step->to, autotune_reason_name(step->reason));
 }
 
 /* The search covers --autotune's range within the pool's bounds; without

@@ -761,6 +761,12 @@ void tui_result(struct tui *tui, const struct pool_result *result)
 	/* Drawn at the next refresh: results may come thousands a second. */
 }
 
+void tui_autotune_step(struct tui *tui, int target, const char *reason)
+{
+	if (tui && tui->open)
+		tui_model_note_step(&tui->model, target, reason);
+}
+
 void tui_reaped(struct tui *tui, const struct pool_reaped *reaped)
 {
 	if (tui && tui->open)

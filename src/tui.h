@@ -36,6 +36,9 @@ void tui_message(struct tui *tui, const char *text);
 void tui_reaped(struct tui *tui, const struct pool_reaped *reaped);
 /* The CPU and memory figures the TUI shows, for the control socket's status. */
 const struct cpu_account *tui_cpu_account(const struct tui *tui);
+/* Autotune changed the pool size to `target` for `reason` ("cpu"...): the
+ * history line marks the change with it. */
+void tui_autotune_step(struct tui *tui, int target, const char *reason);
 /* Every item is done.  Returns true when the TUI stays up (--hold) until q. */
 bool tui_finished(struct tui *tui);
 /* SIGWINCH: redraw at the new size. */

@@ -79,22 +79,44 @@ static int table_row_draw(const struct tui_table *table, const int *widths, int 
 /* --- the header ----------------------------------------------------------- */
 
 enum header_part { PART_NAME, PART_JOBS, PART_NOTE, PART_BAR, PART_COUNT, PART_FAILED,
-		   PART_RATE, PART_ETA, PART_CPU, PART_ELAPSED, PART_TITLE, PART_TOTAL };
+		   PART_RATE, PART_ETA, PART_CPU, PART_BUSY, PART_LOAD, PART_MEMORY, PART_ELAPSED,
+		   PART_TITLE, PART_TOTAL };
 
-/* How much each part of the header matters when the line is short. */
+/* How much each part of the header matters when the line is short.  The
+ * pool comes first; the machine's figures (busy, load, memory) go before
+ * the progress bar and the title do. */
 static const int header_keep[PART_TOTAL] = {
 	[PART_NAME] = 45, [PART_JOBS] = 100, [PART_NOTE] = 98, [PART_BAR] = 30,
 	[PART_COUNT] = 95, [PART_FAILED] = 90, [PART_RATE] = 80, [PART_ETA] = 70,
-	[PART_CPU] = 60, [PART_ELAPSED] = 50, [PART_TITLE] = 10,
+	[PART_CPU] = 60, [PART_BUSY] = 28, [PART_LOAD] = 26, [PART_MEMORY] = 24,
+	[PART_ELAPSED] = 50, [PART_TITLE] = 10,
 };
 
 #define BAR_MIN 8
 #define BAR_MAX 30
 
+/* The machine: CPU busy out of its capacity (100 = one core, as the
+ * pool's CPU), the load average and the memory available.  A figure the
+ * machine does not give leaves its part out. */
+static void machine_parts(const struct machine_figures *machine, char parts[PART_TOTAL][64])
+{
+	char figure[32];
+	parts[PART_BUSY][0] = parts[PART_LOAD][0] = parts[PART_MEMORY][0] = '\0';
+	if (machine->busy_percent >= 0 && machine->cores > 0)
+		snprintf(parts[PART_BUSY], 64, "busy %s/%d%%",
+			 format_percent(figure, sizeof figure, machine->busy_percent), machine->cores * 100);
+	if (machine->load1 >= 0)
+		snprintf(parts[PART_LOAD], 64, "load %.2f", machine->load1);
+	if (machine->mem_available > 0)
+		snprintf(parts[PART_MEMORY], 64, "avail %s",
+			 format_bytes(figure, sizeof figure, machine->mem_available));
+}
+
 static void header_parts(const struct tui *tui, const struct pool_stats *stats,
 			 char parts[PART_TOTAL][64])
 {
 	char figure[32];
+	const char *throttle = pool_throttle(tui->pool);
 	snprintf(parts[PART_NAME], 64, "pooltop");
 	snprintf(parts[PART_JOBS], 64, "%d/%d jobs", stats->running, stats->target);
 	parts[PART_NOTE][0] = '\0';
@@ -106,6 +128,8 @@ static void header_parts(const struct tui *tui, const struct pool_stats *stats,
 		snprintf(parts[PART_NOTE], 64, "stopping");
 	else if (stats->paused)
 		snprintf(parts[PART_NOTE], 64, "paused");
+	else if (throttle)
+		snprintf(parts[PART_NOTE], 64, "held: %s", throttle);
 	parts[PART_BAR][0] = '\0';
 	if (stats->total > 0)
 		snprintf(parts[PART_BAR], 64, "[]");
@@ -120,6 +144,7 @@ static void header_parts(const struct tui *tui, const struct pool_stats *stats,
 	snprintf(parts[PART_ETA], 64, "ETA %s", format_eta(figure, sizeof figure, stats->seconds_left));
 	format_percent(figure, sizeof figure, tui->model.total_cpu);
 	snprintf(parts[PART_CPU], 64, "CPU %s%s", figure, tui->model.total_cpu >= 0 ? "%" : "");
+	machine_parts(&tui->model.machine_figures, parts);
 	/* Elapsed time as a clock, m:ss or h:mm:ss. */
 	snprintf(parts[PART_ELAPSED], 64, "%s", format_eta(figure, sizeof figure, stats->elapsed));
 	snprintf(parts[PART_TITLE], 64, "%s", tui->title);
@@ -218,15 +243,18 @@ static void spark_draw(const struct tui *tui, int y)
 		return;
 	int used = tui_history_sparkline(history, spark_width, tui->utf8, spark, sizeof spark);
 	move(y, 0);
-	/* The bars in one look, each pool size mark in another. */
+	/* The bars in one look, each pool size mark (| or a reason's letter)
+	 * in another. */
 	for (const char *piece = spark; *piece;) {
-		size_t run = strcspn(piece, "|");
+		size_t run = 0;
+		while (piece[run] && !tui_history_is_mark(piece[run]))
+			run++;
 		tui_look_set(tui, LOOK_BAR);
 		addnstr(piece, (int)run);
 		piece += run;
-		if (*piece == '|') {
+		if (*piece) {
 			tui_look_set(tui, LOOK_MARK);
-			addch('|');
+			addch((unsigned char)*piece);
 			piece++;
 		}
 	}

@@ -1,6 +1,6 @@
 /* tui_history.c - the throughput history and its sparkline: samples in a
  * fixed ring, drawn newest at the right, scaled to what is on screen, with
- * a mark wherever the pool size changed. */
+ * a mark wherever the pool size changed, lettered with the reason. */
 #include "tui_history.h"
 
 #include <math.h>
@@ -29,23 +29,42 @@ static const struct history_sample *sample_at(const struct tui_history *history,
 	return &history->samples[newest % HISTORY_SAMPLES];
 }
 
+void tui_history_note_reason(struct tui_history *history, int target, const char *reason)
+{
+	history->noted_target = target;
+	snprintf(history->noted_reason, sizeof history->noted_reason, "%s", reason ? reason : "");
+}
+
 void tui_history_add(struct tui_history *history, double rate, int target, double elapsed)
 {
+	char mark = 0;
 	if (history->sample_count > 0) {
 		int before = sample_at(history, 0)->target;
 		if (before != target) {
 			struct history_change *change = &history->changes[history->change_count++ % HISTORY_CHANGES];
-			*change = (struct history_change){ before, target, elapsed };
+			*change = (struct history_change){ before, target, elapsed, "" };
+			mark = '|';
+			if (history->noted_target == target && history->noted_reason[0] >= 'a' &&
+			    history->noted_reason[0] <= 'z') {
+				snprintf(change->reason, sizeof change->reason, "%s", history->noted_reason);
+				mark = history->noted_reason[0];
+			}
+			history->noted_target = 0;
 		}
 	}
 	history->samples[history->sample_count++ % HISTORY_SAMPLES] =
-		(struct history_sample){ rate > 0 ? rate : 0, target, -1 };
+		(struct history_sample){ .rate = rate > 0 ? rate : 0, .target = target, .cpu = -1, .mark = mark };
 }
 
 void tui_history_set_cpu(struct tui_history *history, double cpu_percent)
 {
 	if (history->sample_count > 0)
 		history->samples[(history->sample_count - 1) % HISTORY_SAMPLES].cpu = cpu_percent;
+}
+
+bool tui_history_is_mark(char byte)
+{
+	return byte == MARK[0] || (byte >= 'a' && byte <= 'z');
 }
 
 static size_t samples_kept(const struct tui_history *history)
@@ -59,6 +78,15 @@ static bool sample_marked(const struct tui_history *history, size_t age)
 	if (age + 1 >= samples_kept(history))
 		return false;
 	return sample_at(history, age)->target != sample_at(history, age + 1)->target;
+}
+
+/* The mark drawn before that sample, as a string. */
+static const char *sample_mark(const struct tui_history *history, size_t age, char text[2])
+{
+	char mark = sample_at(history, age)->mark;
+	text[0] = mark ? mark : MARK[0];
+	text[1] = '\0';
+	return text;
 }
 
 /* How many samples, newest first, fit in width columns with their marks. */
@@ -109,8 +137,9 @@ int tui_history_sparkline(const struct tui_history *history, int width, bool utf
 	size_t used = 0;
 	int columns = 0;
 	for (size_t age = count; age-- > 0;) {
+		char mark[2];
 		if (sample_marked(history, age)) {
-			if (!append(out, size, &used, MARK))
+			if (!append(out, size, &used, sample_mark(history, age, mark)))
 				break;
 			columns++;
 		}
@@ -137,8 +166,9 @@ int tui_history_legend(const struct tui_history *history, int width, bool utf8, 
 			&history->changes[(history->change_count - 1 - age) % HISTORY_CHANGES];
 		char when[24];
 		format_eta(when, sizeof when, change->elapsed);
-		snprintf(pieces[taken], sizeof pieces[taken], "%d%s%d at %s", change->from,
-			 utf8 ? "\xe2\x86\x92" : "->", change->to, when);
+		snprintf(pieces[taken], sizeof pieces[taken], "%d%s%d%s%s at %s", change->from,
+			 utf8 ? "\xe2\x86\x92" : "->", change->to, change->reason[0] ? " " : "", change->reason,
+			 when);
 		int piece_width = text_width(pieces[taken]) + (taken > 0 ? 2 : 0);
 		if (columns + piece_width > width)
 			break;

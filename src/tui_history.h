@@ -1,6 +1,7 @@
 /* tui_history.h - the throughput history behind the TUI's sparkline: one
- * items/s figure per refresh, and the moments the pool size changed, so a
- * person sees which worker count paid off.  Fixed size, no curses. */
+ * items/s figure per refresh, and the moments the pool size changed (with
+ * autotune's reason when it made the change), so a person sees which
+ * worker count paid off and why it was chosen.  Fixed size, no curses. */
 #ifndef POOLTOP_TUI_HISTORY_H
 #define POOLTOP_TUI_HISTORY_H
 
@@ -12,15 +13,21 @@
 /* Pool size changes remembered for the legend. */
 #define HISTORY_CHANGES 8
 
+/* The longest reason word kept ("throughput", "cpu", "pressure"...). */
+#define HISTORY_REASON_SIZE 12
+
 struct history_sample {
 	double rate;               /* items/s over this refresh */
 	int target;                /* the worker count asked for then */
 	double cpu;                /* the pool's CPU% over this refresh, -1 when not known */
+	char mark;                 /* a new pool size starts here: '|', or its reason's
+				      first letter; 0 when the size is the same */
 };
 
 struct history_change {
 	int from, to;              /* worker counts before and after */
 	double elapsed;            /* seconds since the start of the run */
+	char reason[HISTORY_REASON_SIZE];  /* why, when autotune said so; else "" */
 };
 
 struct tui_history {
@@ -28,6 +35,8 @@ struct tui_history {
 	size_t sample_count;       /* samples added in all */
 	struct history_change changes[HISTORY_CHANGES];  /* a ring of the latest changes */
 	size_t change_count;       /* changes seen in all */
+	int noted_target;          /* the size the next noted change goes to, 0 when none */
+	char noted_reason[HISTORY_REASON_SIZE];  /* and why */
 };
 
 void tui_history_init(struct tui_history *history);
@@ -60,16 +69,24 @@ struct chart_scale {
  * the caller, or left as it is). */
 int tui_history_chart(const struct tui_history *history, int width, int rows, bool utf8,
 		      struct chart_cell *cells, struct chart_scale *scale);
+/* The pool size is being changed to target for reason (a lowercase word):
+ * the change, when a sample sees it, carries the reason. */
+void tui_history_note_reason(struct tui_history *history, int target, const char *reason);
 
 /* Draws the newest samples that fit in `width` columns as a bar chart,
- * scaled to the highest of them, with a mark (|) before each sample taken
- * at a new pool size; block characters when utf8, ASCII otherwise.
- * Returns the columns used. */
+ * scaled to the highest of them, with a mark before each sample taken at
+ * a new pool size: the first letter of its reason (c, t, p...) or | when
+ * none was given; block characters when utf8, ASCII otherwise.  Returns
+ * the columns used. */
 int tui_history_sparkline(const struct tui_history *history, int width, bool utf8, char *out,
 			  size_t size);
 
-/* The latest pool size changes, newest last: "2→3 at 0:12, 3→4 at 0:30",
- * no more than `width` columns.  Returns the columns used. */
+/* Is this byte of a sparkline a mark (not a bar)? */
+bool tui_history_is_mark(char byte);
+
+/* The latest pool size changes, newest last, each with its reason when
+ * known: "2→3 at 0:12, 8→2 cpu at 0:30", no more than `width` columns.
+ * Returns the columns used. */
 int tui_history_legend(const struct tui_history *history, int width, bool utf8, char *out,
 		       size_t size);
 

@@ -20,12 +20,15 @@ int tui_model_init(struct tui_model *model, const struct pool *pool)
 	if (cpu_account_init(&model->account, pool))
 		return -1;
 	model->results = xcalloc(RESULTS_KEPT, sizeof *model->results);
+	model->machine = machine_new(NULL);
+	machine_read(model->machine, &model->machine_figures);  /* the start of the first interval */
 	return 0;
 }
 
 void tui_model_free(struct tui_model *model)
 {
 	cpu_account_free(&model->account);
+	machine_free(model->machine);
 	free(model->results);
 	process_tree_free(&model->detail);
 	*model = (struct tui_model){ .total_cpu = -1 };
@@ -59,7 +62,13 @@ void tui_model_sample(struct tui_model *model, double now)
 {
 	cpu_account_sample(&model->account, now);
 	model->total_cpu = model->account.total_cpu;
+	machine_read(model->machine, &model->machine_figures);
 	history_sample(model, now);
+}
+
+void tui_model_note_step(struct tui_model *model, int target, const char *reason)
+{
+	tui_history_note_reason(&model->history, target, reason);
 }
 
 void tui_model_set_visible(struct tui_model *model, int first, int count)

@@ -1,6 +1,6 @@
 /* tui_model.h - what the terminal interface shows, apart from how it is
  * drawn: the ring of recent results, the last CPU and memory sample of each
- * slot's process tree, and the throughput history.  tui.c feeds it; the
+ * slot's process tree, the machine's figures and the throughput history.  tui.c feeds it; the
  * drawing code only reads it.  No curses here. */
 #ifndef POOLTOP_TUI_MODEL_H
 #define POOLTOP_TUI_MODEL_H
@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "machine.h"
 #include "pool.h"
 #include "cpu_account.h"
 #include "tui_history.h"
@@ -59,6 +60,8 @@ struct tui_model {
 	double last_sample_time;        /* monotonic seconds, 0 before the first */
 	uint64_t last_done;             /* completions at the last sample */
 	struct tui_history history;     /* items/s per sample, pool size changes */
+	struct machine *machine;        /* reads the machine's figures */
+	struct machine_figures machine_figures;  /* as of the last sample */
 
 	struct result_row *results;     /* a ring of RESULTS_KEPT */
 	uint64_t result_count;          /* results added in all */
@@ -72,7 +75,8 @@ int tui_model_init(struct tui_model *model, const struct pool *pool);
 void tui_model_free(struct tui_model *model);
 
 /* Reads the CPU and memory of every slot's process tree at `now`
- * (monotonic seconds) and the throughput since the last sample. */
+ * (monotonic seconds), the throughput since the last sample and the
+ * machine's figures. */
 void tui_model_sample(struct tui_model *model, double now);
 
 /* The slot indexes the screen shows now, read at every sample; the other
@@ -90,6 +94,10 @@ int tui_model_detail_signal(struct tui_model *model, pid_t root, pid_t pid, int 
 /* A process of slot `reaped->slot` was reaped: its CPU joins the slot's
  * figure of the current interval, its peak memory the slot's peak. */
 void tui_model_reaped(struct tui_model *model, const struct pool_reaped *reaped);
+
+/* The next change of the pool size to `target` was made for `reason` (a
+ * word such as "cpu"): its mark in the history says so. */
+void tui_model_note_step(struct tui_model *model, int target, const char *reason);
 
 /* Keeps a finished attempt (its first line of output, sanitized). */
 void tui_model_result_add(struct tui_model *model, const struct pool_result *result);

@@ -1,6 +1,9 @@
 /* check_autotune.c - unit tests of the autotune search, fed windows from
  * model workloads: CPU-bound on two cores, sleep-bound, flat, noisy, and
- * one that changes under it. */
+ * one that changes under it; then fed whole readings (the pool's CPU, the
+ * machine's busy time and pressure) of machines made up here: a pool that
+ * overfills two cores, one that sleeps, one held by a lock of four, and
+ * one that drives memory or I/O pressure up. */
 #include "autotune.h"
 
 #include <check.h>
@@ -257,13 +260,340 @@ START_TEST(min_equal_to_max_never_moves)
 }
 END_TEST
 
-START_TEST(a_window_holds_two_seconds_and_five_completions_per_worker)
+START_TEST(a_window_holds_a_second_and_a_half_and_enough_completions)
 {
-	ck_assert(!autotune_window_full(1.9, 1000, 2));
-	ck_assert(!autotune_window_full(2.0, 9, 2));
-	ck_assert(autotune_window_full(2.0, 10, 2));
-	ck_assert(!autotune_window_full(30.0, 319, 64));
-	ck_assert(autotune_window_full(30.0, 320, 64));
+	ck_assert(!autotune_window_full(1.4, 1000, 2));
+	ck_assert(!autotune_window_full(1.5, 9, 2));
+	ck_assert(autotune_window_full(1.5, 10, 2));
+	ck_assert(!autotune_window_full(30.0, 39, 8));
+	ck_assert(autotune_window_full(30.0, 40, 8));
+	/* Beyond eight workers, 40 completions, and two per worker past 20. */
+	ck_assert(!autotune_window_full(30.0, 39, 16));
+	ck_assert(autotune_window_full(30.0, 40, 16));
+	ck_assert(!autotune_window_full(30.0, 127, 64));
+	ck_assert(autotune_window_full(30.0, 128, 64));
+}
+END_TEST
+
+
+/* ---- whole readings ------------------------------------------------------- */
+
+/* What a made-up machine of two cores shows with `jobs` workers. */
+typedef void machine_fn(int jobs, struct autotune_reading *reading);
+
+static void idle_two_cores(int jobs, struct autotune_reading *reading, double rate, double pool_cpu)
+{
+	*reading = (struct autotune_reading){
+		.jobs = jobs,
+		.rate = rate,
+		.pool_cpu = pool_cpu,
+		.machine_busy = pool_cpu + 3 > 200 ? 200 : pool_cpu + 3,
+		.cores = 2,
+		.load = pool_cpu / 100,
+		.task_compute = pool_cpu / jobs / 100,
+		.task_wait = 0.01,
+		.pressure = { 2, 0, 1 },
+	};
+}
+
+/* 0.6 s of CPU per item: two workers fill the cores; beyond, they wait
+ * for a core (cpu pressure near 100%) and nothing is gained. */
+static void computing(int jobs, struct autotune_reading *reading)
+{
+	int busy = jobs < 2 ? jobs : 2;
+	idle_two_cores(jobs, reading, busy / 0.6, busy * 99.0);
+	reading->task_compute = 0.99;
+	if (jobs > 2) {
+		reading->pressure.cpu = 95;
+		reading->task_wait = 1 - 2.0 / jobs;
+	}
+}
+
+/* The same on a machine where seven other processes compute: each
+ * worker gets its turn among them all, so more workers take more of the
+ * cores, and the machine is full whatever the pool does. */
+static void computing_among_others(int jobs, struct autotune_reading *reading)
+{
+	double share = 200.0 * jobs / (jobs + 7);
+	idle_two_cores(jobs, reading, share / 100 / 0.6, share);
+	reading->machine_busy = 200;
+	reading->load = jobs + 7;
+	reading->task_compute = 0.99;
+	reading->task_wait = 1 - share / jobs / 100;
+	reading->pressure.cpu = 99;
+}
+
+/* The same without PSI (an older kernel) and without the jobs' own
+ * times: the machine's figures alone. */
+static void computing_without_psi(int jobs, struct autotune_reading *reading)
+{
+	computing(jobs, reading);
+	reading->pressure = (struct machine_pressure){ -1, -1, -1 };
+	reading->task_compute = reading->task_wait = -1;
+}
+
+/* Computing in a child of each job's shell: the shell (the process
+ * whose times are read) only waits, the pool's CPU tells the truth. */
+static void computing_in_a_child(int jobs, struct autotune_reading *reading)
+{
+	computing(jobs, reading);
+	reading->task_compute = 0.01;
+	reading->task_wait = 0;
+}
+
+/* Computing on two cores of which the pool may use only a share (a
+ * control group's, say): the machine is full, the pool's CPU is low,
+ * and the jobs wait for a core most of the time. */
+static void computing_in_a_small_share(int jobs, struct autotune_reading *reading)
+{
+	idle_two_cores(jobs, reading, 0.5 / 0.6, 50);
+	reading->machine_busy = 200;
+	reading->load = 16;
+	reading->pressure.cpu = 99;
+	reading->task_compute = 0.98;
+	reading->task_wait = 1 - 0.5 / jobs;
+}
+
+/* 0.3 s sleeps: each worker adds its items; the CPU stays idle. */
+static void sleeping(int jobs, struct autotune_reading *reading)
+{
+	idle_two_cores(jobs, reading, jobs / 0.3, jobs * 1.0);
+}
+
+/* Four tokens of a lock, each held 0.2 s by a job: four workers hold
+ * them all, a fifth only waits.  The rates are those measured on a 2-core
+ * machine with `flock token$(({#} % 4)) sleep 0.2`: past four, a waiting
+ * worker fills a token's gaps a little, no more. */
+static void four_tokens(int jobs, struct autotune_reading *reading)
+{
+	static const double measured[] = { 0, 4.8, 9.6, 14.5, 18.9, 18.5, 19.2, 19.2, 19.1,
+					   19.1, 19.0, 19.0, 19.0 };
+	int known = (int)(sizeof measured / sizeof measured[0]) - 1;
+	idle_two_cores(jobs, reading, measured[jobs < known ? jobs : known], jobs * 2.0);
+}
+
+/* A shared disk: throughput would still rise, but beyond four workers the
+ * tasks wait for I/O more and more. */
+static void io_bound(int jobs, struct autotune_reading *reading)
+{
+	idle_two_cores(jobs, reading, jobs * 10.0, jobs * 3.0);
+	if (jobs > 4)
+		reading->pressure.io = 20 + jobs;
+}
+
+/* Memory fills as workers are added; beyond four the machine swaps. */
+static void memory_hungry(int jobs, struct autotune_reading *reading)
+{
+	idle_two_cores(jobs, reading, jobs <= 4 ? jobs * 10.0 : 40.0 - (jobs - 4) * 2.0, jobs * 3.0);
+	reading->pressure.memory = jobs > 3 ? 15.0 * (jobs - 3) : 0;
+}
+
+struct readings_run {
+	struct run run;
+	int first_move;                  /* the first count moved to, 0 when none */
+	enum autotune_reason first_reason;
+	int windows_to_reach;            /* windows until `goal` was first reached, -1 never */
+	bool pressure_step;              /* a step was made for pressure */
+};
+
+/* Feed `windows` readings of machine from start (rates with relative
+ * noise); windows_to_reach counts until the count is at least goal. */
+static struct readings_run tune_readings(struct autotune_search *search, machine_fn *machine, int start,
+					 int windows, double noise_amplitude, int goal)
+{
+	struct readings_run result = { .run = { .jobs = start, .lowest = start, .highest = start },
+				       .windows_to_reach = start >= goal ? 0 : -1 };
+	for (int i = 0; i < windows; i++) {
+		struct autotune_reading reading;
+		machine(result.run.jobs, &reading);
+		double factor = 1 + noise(noise_amplitude);
+		reading.rate *= factor;
+		reading.pool_cpu *= factor;
+		int next = autotune_search_step(search, &reading);
+		if (next != result.run.jobs) {
+			if (!result.first_move) {
+				result.first_move = next;
+				result.first_reason = search->reason;
+			}
+			if (search->reason == AUTOTUNE_REASON_PRESSURE)
+				result.pressure_step = true;
+			result.run.moves++;
+		}
+		result.run.jobs = next;
+		if (next < result.run.lowest)
+			result.run.lowest = next;
+		if (next > result.run.highest)
+			result.run.highest = next;
+		if (next >= goal && result.windows_to_reach < 0)
+			result.windows_to_reach = i + 1;
+	}
+	return result;
+}
+
+START_TEST(a_pool_that_overfills_two_cores_steps_straight_down_for_cpu)
+{
+	struct autotune_search search = new_search(1, 64);
+	struct readings_run result = tune_readings(&search, computing, 8, 1, 0, 0);
+	/* One window at 8 is enough: down to the two workers that fill the cores. */
+	ck_assert_int_eq(result.first_move, 2);
+	ck_assert(result.first_reason == AUTOTUNE_REASON_CPU);
+	ck_assert_str_eq(autotune_reason_name(result.first_reason), "cpu");
+	/* The step to the cores needs no full window to be judged. */
+	struct autotune_reading at_two;
+	computing(2, &at_two);
+	ck_assert(!autotune_reading_overcommitted(&at_two));
+	ck_assert(autotune_search_sure(&search, &at_two));
+	result = tune_readings(&search, computing, 2, 30, 0, 0);
+	ck_assert_int_ge(search.base_jobs, 2);
+	ck_assert_int_le(search.base_jobs, 3);
+	ck_assert_int_le(result.run.highest, 3);
+}
+END_TEST
+
+START_TEST(saturation_is_seen_from_any_start_and_with_noise)
+{
+	int starts[] = { 3, 5, 8, 16, 64 };
+	for (size_t i = 0; i < sizeof starts / sizeof starts[0]; i++) {
+		for (unsigned seed = 1; seed <= 20; seed++) {
+			noise_state = seed;
+			struct autotune_search search = new_search(1, 64);
+			struct readings_run result = tune_readings(&search, computing, starts[i], 40, 0.08, 0);
+			ck_assert_msg(result.first_move >= 2 && result.first_move <= 3 &&
+				      result.first_reason == AUTOTUNE_REASON_CPU,
+				      "from %d (seed %u) the first step went to %d", starts[i], seed, result.first_move);
+			ck_assert_msg(search.base_jobs >= 2 && search.base_jobs <= 3, "from %d (seed %u) it settled at %d",
+				      starts[i], seed, search.base_jobs);
+		}
+	}
+}
+END_TEST
+
+START_TEST(on_a_busy_machine_the_pool_keeps_no_more_workers_than_cores)
+{
+	struct autotune_search search = new_search(1, 64);
+	struct readings_run result = tune_readings(&search, computing_among_others, 8, 40, 0, 0);
+	ck_assert_int_eq(result.first_move, 2);
+	ck_assert(result.first_reason == AUTOTUNE_REASON_CPU);
+	ck_assert_int_le(result.run.highest, 8);
+	ck_assert_int_ge(search.base_jobs, 2);
+	ck_assert_int_le(search.base_jobs, 3);
+	/* Settled there, a shift of the rate (others come and go) does not
+	 * send it up again: its jobs already wait for a core. */
+	struct autotune_reading reading;
+	computing_among_others(search.base_jobs, &reading);
+	reading.rate *= 2;
+	ck_assert_int_le(autotune_search_step(&search, &reading), search.base_jobs);
+}
+END_TEST
+
+START_TEST(jobs_kept_waiting_for_a_core_step_down_whatever_the_pool_cpu)
+{
+	struct autotune_search search = new_search(1, 64);
+	struct readings_run result = tune_readings(&search, computing_in_a_small_share, 8, 20, 0, 0);
+	ck_assert_int_eq(result.first_move, 2);
+	ck_assert(result.first_reason == AUTOTUNE_REASON_CPU);
+	ck_assert_int_le(result.run.highest, 8);
+	ck_assert_int_ge(search.base_jobs, 1);
+	ck_assert_int_le(search.base_jobs, 2);
+}
+END_TEST
+
+START_TEST(jobs_whose_shell_waits_for_a_computing_child_are_judged_by_the_pool_cpu)
+{
+	struct autotune_search search = new_search(1, 64);
+	struct readings_run result = tune_readings(&search, computing_in_a_child, 8, 20, 0, 0);
+	ck_assert_int_eq(result.first_move, 2);
+	ck_assert(result.first_reason == AUTOTUNE_REASON_CPU);
+	ck_assert_int_le(search.base_jobs, 3);
+}
+END_TEST
+
+START_TEST(without_psi_a_full_machine_is_taken_as_saturated)
+{
+	struct autotune_search search = new_search(1, 64);
+	struct readings_run result = tune_readings(&search, computing_without_psi, 8, 20, 0, 0);
+	ck_assert_int_eq(result.first_move, 2);
+	ck_assert(result.first_reason == AUTOTUNE_REASON_CPU);
+	ck_assert_int_le(search.base_jobs, 3);
+}
+END_TEST
+
+START_TEST(two_computing_workers_on_two_cores_are_not_overcommitted)
+{
+	struct autotune_reading reading;
+	computing(2, &reading);
+	reading.pressure.cpu = 60;  /* others make tasks wait, yet two workers only fill the cores */
+	ck_assert(!autotune_reading_overcommitted(&reading));
+	computing(3, &reading);
+	ck_assert(autotune_reading_overcommitted(&reading));
+	/* Sleeping workers never fill the cores, however busy the machine. */
+	sleeping(16, &reading);
+	reading.machine_busy = 200;
+	reading.pressure.cpu = 90;
+	ck_assert(!autotune_reading_overcommitted(&reading));
+	struct autotune_search search = new_search(1, 64);
+	ck_assert(!autotune_search_sure(&search, &reading));
+}
+END_TEST
+
+START_TEST(rising_throughput_with_idle_cpu_grows_fast)
+{
+	struct autotune_search search = new_search(1, 64);
+	struct readings_run result = tune_readings(&search, sleeping, 1, 12, 0, 16);
+	/* One window measures the start (idle CPU: the rate is steady), then
+	 * the count doubles each window: 1, 2, 4, 8, 16 in four windows. */
+	ck_assert_int_eq(result.windows_to_reach, 4);
+	ck_assert_int_eq(result.run.jobs, 64);
+	for (unsigned seed = 1; seed <= 30; seed++) {
+		noise_state = seed;
+		search = new_search(1, 64);
+		result = tune_readings(&search, sleeping, 1, 12, 0.05, 16);
+		ck_assert_msg(result.windows_to_reach > 0 && result.windows_to_reach <= 7,
+			      "seed %u: 16 workers after %d windows", seed, result.windows_to_reach);
+	}
+}
+END_TEST
+
+START_TEST(rising_io_pressure_stops_growth)
+{
+	struct autotune_search search = new_search(1, 64);
+	struct readings_run result = tune_readings(&search, io_bound, 1, 40, 0, 0);
+	/* 1, 2, 4, then 8 shows I/O pressure rising: back to 4, and no
+	 * growth after, though the rate rose. */
+	ck_assert_int_eq(search.base_jobs, 4);
+	ck_assert_int_le(result.run.highest, 8);
+	ck_assert(result.pressure_step);
+	result = tune_readings(&search, io_bound, 4, 40, 0, 0);
+	ck_assert_int_le(result.run.highest, 8);
+	ck_assert_int_eq(search.base_jobs, 4);
+}
+END_TEST
+
+START_TEST(memory_pressure_stops_growth_and_sends_workers_away)
+{
+	struct autotune_search search = new_search(1, 64);
+	tune_readings(&search, memory_hungry, 1, 40, 0, 0);
+	ck_assert_int_le(search.base_jobs, 4);
+	/* Started where memory is short: fewer workers, never more. */
+	search = new_search(1, 64);
+	struct readings_run result = tune_readings(&search, memory_hungry, 8, 40, 0, 0);
+	ck_assert_int_le(result.run.highest, 8);
+	ck_assert_int_lt(search.base_jobs, 8);
+}
+END_TEST
+
+START_TEST(a_plateau_at_four_settles_at_three_to_five)
+{
+	int starts[] = { 1, 2, 4, 8, 16, 32 };
+	for (size_t i = 0; i < sizeof starts / sizeof starts[0]; i++) {
+		for (unsigned seed = 1; seed <= 20; seed++) {
+			noise_state = seed;
+			struct autotune_search search = new_search(1, 64);
+			tune_readings(&search, four_tokens, starts[i], 60, 0.05, 0);
+			ck_assert_msg(search.base_jobs >= 3 && search.base_jobs <= 5,
+				      "from %d (seed %u) it settled at %d", starts[i], seed, search.base_jobs);
+		}
+	}
 }
 END_TEST
 
@@ -285,8 +615,22 @@ static Suite *autotune_suite(void)
 	tcase_add_test(search, min_equal_to_max_never_moves);
 	suite_add_tcase(suite, search);
 
+	TCase *readings = tcase_create("readings");
+	tcase_add_test(readings, a_pool_that_overfills_two_cores_steps_straight_down_for_cpu);
+	tcase_add_test(readings, saturation_is_seen_from_any_start_and_with_noise);
+	tcase_add_test(readings, without_psi_a_full_machine_is_taken_as_saturated);
+	tcase_add_test(readings, jobs_whose_shell_waits_for_a_computing_child_are_judged_by_the_pool_cpu);
+	tcase_add_test(readings, jobs_kept_waiting_for_a_core_step_down_whatever_the_pool_cpu);
+	tcase_add_test(readings, on_a_busy_machine_the_pool_keeps_no_more_workers_than_cores);
+	tcase_add_test(readings, two_computing_workers_on_two_cores_are_not_overcommitted);
+	tcase_add_test(readings, rising_throughput_with_idle_cpu_grows_fast);
+	tcase_add_test(readings, rising_io_pressure_stops_growth);
+	tcase_add_test(readings, memory_pressure_stops_growth_and_sends_workers_away);
+	tcase_add_test(readings, a_plateau_at_four_settles_at_three_to_five);
+	suite_add_tcase(suite, readings);
+
 	TCase *window = tcase_create("window");
-	tcase_add_test(window, a_window_holds_two_seconds_and_five_completions_per_worker);
+	tcase_add_test(window, a_window_holds_a_second_and_a_half_and_enough_completions);
 	suite_add_tcase(suite, window);
 	return suite;
 }
