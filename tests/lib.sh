@@ -423,3 +423,28 @@ tui_stop() {
 
 [ -x "$POOLTOP" ] ||
 	bail_out "pooltop binary not found at $POOLTOP: build it first (make)"
+
+# --- running under a tool ----------------------------------------------------
+
+# POOLTOP_WRAPPER="valgrind ..." (make check-valgrind sets it) runs every
+# pooltop a test starts under that command: $POOLTOP becomes a small script
+# that execs it, so the pid a test holds is still pooltop's.
+if [ -n "${POOLTOP_WRAPPER:-}" ]; then
+	mkdir "$TEST_DIR/.wrapper" || bail_out "cannot create $TEST_DIR/.wrapper"
+	printf '#!/bin/sh\nexec %s %q "$@"\n' "$POOLTOP_WRAPPER" "$POOLTOP" > "$TEST_DIR/.wrapper/pooltop"
+	chmod +x "$TEST_DIR/.wrapper/pooltop"
+	POOLTOP=$TEST_DIR/.wrapper/pooltop
+	export POOLTOP
+fi
+
+# memory_is_pooltops: true unless pooltop runs under a tool that changes
+# its memory figures (a wrapper, or ASan with --enable-sanitizers, whose
+# quarantine holds freed memory on purpose), when RSS checks must skip.
+memory_is_pooltops() {
+	[ -z "${POOLTOP_WRAPPER:-}" ] && [ -z "${POOLTOP_SANITIZERS:-}" ]
+}
+
+# skip_under_wrapper REASON: skip the whole file when a wrapper is in use.
+skip_under_wrapper() {
+	[ -z "${POOLTOP_WRAPPER:-}" ] || skip_all "not under POOLTOP_WRAPPER: $1"
+}

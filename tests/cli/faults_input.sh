@@ -39,8 +39,8 @@ like "$errors" "item 2 is longer" "without a delimiter after it, the same line i
 
 # A line of 100 MB without a newline: memory stays within a small multiple
 # of the limit (it took about 300 MB before the limit existed).
-if [ -n "${POOLTOP_WRAPPER:-}" ]; then
-	skip "memory is measured without POOLTOP_WRAPPER" 2
+if ! memory_is_pooltops; then
+	skip "memory is measured without a wrapper or sanitizers" 2
 elif [ ! -x /usr/bin/time ]; then
 	skip "/usr/bin/time is not installed (Debian package time)" 2
 else

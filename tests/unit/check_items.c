@@ -493,8 +493,9 @@ START_TEST(a_line_far_over_the_limit_is_refused_in_bounded_memory)
 	items_set_max_length(items, limit);
 	ck_assert_int_eq(items_next(items, &text, &length), ITEMS_ERROR);
 	ck_assert_int_eq(errno, EMSGSIZE);
-	/* A small multiple of the limit, whatever the length of the line. */
-	ck_assert_uint_le(peak_resident_bytes() - peak_before, 3 * limit);
+	/* A small multiple of the limit, whatever the length of the line (the
+	 * buffers it grew through count too when ASan quarantines them). */
+	ck_assert_uint_le(peak_resident_bytes() - peak_before, 4 * limit);
 	/* The refused item's memory is given back at once. */
 	ck_assert_uint_eq(items_buffer_capacity(items), BASE_CAPACITY);
 	items_free(items);
