@@ -261,9 +261,8 @@ static size_t reader_capacity_limit(const struct fd_reader *reader)
  * capped size still leaves room. */
 static void reader_make_room(struct fd_reader *reader)
 {
-	size_t grown;
-
 	size_t room = reader->capacity - 1 - reader->end;
+	size_t grown;
 
 	if (reader->start == reader->end) {
 		reader->start = reader->end = reader->scanned = 0;
