@@ -80,11 +80,16 @@ struct batch *batch_new(struct loop *loop, struct pool *pool, double refresh, bo
 
 void batch_message(struct batch *batch, const char *text)
 {
+	/* Escapes take at most four bytes per byte (\xHH). */
+	size_t len = strlen(text);
+	char *safe = xmalloc(4 * len + 1);
+	text_sanitize(safe, 4 * len + 1, text, len, 0);
 	if (batch && batch->line_shown) {
 		fputs("\r\033[K", stderr);
 		batch->line_shown = false;
 	}
-	fprintf(stderr, "pooltop: %s\n", text);
+	fprintf(stderr, "pooltop: %s\n", safe);
+	free(safe);
 }
 
 /* Notes that come within one refresh are all shown, oldest first. */

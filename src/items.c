@@ -5,10 +5,13 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "log.h"
 #include "xalloc.h"
 
 /* The reader's usual buffer size; it only grows for one item that does not
@@ -30,6 +33,8 @@ struct fd_reader {
 	size_t end;        /* one past the last byte read */
 	size_t scanned;    /* [start, scanned) is known to hold no delimiter */
 	bool at_eof;       /* read() returned 0: what is buffered is all there is */
+	bool refused;      /* an item was longer than max_length: the source ended */
+	size_t max_length; /* longest item accepted, 0 for no limit */
 	int saved_flags;   /* the fd's status flags before O_NONBLOCK, put back at
 	                      the end; -1 when they were left alone */
 };
@@ -52,6 +57,10 @@ struct items {
 	enum source_kind kind;   /* which of the members below is in use */
 	int64_t total;           /* items in all, -1 until known */
 	int64_t handed_out;      /* items returned so far */
+	uint64_t nul_cut_seq;    /* the first item cut at a NUL byte, 0 if none */
+	bool nul_cut_told;       /* items_take_nul_warning() has returned it */
+	int failure;             /* errno of the error that ended the source, or 0 */
+	uint64_t failed_seq;     /* the position of the item being read then */
 	union {
 		struct fd_reader reader;
 		struct range_walk range;
@@ -235,11 +244,25 @@ static void reader_shrink_if_oversized(struct fd_reader *reader)
 	reader->capacity = READER_BASE_CAPACITY;
 }
 
+/* The most the buffer may grow to under a length limit: the longest item,
+ * its delimiter, the final NUL and room for one more read. */
+static size_t reader_capacity_limit(const struct fd_reader *reader)
+{
+	size_t slack = READER_BASE_CAPACITY / 4 + 2;
+
+	if (!reader->max_length || reader->max_length > SIZE_MAX / 2 - slack)
+		return SIZE_MAX / 2;
+	return reader->max_length + slack;
+}
+
 /* Makes room to read more: reuse consumed space when there is enough of it,
- * otherwise grow (only one item larger than the buffer gets here). */
+ * otherwise grow (only one item larger than the buffer gets here).  Under a
+ * length limit the caller has checked that the pending bytes fit it, so the
+ * capped size still leaves room. */
 static void reader_make_room(struct fd_reader *reader)
 {
 	size_t room = reader->capacity - 1 - reader->end;
+	size_t grown;
 
 	if (reader->start == reader->end) {
 		reader->start = reader->end = reader->scanned = 0;
@@ -252,8 +275,11 @@ static void reader_make_room(struct fd_reader *reader)
 		if (reader->capacity - 1 - reader->end >= READER_BASE_CAPACITY / 4)
 			return;
 	}
-	reader->buffer = xreallocarray(reader->buffer, reader->capacity, 2);
-	reader->capacity *= 2;
+	grown = reader->capacity * 2;
+	if (grown > reader_capacity_limit(reader))
+		grown = reader_capacity_limit(reader);
+	reader->buffer = xreallocarray(reader->buffer, grown, 1);
+	reader->capacity = grown;
 }
 
 /* Counts the items still buffered once the input has ended, so the total
@@ -292,6 +318,8 @@ static int reader_fill(struct items *items)
 			continue;
 		if (errno == EAGAIN || errno == EWOULDBLOCK)
 			return 0;
+		items->failure = errno;
+		items->failed_seq = (uint64_t)items->handed_out + 1;
 		return -1;
 	}
 	if (got == 0) {
@@ -301,6 +329,19 @@ static int reader_fill(struct items *items)
 	}
 	reader->end += (size_t)got;
 	return 1;
+}
+
+/* An argument cannot carry a NUL byte, so an item holding one is cut
+ * there, as xargs does; the first such item is remembered for a warning. */
+static void cut_at_nul(struct items *items, const char *text, size_t *len)
+{
+	const char *nul = memchr(text, '\0', *len);
+
+	if (!nul)
+		return;
+	*len = (size_t)(nul - text);
+	if (!items->nul_cut_seq)
+		items->nul_cut_seq = (uint64_t)items->handed_out;
 }
 
 static enum items_status reader_hand_out(struct items *items, size_t item_end,
@@ -314,13 +355,43 @@ static enum items_status reader_hand_out(struct items *items, size_t item_end,
 	reader->start = next_start;
 	reader->scanned = next_start;
 	items->handed_out++;
+	if (reader->delimiter != '\0')
+		cut_at_nul(items, *text, len);
 	return ITEMS_READY;
+}
+
+/* An item longer than the limit is refused, and so is the rest of the
+ * input: the run cannot know where the next item would start without
+ * reading the whole line, which is what the limit is there to prevent. */
+static enum items_status reader_refuse(struct items *items)
+{
+	struct fd_reader *reader = &items->source.reader;
+
+	reader->refused = true;
+	items->failure = EMSGSIZE;
+	items->failed_seq = (uint64_t)items->handed_out + 1;
+	log_debug("input: item %" PRIu64 " is longer than %zu bytes: refused, no further items",
+		  items->failed_seq, reader->max_length);
+	reader->start = reader->end = reader->scanned = 0;
+	reader->buffer = xreallocarray(reader->buffer, READER_BASE_CAPACITY, 1);
+	reader->capacity = READER_BASE_CAPACITY;
+	errno = EMSGSIZE;
+	return ITEMS_ERROR;
+}
+
+static bool reader_over_limit(const struct fd_reader *reader, size_t item_end)
+{
+	return reader->max_length && item_end - reader->start > reader->max_length;
 }
 
 static enum items_status reader_next(struct items *items, const char **text, size_t *len)
 {
 	struct fd_reader *reader = &items->source.reader;
 
+	if (reader->refused) {
+		errno = EMSGSIZE;
+		return ITEMS_ERROR;
+	}
 	reader_shrink_if_oversized(reader);
 	for (;;) {
 		char *found = memchr(reader->buffer + reader->scanned, reader->delimiter,
@@ -330,9 +401,13 @@ static enum items_status reader_next(struct items *items, const char **text, siz
 		if (found) {
 			size_t item_end = (size_t)(found - reader->buffer);
 
+			if (reader_over_limit(reader, item_end))
+				return reader_refuse(items);
 			return reader_hand_out(items, item_end, item_end + 1, text, len);
 		}
 		reader->scanned = reader->end;
+		if (reader_over_limit(reader, reader->end))
+			return reader_refuse(items);
 		if (reader->at_eof) {
 			if (reader->start == reader->end)
 				return ITEMS_END;
@@ -364,6 +439,34 @@ enum items_status items_next(struct items *items, const char **text, size_t *len
 	if (status == ITEMS_READY)
 		items->handed_out++;
 	return status;
+}
+
+void items_set_max_length(struct items *items, size_t max_length)
+{
+	if (items->kind == SOURCE_FD)
+		items->source.reader.max_length = max_length;
+}
+
+uint64_t items_take_nul_warning(struct items *items)
+{
+	if (!items || !items->nul_cut_seq || items->nul_cut_told)
+		return 0;
+	items->nul_cut_told = true;
+	return items->nul_cut_seq;
+}
+
+int items_error(const struct items *items, char *error, size_t size)
+{
+	if (!items || !items->failure)
+		return 0;
+	if (items->failure == EMSGSIZE)
+		snprintf(error, size, "item %" PRIu64 " is longer than --max-line (%zu bytes): "
+			 "it and the items after it were not run", items->failed_seq,
+			 items->source.reader.max_length);
+	else
+		snprintf(error, size, "cannot read items (at item %" PRIu64 "): %s", items->failed_seq,
+			 strerror(items->failure));
+	return -1;
 }
 
 int items_fd(const struct items *items)

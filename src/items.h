@@ -12,7 +12,8 @@ enum items_status {
 	ITEMS_READY,   /* the next item is in *text and *len */
 	ITEMS_WAIT,    /* nothing buffered: poll items_fd() for POLLIN, then retry */
 	ITEMS_END,     /* no more items */
-	ITEMS_ERROR,   /* read error; errno is set */
+	ITEMS_ERROR,   /* read error, or an item longer than the limit; errno is
+	                  set (EMSGSIZE for the latter) and items_error() says more */
 };
 
 struct items;
@@ -28,10 +29,22 @@ struct items *items_from_range(int64_t first, int64_t last, int64_t step);
 /* The strings argv[0..argc-1], not copied: they must outlive the source. */
 struct items *items_from_array(char **argv, int argc);
 
+/* Refuse items read from fd longer than max_length bytes (0: no limit, the
+ * default).  The reader then holds at most about max_length plus 64 KiB;
+ * once an item is refused, items_next() returns ITEMS_ERROR for good. */
+void items_set_max_length(struct items *items, size_t max_length);
+
 /* The next item.  *text stays valid until the next call and is
- * NUL-terminated; with a delimiter other than NUL an item may hold NUL
- * bytes itself, so *len is its true length. */
+ * NUL-terminated.  An item read with a delimiter other than NUL is cut at
+ * a NUL byte it holds (as xargs does: an argument cannot carry one);
+ * items_take_nul_warning() then tells the caller. */
 enum items_status items_next(struct items *items, const char **text, size_t *len);
+/* The 1-based position of the first item that was cut at a NUL byte, told
+ * once (0 afterwards, and when no item was cut): the caller warns. */
+uint64_t items_take_nul_warning(struct items *items);
+/* 0, or -1 with a message for the user in error when the source failed
+ * (an unreadable input, an item over the length limit). */
+int items_error(const struct items *items, char *error, size_t size);
 /* The fd to poll when items_next() said ITEMS_WAIT, else -1. */
 int items_fd(const struct items *items);
 /* The number of items in all, once known (-1 until the input ends). */

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "log.h"
 #include "spool.h"
 #include "template.h"
 #include "xalloc.h"
@@ -33,6 +34,8 @@ struct joblog {
 static bool parse_field(const char *text, const char **end, long long *value)
 {
 	char *stop;
+	if (text[0] != '-' && (text[0] < '0' || text[0] > '9'))
+		return false;  /* strtoll would take spaces and '+' */
 	errno = 0;
 	*value = strtoll(text, &stop, 10);
 	if (errno || stop == text || (*stop != '\t' && *stop != '\0'))
@@ -53,6 +56,16 @@ static const char *field_after_tabs(const char *line, int n)
 	return line;
 }
 
+/* A figure as the log writes Starttime, JobRuntime, Send and Receive:
+ * digits, dots and minus signs, right-aligned with spaces, up to a tab. */
+static bool is_figure_field(const char *text)
+{
+	while (*text == ' ')
+		text++;
+	size_t length = strspn(text, "0123456789.-");
+	return length > 0 && text[length] == '\t';
+}
+
 bool joblog_parse_line(const char *line, uint64_t *seq, bool *succeeded)
 {
 	const char *end;
@@ -60,6 +73,14 @@ bool joblog_parse_line(const char *line, uint64_t *seq, bool *succeeded)
 	if (line[0] == '-' || !parse_field(line, &end, &number) || number < 1)
 		return false;
 	/* Fields: Seq Host Starttime JobRuntime Send Receive Exitval Signal Command. */
+	const char *host = field_after_tabs(line, 1);
+	if (!host || *host == '\t')
+		return false;
+	for (int field = 2; field <= 5; field++) {
+		const char *figure = field_after_tabs(line, field);
+		if (!figure || !is_figure_field(figure))
+			return false;
+	}
 	const char *exit_field = field_after_tabs(line, 6);
 	if (!exit_field || !parse_field(exit_field, &end, &exit_value) || *end != '\t' ||
 	    !parse_field(end + 1, &end, &signal_number))
@@ -94,9 +115,42 @@ static void skip_finish(struct joblog *joblog)
 	joblog->skip_len = kept;
 }
 
-/* Collect the seqs not to run again from the log already in fd. */
-static int read_log(struct joblog *joblog, int fd, enum joblog_resume resume)
+/* Why a log cannot be resumed from: it is not one (GNU parallel says
+ * "Format of 'F' is wrong" and stops with status 255; so do we, with the
+ * line to look at). */
+static int log_is_wrong(const struct joblog *joblog, uintmax_t line_number, const char *what,
+			char *error, size_t size)
 {
+	snprintf(error, size, "the format of the joblog '%s' is wrong: line %ju %s", joblog->path,
+		 line_number, what);
+	return -1;
+}
+
+/* A run killed in the middle of writing a line leaves it torn at the end
+ * of the log: it names no job that finished, so it is cut off and the
+ * item runs again.  Returns 0, or -1 with errno set. */
+static int drop_torn_line(int fd, off_t complete)
+{
+	log_debug("joblog: dropping a torn last line at byte %jd", (intmax_t)complete);
+	return ftruncate(fd, complete);
+}
+
+/* The start of a line cut short by a kill: the beginning of the header or
+ * of a job's line (a Seq first).  Anything else is judged whole. */
+static bool is_torn_line(const char *line, size_t len, uintmax_t line_number)
+{
+	if (line_number == 1)
+		return len < sizeof JOBLOG_HEADER - 1 && !memcmp(line, JOBLOG_HEADER, len);
+	return line[0] >= '0' && line[0] <= '9';
+}
+
+/* Collect the seqs not to run again from the log already in fd: the
+ * header first, then one job per line.  Returns 0; or -1 with a message
+ * in error when the file is not a joblog, or -1 with errno and an empty
+ * error when it cannot be read. */
+static int read_log(struct joblog *joblog, int fd, enum joblog_resume resume, char *error, size_t size)
+{
+	error[0] = '\0';
 	int copy = fcntl(fd, F_DUPFD_CLOEXEC, 0);
 	FILE *file = copy >= 0 ? fdopen(copy, "r") : NULL;
 	if (!file) {
@@ -105,23 +159,45 @@ static int read_log(struct joblog *joblog, int fd, enum joblog_resume resume)
 		return -1;
 	}
 	char *line = NULL;
-	size_t size = 0;
+	size_t line_size = 0;
 	ssize_t len;
 	int status = 0;
-	while ((len = getline(&line, &size, file)) >= 0) {
-		if (len > 0 && line[len - 1] == '\n')
+	uintmax_t line_number = 0;
+	off_t complete = 0;  /* bytes up to the end of the last whole line */
+	bool torn = false;
+	while (!status && (len = getline(&line, &line_size, file)) >= 0) {
+		line_number++;
+		bool whole = line[len - 1] == '\n';
+		if (!whole && is_torn_line(line, (size_t)len, line_number)) {
+			torn = true;
+			break;
+		}
+		complete += len;
+		if (whole)
 			line[len - 1] = '\0';
 		uint64_t seq;
 		bool succeeded;
-		if (!joblog_parse_line(line, &seq, &succeeded))
-			continue;
-		if (resume == JOBLOG_RESUME || succeeded)
+		if (line_number == 1) {
+			if (strcmp(line, JOBLOG_HEADER))
+				status = log_is_wrong(joblog, line_number, "is not the header GNU parallel and "
+						      "pooltop write (Seq, Host, Starttime... separated by tabs)",
+						      error, size);
+		} else if (!joblog_parse_line(line, &seq, &succeeded)) {
+			status = log_is_wrong(joblog, line_number, "is not a job's line (Seq, Host, "
+					      "Starttime, JobRuntime, Send, Receive, Exitval, Signal, Command)",
+					      error, size);
+		} else if (resume == JOBLOG_RESUME || succeeded) {
 			skip_add(joblog, seq);
+		}
 	}
-	if (ferror(file))
+	if (!status && ferror(file))
 		status = -1;
+	int saved_errno = errno;
 	free(line);
 	fclose(file);
+	errno = saved_errno;
+	if (!status && torn)
+		status = drop_torn_line(fd, complete);
 	skip_finish(joblog);
 	return status;
 }
@@ -181,8 +257,13 @@ struct joblog *joblog_open(const char *path, enum joblog_resume resume, char *co
 	joblog->fd = open(path, flags, 0666);
 	if (joblog->fd < 0)
 		return open_failed(joblog, "open", error, error_size);
-	if (resume != JOBLOG_FRESH && read_log(joblog, joblog->fd, resume))
+	if (resume != JOBLOG_FRESH && read_log(joblog, joblog->fd, resume, error, error_size)) {
+		if (error[0]) {
+			joblog_close(joblog);
+			return NULL;
+		}
 		return open_failed(joblog, "read", error, error_size);
+	}
 	if (prepare_for_append(joblog->fd))
 		return open_failed(joblog, "write", error, error_size);
 	return joblog;

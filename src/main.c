@@ -157,9 +157,22 @@ static void app_spool_no_file(int error)
 	app_message(app, text);
 }
 
+/* As xargs: one warning once an item was cut at a NUL byte. */
+static void app_warn_about_nul(struct app *app)
+{
+	uint64_t seq = items_take_nul_warning(app->items);
+	if (!seq)
+		return;
+	char text[256];
+	snprintf(text, sizeof text, "warning: a NUL character occurred in the input (item %" PRIu64
+		 "): the item was cut there, as an argument cannot carry one; did you mean -0 (--null)?", seq);
+	app_message(app, text);
+}
+
 static void app_result(void *data, struct pool_result *result)
 {
 	struct app *app = data;
+	app_warn_about_nul(app);
 	if (app->tui)
 		tui_result(app->tui, result);
 	if (result->will_retry)
@@ -456,7 +469,7 @@ static int choose_initial_jobs(struct app *app)
 			log_debug("jobs file '%s' asks for %d workers to start with", options->jobs_file, jobs);
 			pool->jobs = jobs;
 		} else if (change == JOBSFILE_BAD) {
-			fprintf(stderr, "pooltop: %s\n", message);
+			batch_message(NULL, message);  /* it quotes the file: escaped */
 		}
 	}
 	if (options->autotune) {
@@ -479,8 +492,10 @@ static int control_idle_seconds(double *seconds)
 	errno = 0;
 	double value = strtod(text, &end);
 	if (errno || *end || !(value > 0) || value > 86400 * 365) {
-		fprintf(stderr, "pooltop: POOLTOP_CONTROL_IDLE_SECONDS is '%s': give a number of seconds above 0\n",
-			text);
+		char message[512];
+		snprintf(message, sizeof message,
+			 "POOLTOP_CONTROL_IDLE_SECONDS is '%.200s': give a number of seconds above 0", text);
+		batch_message(NULL, message);
 		return -1;
 	}
 	*seconds = value;
@@ -501,7 +516,7 @@ static int open_control_socket(struct app *app)
 				    sizeof error);
 	if (app->ctlsock)
 		return 0;
-	fprintf(stderr, "pooltop: %s\n", error);
+	batch_message(NULL, error);  /* it quotes the path: escaped */
 	return -1;
 }
 
@@ -524,8 +539,10 @@ static struct items *open_items(const struct options *options)
 	if (options->arg_file) {
 		fd = open(options->arg_file, O_RDONLY | O_CLOEXEC);
 		if (fd < 0) {
-			fprintf(stderr, "pooltop: cannot read items from '%s': %s\n", options->arg_file,
-				strerror(errno));
+			char message[512];
+			snprintf(message, sizeof message, "cannot read items from '%s': %s", options->arg_file,
+				 strerror(errno));
+			batch_message(NULL, message);
 			return NULL;
 		}
 	} else {
@@ -552,7 +569,9 @@ static struct items *open_items(const struct options *options)
 	if (!items) {
 		fprintf(stderr, "pooltop: cannot read items: %s\n", strerror(errno));
 		close(fd);
+		return NULL;
 	}
+	items_set_max_length(items, options->pool.max_line);
 	return items;
 }
 
@@ -577,7 +596,7 @@ static int open_joblog(struct app *app)
 	char error[512];
 	app->joblog = joblog_open(options->joblog, resume, options->pool.worker_argv, error, sizeof error);
 	if (!app->joblog) {
-		fprintf(stderr, "pooltop: %s\n", error);
+		batch_message(NULL, error);
 		return -1;
 	}
 	if (joblog_skip_count(app->joblog)) {
@@ -636,26 +655,30 @@ static int watch_signals(struct app *app)
 }
 
 /* Lost output or joblog lines and an engine failure are each told once,
- * and end the run with 255; else a signal's status or the failures' count. */
+ * and end the run with 255; else a signal's status or the failures' count.
+ * The messages may quote a command or an item: batch_message escapes them. */
 static int exit_status(struct app *app)
 {
 	int status = 0;
 	char message[512];
 	if (output_error(app->output, message, sizeof message)) {
 		if (!app->output_loss_told)
-			fprintf(stderr, "pooltop: %s\n", message);
+			batch_message(app->batch, message);
 		status = 255;
 	}
 	if (joblog_error(app->joblog, message, sizeof message)) {
 		if (!app->joblog_loss_told)
-			fprintf(stderr, "pooltop: %s\n", message);
+			batch_message(app->batch, message);
 		status = 255;
 	}
 	if (app->output_overflow)
 		status = 255;
+	/* A failed input is the engine's failure too: the item source words it best. */
 	const char *fatal = pool_fatal_error(app->pool);
+	if (items_error(app->items, message, sizeof message))
+		fatal = message;
 	if (fatal) {
-		fprintf(stderr, "pooltop: %s\n", fatal);
+		batch_message(app->batch, fatal);
 		status = 255;
 	}
 	if (status)
@@ -755,6 +778,7 @@ static int run(struct app *app)
 		demo_finish(app->demo, stats.elapsed);
 	if (app->output_abandoned)
 		output_abandon(app->output);
+	app_warn_about_nul(app);
 	output_finish(app->output);
 	output_release(app->output);
 	log_debug("run ends: %" PRIu64 " done, %" PRIu64 " failed, %.3f s", stats.done, stats.failed,
@@ -783,7 +807,9 @@ static int open_debug_log(const struct options *options)
 		return 0;
 	if (log_open(path) == 0)
 		return 0;
-	fprintf(stderr, "pooltop: cannot open the log '%s': %s\n", path, strerror(errno));
+	char message[512];
+	snprintf(message, sizeof message, "cannot open the log '%.300s': %s", path, strerror(errno));
+	batch_message(NULL, message);
 	return -1;
 }
 
@@ -799,7 +825,7 @@ int main(int argc, char **argv)
 	char error[512];
 	switch (options_parse(argc, argv, &app.options, error, sizeof error)) {
 	case OPTIONS_ERROR:
-		fprintf(stderr, "pooltop: %s\n", error);
+		batch_message(NULL, error);  /* it may quote an argument: escaped */
 		return 255;
 	case OPTIONS_HELP:
 		return print_and_exit(options_help_text());

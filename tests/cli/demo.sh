@@ -3,6 +3,7 @@
 # range(10)) with one-second items: a line per item naming its pid (three
 # pids, reused), the list of squares in input order, and 4 s, not 10.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
+skip_under_wrapper "--demo's workers re-execute /proc/self/exe, which is then the tool, not pooltop"
 
 # item_lines: the "item X -> Y  (pid P)" lines of $output.
 item_lines() {

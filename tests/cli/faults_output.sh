@@ -16,11 +16,6 @@ small_tmpfs() {
 	at_exit "umount '$1'"
 }
 
-# status_field NAME: the number NAME holds in $reply (a status JSON line).
-status_field() {
-	sed -n "s/.*\"$1\":\([0-9-]*\).*/\1/p" <<< "$reply"
-}
-
 # ctl_status: ask the pool at ./sock for its status, 5 s at most; $reply.
 ctl_status() {
 	reply=$(timeout 5 "$POOLTOP" ctl sock status 2> /dev/null)
@@ -81,8 +76,8 @@ is "$(tail -c 1 small.log | od -An -c | tr -d ' ')" '\n' "the log ends with a ne
 "$POOLTOP" --batch -k -j 4 --control=sock --joblog=kept.log \
 	sh -c '[ "$1" = 1 ] && exec sleep 60; echo "out $1"' sh ::: 1 2 3 4 > killed.out 2> killed.err &
 pid=$!
-wait_for 10 eval 'ctl_status; [ "$(status_field done)" = 3 ]'
-is "$(status_field done)" 3 "-k: items 2 to 4 are done while item 1 runs"
+wait_for 10 eval 'ctl_status; [ "$(status_field done <<< "$reply")" = 3 ]'
+is "$(status_field done <<< "$reply")" 3 "-k: items 2 to 4 are done while item 1 runs"
 kill -KILL "$pid"
 wait_exit "$pid" 10
 is "$(< killed.out)" "" "pooltop killed: none of their output was written"
@@ -131,10 +126,10 @@ stopped_reader() {
 stopped_reader timeout -k -j 2 --timeout=2 \
 	sh -c 'case $1 in sleep) exec sleep 60;; big) exec seq 1 300000;; *) exec seq 1 5000;; esac' sh \
 	::: big sleep small small small
-wait_for 10 eval 'ctl_status; [ "$(status_field failed)" = 1 ]'
+wait_for 10 eval 'ctl_status; [ "$(status_field failed <<< "$reply")" = 1 ]'
 like "$reply" '^ok \{' "the control socket answers while the reader is stopped"
-is "$(status_field failed)" 1 "--timeout still ends the item that sleeps"
-is "$(status_field done)" 5 "the other items are done meanwhile"
+is "$(status_field failed <<< "$reply")" 1 "--timeout still ends the item that sleeps"
+is "$(status_field done <<< "$reply")" 5 "the other items are done meanwhile"
 kill -CONT "$reader"
 wait_for 30 eval '[ -s timeout.status ]'
 is "$(< timeout.status)" 1 "the reader going on, the run ends (one item timed out)"
@@ -158,7 +153,7 @@ jobs_blocked() {
 stopped_reader blocked -j 2 seq 1 {} ::: 300000 300000 300000 300000 300000 300000
 ok 'wait_for 10 jobs_blocked' "jobs are left blocked in their writes"
 ctl_status
-ok '[ "$(status_field done)" -lt 6 ]' "so not every item is done ($(status_field done) of 6)"
+ok '[ "$(status_field done <<< "$reply")" -lt 6 ]' "so not every item is done ($(status_field done <<< "$reply") of 6)"
 kill -CONT "$reader"
 wait_for 30 eval '[ -s blocked.status ]'
 is "$(< blocked.status)" 0 "the reader going on, the run succeeds"
@@ -168,8 +163,8 @@ ok 'cmp -s blocked.out expected.out' "and every byte arrived"
 # Every item done, pooltop waits for the stopped reader, still answering;
 # a signal then stops the wait, and what the reader did not take is lost.
 stopped_reader given_up -j 2 seq 1 {} ::: 300000
-wait_for 10 eval 'ctl_status; [ "$(status_field done)" = 1 ]'
-is "$(status_field running)" 0 "all done, pooltop waits for the reader and still answers"
+wait_for 10 eval 'ctl_status; [ "$(status_field done <<< "$reply")" = 1 ]'
+is "$(status_field running <<< "$reply")" 0 "all done, pooltop waits for the reader and still answers"
 pkill -INT -f -- "--control=sock -j 2 seq 1"
 wait_for 10 eval '[ -s given_up.status ]'
 is "$(< given_up.status)" 255 "SIGINT stops the wait: status 255"

@@ -1,6 +1,8 @@
 /* fuzz_items.c - libFuzzer target for the item sources: the non-blocking
  * reader fed in uneven chunks must split exactly as a plain memchr loop
- * does, and any range spec that parses must count and step consistently.
+ * does (cutting an item at a NUL byte unless NUL is the delimiter, and
+ * refusing the first item over the length limit, if one is set), and any
+ * range spec that parses must count and step consistently.
  *
  * Built and run by `make fuzz` in a tree configured with
  *   ./configure CC=clang --enable-fuzzing
@@ -35,24 +37,49 @@ struct expected_items {
 	char delimiter;
 };
 
-static bool expected_next(struct expected_items *expected, const uint8_t **text, size_t *length)
+/* The next item: *raw_length is its length in the stream, *length the
+ * length handed out (cut at a NUL when NUL is not the delimiter). */
+static bool expected_next_raw(struct expected_items *expected, const uint8_t **text, size_t *length,
+			      size_t *raw_length)
 {
 	size_t end = expected->position;
+	const uint8_t *nul;
 
 	if (expected->position >= expected->length)
 		return false;
 	while (end < expected->length && expected->stream[end] != (uint8_t)expected->delimiter)
 		end++;
 	*text = expected->stream + expected->position;
-	*length = end - expected->position;
+	*raw_length = *length = end - expected->position;
+	nul = memchr(*text, '\0', *length);
+	if (expected->delimiter != '\0' && nul)
+		*length = (size_t)(nul - *text);
 	expected->position = end + 1;
 	return true;
 }
 
+static bool expected_next(struct expected_items *expected, const uint8_t **text, size_t *length)
+{
+	size_t raw_length;
+
+	return expected_next_raw(expected, text, length, &raw_length);
+}
+
+/* The most the reader's buffer may hold: the base size, or under a limit
+ * the limit and a quarter of the base size. */
+static size_t capacity_bound(size_t longest_item, size_t max_length)
+{
+	if (max_length)
+		return max_length + BASE_CAPACITY / 4 + 2 > BASE_CAPACITY ?
+		       max_length + BASE_CAPACITY / 4 + 2 : BASE_CAPACITY;
+	return 2 * (longest_item + MOST_CHUNK + BASE_CAPACITY);
+}
+
 /* Takes every item the reader has ready and checks it against the
- * reference; returns the status that stopped it. */
+ * reference; returns the status that stopped it.  An error must be the
+ * refusal of the next item, one longer than max_length. */
 static enum items_status drain(struct items *items, struct expected_items *expected,
-			       int64_t *count, size_t longest_item)
+			       int64_t *count, size_t longest_item, size_t max_length)
 {
 	const char *text;
 	size_t length;
@@ -60,16 +87,29 @@ static enum items_status drain(struct items *items, struct expected_items *expec
 
 	while ((status = items_next(items, &text, &length)) == ITEMS_READY) {
 		const uint8_t *want;
-		size_t want_length;
+		size_t want_length, raw_length;
 
-		require(expected_next(expected, &want, &want_length));
+		require(expected_next_raw(expected, &want, &want_length, &raw_length));
+		require(!max_length || raw_length <= max_length);
 		require(length == want_length);
 		require(memcmp(text, want, length) == 0);
 		require(text[length] == '\0');
 		(*count)++;
 		/* Memory follows the largest item, not the amount of input. */
-		require(items_buffer_capacity(items) <=
-			2 * (longest_item + MOST_CHUNK + BASE_CAPACITY));
+		require(items_buffer_capacity(items) <= capacity_bound(longest_item, max_length));
+	}
+	if (status == ITEMS_ERROR) {
+		struct expected_items rest = *expected;
+		const uint8_t *want;
+		size_t want_length, raw_length;
+
+		require(errno == EMSGSIZE);
+		require(max_length);
+		/* The item refused may still be arriving: it is over the limit,
+		 * or what has come of it so far already is. */
+		require(expected_next_raw(&rest, &want, &want_length, &raw_length));
+		require(raw_length > max_length);
+		require(items_buffer_capacity(items) <= capacity_bound(longest_item, max_length));
 	}
 	return status;
 }
@@ -103,6 +143,9 @@ static void fuzz_reader(const uint8_t *data, size_t size)
 	char delimiter = delimiters[data[0] % 4];
 	unsigned chunk_seed = data[1];
 	size_t repeats = 1 + data[2] % 64;
+	static const size_t limits[] = { 0, 16, 1000, 70000 };
+	size_t max_length = limits[data[2] >> 6];
+	enum items_status status = ITEMS_WAIT;
 	const uint8_t *payload = data + 3;
 	size_t payload_length = size - 3;
 	size_t stream_length = payload_length * repeats;
@@ -123,9 +166,10 @@ static void fuzz_reader(const uint8_t *data, size_t size)
 	require(pipe2(pipe_fds, O_CLOEXEC) == 0);
 	items = items_from_fd(pipe_fds[0], delimiter, true);
 	require(items);
+	items_set_max_length(items, max_length);
 	/* Chunks of uneven sizes; after each the pipe is drained to WAIT, so a
 	 * write never blocks. */
-	while (written < stream_length) {
+	while (written < stream_length && status == ITEMS_WAIT) {
 		size_t chunk = 1 + (chunk_seed * 7919u + written) % MOST_CHUNK;
 
 		if (chunk > stream_length - written)
@@ -133,11 +177,24 @@ static void fuzz_reader(const uint8_t *data, size_t size)
 		write_all(pipe_fds[1], stream + written, chunk);
 		written += chunk;
 		chunk_seed = chunk_seed * 31 + 17;
-		require(drain(items, &expected, &count, longest) == ITEMS_WAIT);
+		status = drain(items, &expected, &count, longest, max_length);
+		require(status == ITEMS_WAIT || status == ITEMS_ERROR);
 		require(items_total(items) == -1);
 	}
 	close(pipe_fds[1]);
-	require(drain(items, &expected, &count, longest) == ITEMS_END);
+	if (status == ITEMS_WAIT)
+		status = drain(items, &expected, &count, longest, max_length);
+	if (status == ITEMS_ERROR) {
+		/* Refused for good: nothing after it comes out. */
+		const char *text;
+		size_t length;
+
+		require(items_next(items, &text, &length) == ITEMS_ERROR);
+		items_free(items);
+		free(stream);
+		return;
+	}
+	require(status == ITEMS_END);
 	require(!expected_next(&expected, &unused_text, &unused_length));
 
 	for (struct expected_items again = { stream, stream_length, 0, delimiter };
@@ -145,7 +202,7 @@ static void fuzz_reader(const uint8_t *data, size_t size)
 		expected_count++;
 	require(count == expected_count);
 	require(items_total(items) == expected_count);
-	require(items_buffer_capacity(items) <= 2 * (longest + MOST_CHUNK + BASE_CAPACITY));
+	require(items_buffer_capacity(items) <= capacity_bound(longest, max_length));
 	items_free(items);
 	free(stream);
 }

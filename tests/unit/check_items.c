@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -400,6 +401,152 @@ START_TEST(a_read_error_is_reported_with_errno)
 }
 END_TEST
 
+/* ---- limits and NUL bytes ---------------------------------------------- */
+
+START_TEST(an_item_longer_than_the_limit_is_refused_with_its_position)
+{
+	struct items *items = items_over_string("abcd\nabcde\nafter\n", '\n');
+	const char *text;
+	size_t length;
+	char message[256];
+
+	items_set_max_length(items, 4);
+	ck_assert_int_eq(items_error(items, message, sizeof message), 0);
+	expect_item(items, "abcd");
+	errno = 0;
+	ck_assert_int_eq(items_next(items, &text, &length), ITEMS_ERROR);
+	ck_assert_int_eq(errno, EMSGSIZE);
+	ck_assert_int_eq(items_error(items, message, sizeof message), -1);
+	ck_assert_str_eq(message, "item 2 is longer than --max-line (4 bytes): "
+				  "it and the items after it were not run");
+	/* Nothing after it comes out: where the next item starts is unknown. */
+	ck_assert_int_eq(items_next(items, &text, &length), ITEMS_ERROR);
+	items_free(items);
+}
+END_TEST
+
+START_TEST(a_last_item_without_newline_is_held_to_the_limit_too)
+{
+	struct items *items = items_over_string("ok\ntoo long", '\n');
+	const char *text;
+	size_t length;
+	char message[256];
+
+	items_set_max_length(items, 5);
+	expect_item(items, "ok");
+	ck_assert_int_eq(items_next(items, &text, &length), ITEMS_ERROR);
+	ck_assert_int_eq(items_error(items, message, sizeof message), -1);
+	ck_assert_ptr_nonnull(strstr(message, "item 2 "));
+	items_free(items);
+}
+END_TEST
+
+/* Writes `total` bytes of `x` without a delimiter, then exits; a reader
+ * that stops early ends it with EPIPE. */
+static void write_one_line_and_exit(int fd, size_t total)
+{
+	static char chunk[65536];
+
+	memset(chunk, 'x', sizeof chunk);
+	while (total > 0) {
+		ssize_t written = write(fd, chunk, total < sizeof chunk ? total : sizeof chunk);
+
+		if (written < 0 && errno == EINTR)
+			continue;
+		if (written <= 0)
+			_exit(0);
+		total -= (size_t)written;
+	}
+	_exit(0);
+}
+
+/* The peak resident size of this process so far, in bytes. */
+static size_t peak_resident_bytes(void)
+{
+	struct rusage usage;
+
+	ck_assert_int_eq(getrusage(RUSAGE_SELF, &usage), 0);
+	return (size_t)usage.ru_maxrss * 1024;
+}
+
+START_TEST(a_line_far_over_the_limit_is_refused_in_bounded_memory)
+{
+	size_t limit = (size_t)4 * 1024 * 1024;
+	size_t line_length = (size_t)96 * 1024 * 1024;
+	int pipe_fds[2], status;
+	const char *text;
+	size_t length, peak_before;
+	struct items *items;
+	pid_t writer;
+
+	ck_assert_int_eq(pipe2(pipe_fds, O_CLOEXEC), 0);
+	writer = fork();
+	ck_assert_int_ge(writer, 0);
+	if (writer == 0) {
+		close(pipe_fds[0]);
+		signal(SIGPIPE, SIG_DFL);
+		write_one_line_and_exit(pipe_fds[1], line_length);
+	}
+	close(pipe_fds[1]);
+	peak_before = peak_resident_bytes();
+	items = items_from_fd(pipe_fds[0], '\n', false);
+	items_set_max_length(items, limit);
+	ck_assert_int_eq(items_next(items, &text, &length), ITEMS_ERROR);
+	ck_assert_int_eq(errno, EMSGSIZE);
+	/* A small multiple of the limit, whatever the length of the line (the
+	 * buffers it grew through count too when ASan quarantines them). */
+	ck_assert_uint_le(peak_resident_bytes() - peak_before, 4 * limit);
+	/* The refused item's memory is given back at once. */
+	ck_assert_uint_eq(items_buffer_capacity(items), BASE_CAPACITY);
+	items_free(items);
+	ck_assert_int_eq(waitpid(writer, &status, 0), writer);
+}
+END_TEST
+
+START_TEST(an_item_exactly_at_the_limit_passes)
+{
+	struct items *items = items_over_string("abcd\nabcd", '\n');
+
+	items_set_max_length(items, 4);
+	expect_item(items, "abcd");
+	expect_item(items, "abcd");
+	expect_end(items);
+	items_free(items);
+}
+END_TEST
+
+START_TEST(a_nul_inside_a_line_cuts_the_item_and_is_told_once_as_xargs_does)
+{
+	static const char data[] = "clean\nbe\0fore\nagain\0\nlast\n";
+	struct items *items = items_over_bytes(data, sizeof data - 1, '\n');
+
+	expect_item(items, "clean");
+	ck_assert_uint_eq(items_take_nul_warning(items), 0);
+	expect_item(items, "be");
+	expect_item(items, "again");
+	expect_item(items, "last");
+	expect_end(items);
+	/* The first item cut is named, once. */
+	ck_assert_uint_eq(items_take_nul_warning(items), 2);
+	ck_assert_uint_eq(items_take_nul_warning(items), 0);
+	ck_assert_int_eq(items_total(items), 4);
+	items_free(items);
+}
+END_TEST
+
+START_TEST(nul_separated_items_are_not_warned_about)
+{
+	static const char data[] = "a\0b\0";
+	struct items *items = items_over_bytes(data, sizeof data - 1, '\0');
+
+	expect_item(items, "a");
+	expect_item(items, "b");
+	expect_end(items);
+	ck_assert_uint_eq(items_take_nul_warning(items), 0);
+	items_free(items);
+}
+END_TEST
+
 START_TEST(freeing_the_source_closes_its_descriptor)
 {
 	struct items *items = items_over_string("x\n", '\n');
@@ -594,6 +741,12 @@ static Suite *items_suite(void)
 	tcase_add_test(reader, a_blocking_read_interrupted_by_a_signal_carries_on);
 	tcase_add_test(reader, a_read_error_is_reported_with_errno);
 	tcase_add_test(reader, freeing_the_source_closes_its_descriptor);
+	tcase_add_test(reader, an_item_longer_than_the_limit_is_refused_with_its_position);
+	tcase_add_test(reader, a_last_item_without_newline_is_held_to_the_limit_too);
+	tcase_add_test(reader, a_line_far_over_the_limit_is_refused_in_bounded_memory);
+	tcase_add_test(reader, an_item_exactly_at_the_limit_passes);
+	tcase_add_test(reader, a_nul_inside_a_line_cuts_the_item_and_is_told_once_as_xargs_does);
+	tcase_add_test(reader, nul_separated_items_are_not_warned_about);
 	suite_add_tcase(suite, reader);
 
 	tcase_add_test(range, range_specs_parse_with_signs_steps_and_countdowns);

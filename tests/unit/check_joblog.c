@@ -96,6 +96,13 @@ START_TEST(the_header_and_broken_lines_are_not_jobs)
 		"7\t:\t1.000\t0.001\t0\t0\tx\t0\tbad exitval",
 		"7\t:\t1.000\t0.001\t0\t0\t0\ty\tbad signal",
 		"7x\t:\t1.000\t0.001\t0\t0\t0\t0\tbad seq",
+		" 7\t:\t1.000\t0.001\t0\t0\t0\t0\ta space before the seq",
+		"+7\t:\t1.000\t0.001\t0\t0\t0\t0\ta plus sign",
+		"7\t\t1.000\t0.001\t0\t0\t0\t0\tno host",
+		"7\t:\tyesterday\t0.001\t0\t0\t0\t0\tbad start time",
+		"7\t:\t1.000\t\t0\t0\t0\t0\tno runtime",
+		"7\t:\t1.000\t0.001\tmany\t0\t0\t0\tbad send",
+		"7\t:\t1.000\t0.001\t0\t1e3\t0\t0\tbad receive",
 	};
 	for (size_t i = 0; i < sizeof not_jobs / sizeof not_jobs[0]; i++)
 		ck_assert_msg(!joblog_parse_line(not_jobs[i], &seq, &succeeded), "'%s' parsed", not_jobs[i]);
@@ -324,7 +331,10 @@ START_TEST(a_newline_in_the_command_is_written_as_nul)
 }
 END_TEST
 
-START_TEST(resumed_lines_are_appended_after_a_torn_last_line)
+/* A run killed while writing a line leaves it torn at the end: it names
+ * no finished job, so it is dropped (its item runs again) and the log
+ * stays a log the next --resume accepts. */
+START_TEST(a_torn_last_line_is_dropped_before_resumed_lines_are_appended)
 {
 	make_directory();
 	write_file(HEADER LINE("1", "0", "0") "2\t:\t1.0");
@@ -337,10 +347,67 @@ START_TEST(resumed_lines_are_appended_after_a_torn_last_line)
 	joblog_write(joblog, &result);
 	joblog_close(joblog);
 	char *text = read_file();
-	ck_assert_str_eq(text, HEADER LINE("1", "0", "0") "2\t:\t1.0\n"
+	ck_assert_str_eq(text, HEADER LINE("1", "0", "0")
 			 "2\t:\t1795577827.895\t     0.006\t0\t0\t0\t0\techo b\n");
 	free(text);
+	joblog = joblog_open(path, JOBLOG_RESUME, NULL, error, sizeof error);
+	ck_assert_ptr_nonnull(joblog);
+	ck_assert_uint_eq(joblog_skip_count(joblog), 2);
+	joblog_close(joblog);
 	remove_directory();
+}
+END_TEST
+
+START_TEST(a_torn_header_is_written_again)
+{
+	make_directory();
+	write_file("Seq\tHost\tStart");
+	struct joblog *joblog = joblog_open(path, JOBLOG_RESUME, NULL, error, sizeof error);
+	ck_assert_ptr_nonnull(joblog);
+	ck_assert_uint_eq(joblog_skip_count(joblog), 0);
+	joblog_close(joblog);
+	char *text = read_file();
+	ck_assert_str_eq(text, HEADER);
+	free(text);
+	remove_directory();
+}
+END_TEST
+
+/* Opens path for resuming, expects the refusal, and checks that the
+ * message names the file and the line and that the file is untouched. */
+static void expect_refused(enum joblog_resume resume, const char *content, const char *line_words)
+{
+	make_directory();
+	write_file(content);
+	ck_assert_ptr_null(joblog_open(path, resume, NULL, error, sizeof error));
+	char expected[512];
+	snprintf(expected, sizeof expected, "the format of the joblog '%s' is wrong: %s", path, line_words);
+	ck_assert_msg(strncmp(error, expected, strlen(expected)) == 0, "message: %s", error);
+	char *text = read_file();
+	ck_assert_str_eq(text, content);
+	free(text);
+	remove_directory();
+}
+
+START_TEST(a_file_with_another_header_is_refused_and_left_alone)
+{
+	expect_refused(JOBLOG_RESUME, "some notes\nmore notes\n", "line 1 is not the header");
+	expect_refused(JOBLOG_RESUME_FAILED, "seq,host,start\n1,:,1.0\n", "line 1 is not the header");
+	/* One line without a newline that does not begin the header. */
+	expect_refused(JOBLOG_RESUME, "garbage", "line 1 is not the header");
+	/* Lines of a joblog, but no header. */
+	expect_refused(JOBLOG_RESUME, LINE("1", "0", "0"), "line 1 is not the header");
+}
+END_TEST
+
+START_TEST(a_line_that_does_not_parse_is_refused_with_its_number)
+{
+	expect_refused(JOBLOG_RESUME, HEADER LINE("1", "0", "0") "garbage\n" LINE("3", "0", "0"),
+		       "line 3 is not a job's line");
+	expect_refused(JOBLOG_RESUME_FAILED, HEADER LINE("1", "0", "0") LINE("2", "1", "0") "\n",
+		       "line 4 is not a job's line");
+	/* A whole last line without its newline is judged as any other. */
+	expect_refused(JOBLOG_RESUME, HEADER LINE("1", "0", "0") "not a job", "line 3 is not a job's line");
 }
 END_TEST
 
@@ -435,13 +502,16 @@ static Suite *joblog_suite(void)
 	tcase_add_test(resuming, a_fresh_log_replaces_the_old_one_and_skips_nothing);
 	tcase_add_test(resuming, resuming_a_missing_or_empty_log_starts_it_with_the_header);
 	tcase_add_test(resuming, a_log_that_cannot_be_opened_is_an_error_the_caller_reports);
+	tcase_add_test(resuming, a_file_with_another_header_is_refused_and_left_alone);
+	tcase_add_test(resuming, a_line_that_does_not_parse_is_refused_with_its_number);
+	tcase_add_test(resuming, a_torn_header_is_written_again);
 	suite_add_tcase(suite, resuming);
 
 	tcase_add_test(writing, a_command_mode_line_has_every_field_in_place);
 	tcase_add_test(writing, a_worker_mode_line_names_the_worker_and_the_item);
 	tcase_add_test(writing, attempts_that_will_be_retried_are_not_logged);
 	tcase_add_test(writing, a_newline_in_the_command_is_written_as_nul);
-	tcase_add_test(writing, resumed_lines_are_appended_after_a_torn_last_line);
+	tcase_add_test(writing, a_torn_last_line_is_dropped_before_resumed_lines_are_appended);
 	tcase_add_test(writing, lines_that_cannot_be_written_are_counted_for_the_caller);
 	tcase_add_test(writing, a_line_cut_short_is_taken_back);
 	suite_add_tcase(suite, writing);
