@@ -1,7 +1,8 @@
 #!/bin/bash
 # tests/tui/cpu.sh - CPU% is counted as top counts it: a busy loop reads
-# high within two refreshes, and a job that is a pipeline counts every
-# process in it, not just the shell that started them.
+# high within two refreshes, jobs shorter than a refresh and long-lived
+# workers count whole in the header, and a job that is a pipeline counts
+# every process in it, not just the shell that started them.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
 require_tmux
 
@@ -118,6 +119,49 @@ ok '[ "$shown" -ge $((measured - slack)) ] && [ "$shown" -le $((measured + slack
 tui_keys Q
 tui_wait_exit 15
 ok $? "Q ends the short jobs"
+tui_stop
+
+# --- worker mode: long-lived workers, short items -----------------------------
+
+cat > "$TEST_DIR/burn.py" << 'WORKER'
+import sys
+for line in sys.stdin:
+    i = 0
+    while i < 200000:
+        i += 1
+    print(line.strip(), flush=True)
+WORKER
+tui_start 100 20 "$POOLTOP" -j 2 --refresh=1 --worker --range=1..1000000 -- python3 "$TEST_DIR/burn.py"
+pooltop_pid=$(tui_pid)
+at_exit "kill -TERM $pooltop_pid; kill -TERM $pooltop_pid"
+wait_for 5 has_header_cpu
+workers=$(tui_screen | awk '($1 == 1 || $1 == 2) && $2 ~ /^[0-9]+$/ { print $2 }')
+is "$(wc -w <<< "$workers")" 2 "two workers show with their pids"
+next_refresh
+declare -A worker_before
+for pid in $workers; do worker_before[$pid]=$(process_ticks "$pid"); done
+start=$(now_ms)
+sum=0 readings=0
+for refresh in 1 2 3 4; do
+	next_refresh
+	figure=$(header_cpu)
+	[ -n "$figure" ] || continue
+	sum=$((sum + ${figure%.*}))
+	readings=$((readings + 1))
+done
+elapsed=$(( $(now_ms) - start ))
+measured=0
+for pid in $workers; do
+	measured=$((measured + ($(process_ticks "$pid") - worker_before[$pid]) * 100 * 1000 / $(getconf CLK_TCK) / elapsed))
+done
+shown=$((readings ? sum / readings : 0))
+diag "worker mode: the header showed ${shown}% on average, the workers used ${measured}%"
+slack=$((measured * 30 / 100 > 10 ? measured * 30 / 100 : 10))
+ok '[ "$readings" -eq 4 ] && [ "$shown" -ge $((measured - slack)) ] && [ "$shown" -le $((measured + slack)) ]' \
+	"in worker mode the header agrees with the workers' CPU (within 30%)"
+tui_keys Q
+tui_wait_exit 15
+ok $? "Q ends the workers"
 tui_stop
 
 # --- a pipeline: the shell and both of its children --------------------------
