@@ -92,13 +92,14 @@ bench_group() {
 }
 
 # bench_target DESCRIPTION VALUE OP LIMIT: prints one target line and counts
-# it met or missed. OP is ">=" or "<"; a VALUE that is not a number ("-",
+# it met or missed. OP is ">=", "<=" or "<"; a VALUE that is not a number ("-",
 # "not reached") misses.
 bench_target() {
 	local verdict=MISSED
 	if awk -v v="$2" -v l="$4" -v op="$3" \
 		'BEGIN { exit !(v ~ /^[0-9]+(\.[0-9]*)?$/ &&
-		                ((op == ">=" && v + 0 >= l + 0) || (op == "<" && v + 0 < l + 0))) }'; then
+		                ((op == ">=" && v + 0 >= l + 0) || (op == "<=" && v + 0 <= l + 0) ||
+		                 (op == "<" && v + 0 < l + 0))) }'; then
 		verdict=met
 		bench_targets_met=$((bench_targets_met + 1))
 	else
