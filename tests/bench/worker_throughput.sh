@@ -6,7 +6,7 @@
 #
 # BENCH_ITEMS=N (default 1000000) scales the run down for a quick look;
 # BENCH_RSS_ITEMS (default 10 x BENCH_ITEMS), BENCH_REPEAT (rounds, best of,
-# default 1), BENCH_FUNCTION (identity or square, for Python; default
+# default 3), BENCH_FUNCTION (identity or square, for Python; default
 # identity, which is what the echo worker computes).
 
 . "$(dirname "$0")/bench_lib.sh"
