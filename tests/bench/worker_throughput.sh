@@ -13,7 +13,7 @@
 
 items=${BENCH_ITEMS:-1000000}
 rss_items=${BENCH_RSS_ITEMS:-$((items * 10))}
-rounds=${BENCH_REPEAT:-1}
+rounds=${BENCH_REPEAT:-3}
 function=${BENCH_FUNCTION:-identity}
 workers=2
 python=${PYTHON:-python3}
