@@ -66,7 +66,7 @@ if have scaling; then
 	set multiplot layout 1,2 title "Items/s against -j: pooltop --batch and xargs -P\n$(caption scaling)"
 	set xlabel '-j (worker count)'
 	set ylabel 'items/s'
-	set key top left
+	set key bottom right
 	set xrange [0.5:*]; set yrange [0:*]
 	set title 'CPU-bound: 20 ms of CPU per item'
 	plot '$scratch/cpu.tsv' using 2:5 with lines dt 2 lw 2 lc rgb '#999999' title 'ideal', \
