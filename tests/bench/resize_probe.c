@@ -1,7 +1,8 @@
 /* resize_probe.c - measures how long a resize takes to show: from SIGUSR1,
  * or from connecting to the control socket to send `jobs +1`, until the new
- * job runs its first instruction.  The job is this program too: it writes
- * the monotonic clock to a FIFO the moment it starts.
+ * job runs its first instruction; and, as the anchor, the same for a bare
+ * posix_spawn of the job.  The job is this program too: it writes the
+ * monotonic clock to a FIFO the moment it starts.
  *
  *   resize_probe measure POOLTOP ROUNDS   run the benchmark, print figures
  *   resize_probe job FIFO [ITEM]          (the job pooltop runs) */
@@ -9,6 +10,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -157,14 +159,16 @@ static int compare(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-static void report(const char *what, double *latencies, int rounds)
+/* One line for people, one "result NAME MEDIAN P90 WORST" line for the script. */
+static void report(const char *what, const char *name, double *latencies, int rounds)
 {
 	qsort(latencies, (size_t)rounds, sizeof *latencies, compare);
 	double median = rounds % 2 ? latencies[rounds / 2]
 				   : (latencies[rounds / 2 - 1] + latencies[rounds / 2]) / 2;
-	printf("%-34s median %7.3f ms   p90 %7.3f ms   worst %7.3f ms\n", what, median,
-	       latencies[(rounds * 9) / 10 < rounds ? (rounds * 9) / 10 : rounds - 1], latencies[rounds - 1]);
-	printf("result %s %.3f %.3f\n", strchr(what, '(') ? "socket" : "signal", median, latencies[rounds - 1]);
+	double p90 = latencies[(rounds * 9) / 10 < rounds ? (rounds * 9) / 10 : rounds - 1];
+	printf("%-34s median %7.3f ms   p90 %7.3f ms   worst %7.3f ms\n", what, median, p90,
+	       latencies[rounds - 1]);
+	printf("result %s %.3f %.3f %.3f\n", name, median, p90, latencies[rounds - 1]);
 }
 
 /* Grow by one, time until the new job starts, shrink back by killing it. */
@@ -200,6 +204,25 @@ static double round_socket(struct bench *bench)
 	return started - sent;
 }
 
+/* The anchor: this process spawns the job itself, with nothing between. */
+static double round_spawn(struct bench *bench, const char *self)
+{
+	char job[] = "job";
+	char *argv[] = { (char *)self, job, bench->fifo_path, NULL };
+	pid_t pid;
+	double sent = now_ms();
+	if (posix_spawn(&pid, self, NULL, NULL, argv, environ))
+		die("posix_spawn");
+	double started = next_start(bench);
+	if (started < 0) {
+		fputs("resize_probe: the spawned job never started\n", stderr);
+		exit(1);
+	}
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	return started - sent;
+}
+
 static int run_measure(const char *pooltop, const char *self, int rounds)
 {
 	struct bench bench = { 0 };
@@ -221,16 +244,24 @@ static int run_measure(const char *pooltop, const char *self, int rounds)
 	}
 	wait_running(&bench, 1);
 
-	double *latencies = calloc((size_t)rounds, sizeof *latencies);
-	if (!latencies)
-		die("calloc");
+	/* The three paths take turns, each round starting with another one, so
+	 * load elsewhere on the machine falls on all of them alike. */
+	double *latencies[3];
+	for (int path = 0; path < 3; path++)
+		if (!(latencies[path] = calloc((size_t)rounds, sizeof *latencies[path])))
+			die("calloc");
 	for (int i = 0; i < rounds; i++)
-		latencies[i] = round_signal(&bench);
-	report("SIGUSR1 -> new job running", latencies, rounds);
-	for (int i = 0; i < rounds; i++)
-		latencies[i] = round_socket(&bench);
-	report("jobs +1 (from connect) -> running", latencies, rounds);
-	free(latencies);
+		for (int turn = 0; turn < 3; turn++) {
+			int path = (i + turn) % 3;
+			latencies[path][i] = path == 0 ? round_signal(&bench)
+					   : path == 1 ? round_socket(&bench)
+						       : round_spawn(&bench, self);
+		}
+	report("SIGUSR1 -> new job running", "signal", latencies[0], rounds);
+	report("jobs +1 (from connect) -> running", "socket", latencies[1], rounds);
+	report("bare posix_spawn -> running", "spawn", latencies[2], rounds);
+	for (int path = 0; path < 3; path++)
+		free(latencies[path]);
 
 	char reply[256];
 	command(&bench, "quit kill\n", reply, sizeof reply);

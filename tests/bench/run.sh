@@ -1,7 +1,8 @@
 #!/bin/bash
 # run.sh - what `make bench` runs: every benchmark in tests/bench, one after
 # the other, each under a header line; the main ones first, then any other
-# benchmark script, then the C benchmark programs the build made.
+# benchmark script, then the C benchmark programs the build made.  Each
+# benchmark also leaves its figures in $BENCH_RESULTS for `make bench-plots`.
 #
 # Names given as arguments or in BENCH_ONLY (comma-separated, without .sh)
 # run only those benchmarks. The exit status is 1 when a benchmark failed.
@@ -11,9 +12,10 @@ bench_srcdir=${BENCH_SRCDIR:-$(cd "$(dirname "$0")" && pwd)}
 bench_bindir=${BENCH_BINDIR:-$top_builddir/tests/bench}
 
 # Scripts in tests/bench that are not benchmarks themselves.
-not_benchmarks=" run bench_lib "
-# The usual order: throughput of the pool first, then the front ends' costs.
-preferred_order=(worker_throughput spawn_throughput tui_cpu resize_latency)
+not_benchmarks=" run bench_lib plots "
+# The usual order: throughput of the pool first, then how it scales and
+# tunes itself, then the front ends' costs.
+preferred_order=(dispatch checksum worker_throughput scaling autotune tui_cpu resize_latency)
 # Benchmarks written as C programs, run when the build made them.
 program_benchmarks=(sample_cost)
 

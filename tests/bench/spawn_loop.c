@@ -6,8 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/wait.h>
-
-extern char **environ;
+#include <unistd.h>  /* environ, with the _GNU_SOURCE configure defines */
 
 int main(int argc, char **argv)
 {

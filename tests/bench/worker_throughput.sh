@@ -6,14 +6,14 @@
 #
 # BENCH_ITEMS=N (default 1000000) scales the run down for a quick look;
 # BENCH_RSS_ITEMS (default 10 x BENCH_ITEMS), BENCH_REPEAT (rounds, best of,
-# default 1), BENCH_FUNCTION (identity or square, for Python; default
+# default 3), BENCH_FUNCTION (identity or square, for Python; default
 # identity, which is what the echo worker computes).
 
 . "$(dirname "$0")/bench_lib.sh"
 
 items=${BENCH_ITEMS:-1000000}
 rss_items=${BENCH_RSS_ITEMS:-$((items * 10))}
-rounds=${BENCH_REPEAT:-1}
+rounds=${BENCH_REPEAT:-3}
 function=${BENCH_FUNCTION:-identity}
 workers=2
 python=${PYTHON:-python3}
@@ -21,7 +21,7 @@ python=${PYTHON:-python3}
 bench_need "$POOLTOP" "$ECHO_WORKER" "$REFERENCE_LOOP" "$python"
 
 bench_machine
-echo "items:   $items trivial items, $workers workers (echo_worker), best of $rounds round(s)"
+echo "items:   $items trivial items, $workers workers (echo_worker), best of $rounds round(s), runs in turn"
 echo
 
 # Results must be right before their speed means anything: every item
@@ -72,11 +72,13 @@ run_checked() {        # run_checked INDEX
 	fi
 }
 
-# Rounds interleave the runs, so a burst of load elsewhere on the machine
-# does not fall on one contender only; each keeps its best round.
+# Rounds interleave the runs, each round starting with a different one, so
+# a burst of load elsewhere on the machine does not fall on one contender
+# only; each keeps its best round.
+keys=(pooltop_inflight1 pooltop_inflight64 imap map reference1 reference64)
 declare -a rates
-for ((round = 1; round <= rounds; round++)); do
-	for index in "${!run_names[@]}"; do
+for ((round = 0; round < rounds; round++)); do
+	for index in $(bench_order ${#run_names[@]} "$round"); do
 		run_checked "$index"
 		rate=$(bench_rate "$items" "$bench_seconds")
 		rates[index]=$(bench_best_rate "$rate" "${rates[index]:-}")
@@ -85,15 +87,17 @@ done
 
 imap_rate=${rates[2]}
 reference64_rate=${rates[5]}
-printf "| %-34s | %12s | %8s | %8s |\n" "run" "items/s" "x imap" "x ref 64"
-printf "|%s|%s|%s|%s|\n" "$(printf -- '-%.0s' {1..36})" "$(printf -- '-%.0s' {1..13})-" \
-	"$(printf -- '-%.0s' {1..10})" "$(printf -- '-%.0s' {1..10})"
-for index in "${!run_names[@]}"; do
-	printf "| %-34s | %12s | %8s | %8s |\n" "${run_names[index]}" \
-		"$(bench_group "${rates[index]}")" \
-		"$(bench_ratio "${rates[index]}" "$imap_rate")" \
-		"$(bench_ratio "${rates[index]}" "$reference64_rate")"
-done
+bench_results worker_throughput run items_per_s x_imap x_reference64
+{
+	printf 'run\titems/s\tx imap\tx ref 64\n'
+	for index in "${!run_names[@]}"; do
+		x_imap=$(bench_ratio "${rates[index]}" "$imap_rate")
+		x_reference=$(bench_ratio "${rates[index]}" "$reference64_rate")
+		printf '%s\t%s\t%s\t%s\n' "${run_names[index]}" "$(bench_group "${rates[index]}")" \
+			"$x_imap" "$x_reference"
+		bench_record "${keys[index]}" "${rates[index]}" "$x_imap" "$x_reference"
+	done
+} | bench_table
 echo
 
 # Peak RSS over many items, without -k: memory must not grow with the
