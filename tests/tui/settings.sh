@@ -81,7 +81,9 @@ tui_wait_text 5 "settings ignored"
 ok $? "and ignored"
 wait_for 5 heading_has_peak
 ok $? "the whole file is ignored: every column shows"
-like "$(tui_screen)" "   1 +[0-9]+ run " "pooltop runs the items"
+runs_items() { tui_screen | grep -Eq "   1 +[0-9]+ run "; }
+wait_for 10 runs_items
+ok $? "pooltop runs the items" || diag "$(tui_screen)"
 stop_pooltop
 ok $? "and Q ends it"
 is "$(tui_exit_status)" 2 "with the status of its two killed items, as after any Q"
