@@ -62,7 +62,7 @@ static void run_line(struct control *control, const char *line, size_t reply_siz
 	require(memchr(reply, '\0', reply_size));
 	require(!strchr(reply, '\n'));
 	if (reply_size >= sizeof "error ") {
-		if (status == 0)
+		if (status == 0 || status == CONTROL_WATCH)  /* watch: ok, then objects */
 			require(!strncmp(reply, "ok", 2));
 		else
 			require(status == -1 && !strncmp(reply, "error ", 6));
