@@ -23,6 +23,8 @@
 #define PRUNE_SECONDS 1
 /* pooltop's word for "leave the groups alone": no process group is 0. */
 #define RELEASE ((pid_t)0)
+/* The pipe's size: a second of jobs at the fastest is a few kilobytes. */
+#define GUARDIAN_PIPE_BYTES (256 * 1024)
 /* Where the guardian finds its end of the pipe. */
 #define GUARDIAN_FD 3
 
@@ -62,39 +64,48 @@ static void groups_kill(const struct groups *groups)
 		kill(-groups->ids[i], SIGKILL);
 }
 
-/* Read what pooltop sent.  Returns false once the guardian is done: end of
- * file (the groups were killed) or a release. */
+/* Read all that pooltop sent so far.  Returns false once the guardian is
+ * done: end of file (the groups were killed) or a release. */
 static bool guardian_read(int fd, struct groups *groups)
 {
 	pid_t batch[1024];
-	ssize_t n = read(fd, batch, sizeof batch);
-	if (n < 0 && (errno == EINTR || errno == EAGAIN))
-		return true;
-	if (n <= 0) {
-		groups_kill(groups);
-		return false;
-	}
-	/* Writes of one pid_t are atomic, so reads hold whole ones. */
-	size_t received = (size_t)n / sizeof batch[0];
-	for (size_t i = 0; i < received; i++) {
-		if (batch[i] == RELEASE)
+	for (;;) {
+		ssize_t n = read(fd, batch, sizeof batch);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno == EAGAIN)
+			return true;
+		if (n <= 0) {
+			groups_kill(groups);
 			return false;
-		xgrow(&groups->ids, &groups->cap, groups->count + 1, sizeof *groups->ids);
-		groups->ids[groups->count++] = batch[i];
+		}
+		/* Writes of one pid_t are atomic, so reads hold whole ones. */
+		size_t received = (size_t)n / sizeof batch[0];
+		for (size_t i = 0; i < received; i++) {
+			if (batch[i] == RELEASE)
+				return false;
+			if (groups->count == groups->cap)
+				xgrow(&groups->ids, &groups->cap, groups->count + 1, sizeof *groups->ids);
+			groups->ids[groups->count++] = batch[i];
+		}
 	}
-	return true;
 }
 
-/* Read from fd until pooltop is gone or lets the groups go. */
+/* Read from fd until pooltop is gone or lets the groups go.  The guardian
+ * does not wake for each job: it asks poll for no event, so only the end
+ * of the pipe (pooltop gone) or its once-a-second round wakes it, and it
+ * reads then what came meanwhile; the pipe holds far more than a second
+ * of jobs. */
 static void guardian_serve(int fd)
 {
 	struct groups groups = { .last_prune = monotonic_seconds() };
+	fcntl(fd, F_SETFL, O_NONBLOCK);
 	for (;;) {
-		struct pollfd entry = { .fd = fd, .events = POLLIN };
-		int ready = poll(&entry, 1, groups.count ? PRUNE_SECONDS * 1000 : -1);
+		struct pollfd entry = { .fd = fd, .events = 0 };
+		int ready = poll(&entry, 1, PRUNE_SECONDS * 1000);
 		if (ready < 0 && errno != EINTR)
 			break;
-		if (ready > 0 && !guardian_read(fd, &groups))
+		if (!guardian_read(fd, &groups))
 			break;
 		if (groups.count && monotonic_seconds() - groups.last_prune >= PRUNE_SECONDS)
 			groups_prune(&groups);
@@ -168,8 +179,10 @@ int guardian_start(void)
 	}
 	while (waitpid(middle, NULL, 0) < 0 && errno == EINTR)
 		;
-	/* A guardian that stopped reading must never stall the run. */
+	/* A guardian that stopped reading must never stall the run; room for
+	 * many seconds of jobs between two of its reads. */
 	fcntl(fds[1], F_SETFL, O_NONBLOCK);
+	fcntl(fds[1], F_SETPIPE_SZ, GUARDIAN_PIPE_BYTES);
 	guardian_fd = fds[1];
 	log_debug("guardian started");
 	return 0;
