@@ -16,18 +16,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz.h"
 #include "control.h"
 #include "items.h"
 #include "loop.h"
 #include "pool.h"
 #include "template.h"
-
-#define require(condition) do { \
-		if (!(condition)) { \
-			fprintf(stderr, "%s:%d: %s\n", __FILE__, __LINE__, #condition); \
-			abort(); \
-		} \
-	} while (0)
 
 #define MIN_JOBS 1
 #define MAX_JOBS 8

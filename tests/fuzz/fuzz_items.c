@@ -16,17 +16,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "fuzz.h"
 #include "items.h"
 
 #define BASE_CAPACITY ((size_t)64 * 1024)
 #define MOST_CHUNK 8192
-
-#define require(condition) do { \
-		if (!(condition)) { \
-			fprintf(stderr, "%s:%d: %s\n", __FILE__, __LINE__, #condition); \
-			abort(); \
-		} \
-	} while (0)
 
 /* The items a careful reader must produce, one at a time, from the whole
  * stream: split on the delimiter; a trailing delimiter adds no item. */

@@ -18,14 +18,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fuzz.h"
 #include "joblog.h"
-
-#define require(condition) do { \
-		if (!(condition)) { \
-			fprintf(stderr, "%s:%d: %s\n", __FILE__, __LINE__, #condition); \
-			abort(); \
-		} \
-	} while (0)
 
 /* Every line of text must parse the same way however it is cut: a parsed
  * line starts with its Seq, at least 1, and a line with a NUL stops there. */

@@ -14,16 +14,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz.h"
 #include "template.h"
 
 #define MOST_WORDS 64
-
-#define require(condition) do { \
-		if (!(condition)) { \
-			fprintf(stderr, "%s:%d: %s\n", __FILE__, __LINE__, #condition); \
-			abort(); \
-		} \
-	} while (0)
 
 /* A growing byte string. */
 struct text {

@@ -76,16 +76,50 @@ tui_wait_exit 15
 ok $? "Q ends the busy job and pooltop"
 tui_stop
 
-# --- jobs shorter than a refresh ----------------------------------------------
+# --- jobs shorter than a refresh, and workers ---------------------------------
 
 # The pool's CPU% the header shows, or nothing while it shows "-".
 header_cpu() {
 	tui_screen | head -n 1 | sed -n 's/.* CPU \([0-9.]*\)%.*/\1/p'
 }
+has_header_cpu() { [ -n "$(header_cpu)" ]; }
 
 # CPU used so far by the jobs pooltop reaped (its cutime + cstime), in ticks.
 reaped_ticks() {
 	awk '{ sub(/^.*\) /, ""); print $14 + $15 }' "/proc/$1/stat" 2> /dev/null || echo 0
+}
+
+# Ticks the processes given used so far (utime + stime), summed.
+processes_ticks() {
+	local pid total=0
+	for pid in "$@"; do total=$((total + $(process_ticks "$pid"))); done
+	echo "$total"
+}
+
+# header_against TICKS_COMMAND...: over the next four refreshes, sets shown
+# (the header's average CPU%), readings (refreshes that showed one) and
+# measured (the CPU% TICKS_COMMAND's tick count grew by, over the same time).
+header_against() {
+	local before start sum=0 figure refresh
+	next_refresh
+	before=$("$@")
+	start=$(now_ms)
+	readings=0
+	for refresh in 1 2 3 4; do
+		next_refresh
+		figure=$(header_cpu)
+		[ -n "$figure" ] || continue
+		sum=$((sum + ${figure%.*}))
+		readings=$((readings + 1))
+	done
+	measured=$(( ($("$@") - before) * 100 * 1000 / $(getconf CLK_TCK) / ($(now_ms) - start) ))
+	shown=$((readings ? sum / readings : 0))
+}
+
+# Within 30% of what was used, or 10 points when little was.
+agrees() {
+	local slack=$((measured * 30 / 100 > 10 ? measured * 30 / 100 : 10))
+	[ "$shown" -ge $((measured - slack)) ] && [ "$shown" -le $((measured + slack)) ]
 }
 
 # Busy loops of a few hundredths of a second each, two at a time: no job
@@ -94,35 +128,17 @@ tui_start 100 20 "$POOLTOP" -j 2 --refresh=1 --range=1..100000 -- \
 	sh -c 'i=0; while [ $i -lt 3000 ]; do i=$((i + 1)); done'
 pooltop_pid=$(tui_pid)
 at_exit "kill -TERM $pooltop_pid; kill -TERM $pooltop_pid"
-has_header_cpu() { [ -n "$(header_cpu)" ]; }
 wait_for 5 has_header_cpu
-next_refresh
-before=$(reaped_ticks "$pooltop_pid")
-start=$(now_ms)
-sum=0 readings=0
-for refresh in 1 2 3 4; do
-	next_refresh
-	figure=$(header_cpu)
-	[ -n "$figure" ] || continue
-	sum=$((sum + ${figure%.*}))
-	readings=$((readings + 1))
-done
-elapsed=$(( $(now_ms) - start ))
-measured=$(( ($(reaped_ticks "$pooltop_pid") - before) * 100 * 1000 / $(getconf CLK_TCK) / elapsed ))
-shown=$((readings ? sum / readings : 0))
+header_against reaped_ticks "$pooltop_pid"
 diag "short jobs: the header showed ${shown}% on average, the jobs reaped used ${measured}%"
 is "$readings" 4 "the header shows the pool's CPU at every refresh, though no job outlives one"
-# Within 30% of what they used, or 10 points when they got little CPU.
-slack=$((measured * 30 / 100 > 10 ? measured * 30 / 100 : 10))
-ok '[ "$shown" -ge $((measured - slack)) ] && [ "$shown" -le $((measured + slack)) ]' \
-	"it agrees with the CPU the jobs used (within 30%)"
+ok agrees "it agrees with the CPU the jobs used (within 30%)"
 tui_keys Q
 tui_wait_exit 15
 ok $? "Q ends the short jobs"
 tui_stop
 
-# --- worker mode: long-lived workers, short items -----------------------------
-
+# Long-lived workers that burn a few hundredths of a second per item.
 cat > "$TEST_DIR/burn.py" << 'WORKER'
 import sys
 for line in sys.stdin:
@@ -137,28 +153,10 @@ at_exit "kill -TERM $pooltop_pid; kill -TERM $pooltop_pid"
 wait_for 5 has_header_cpu
 workers=$(tui_screen | awk '($1 == 1 || $1 == 2) && $2 ~ /^[0-9]+$/ { print $2 }')
 is "$(wc -w <<< "$workers")" 2 "two workers show with their pids"
-next_refresh
-declare -A worker_before
-for pid in $workers; do worker_before[$pid]=$(process_ticks "$pid"); done
-start=$(now_ms)
-sum=0 readings=0
-for refresh in 1 2 3 4; do
-	next_refresh
-	figure=$(header_cpu)
-	[ -n "$figure" ] || continue
-	sum=$((sum + ${figure%.*}))
-	readings=$((readings + 1))
-done
-elapsed=$(( $(now_ms) - start ))
-measured=0
-for pid in $workers; do
-	measured=$((measured + ($(process_ticks "$pid") - worker_before[$pid]) * 100 * 1000 / $(getconf CLK_TCK) / elapsed))
-done
-shown=$((readings ? sum / readings : 0))
+# shellcheck disable=SC2086 # one argument per pid
+header_against processes_ticks $workers
 diag "worker mode: the header showed ${shown}% on average, the workers used ${measured}%"
-slack=$((measured * 30 / 100 > 10 ? measured * 30 / 100 : 10))
-ok '[ "$readings" -eq 4 ] && [ "$shown" -ge $((measured - slack)) ] && [ "$shown" -le $((measured + slack)) ]' \
-	"in worker mode the header agrees with the workers' CPU (within 30%)"
+ok '[ "$readings" -eq 4 ] && agrees' "in worker mode the header agrees with the workers' CPU (within 30%)"
 tui_keys Q
 tui_wait_exit 15
 ok $? "Q ends the workers"
