@@ -230,6 +230,24 @@ trap 'diag "stopped by SIGTERM (over the time limit of make check?)"; exit 143' 
 # --- time and polling ------------------------------------------------------
 
 # now_ms: wall-clock milliseconds, for measuring durations.
+# make_hold_job FILE: a job script that records its pid (pid.ITEM), says
+# it started (started.ITEM), and ends, writing "finished ITEM", only once
+# the file "go" exists in the current directory, or after 20 s at most.
+make_hold_job() {
+	cat > "$1" << 'JOB'
+#!/bin/sh
+echo $$ > "pid.$1"
+touch "started.$1"
+tries=0
+while [ ! -e go ] && [ $tries -lt 1000 ]; do
+	sleep 0.02
+	tries=$((tries + 1))
+done
+echo "finished $1"
+JOB
+	chmod +x "$1"
+}
+
 # status_field NAME < REPLY: the top-level field NAME of a control socket
 # status reply ("ok {...}"), as JSON writes it (true, 3, 0.5), or nothing.
 # Read as JSON: the workers array holds fields of the same names.

@@ -9,20 +9,7 @@ require_command perl
 
 cd "$TEST_DIR" || bail_out "cannot enter $TEST_DIR"
 
-# A job that records its pid, says it started, and ends (writing its
-# output) only once the file "go" exists, or after 20 s at most.
-cat > hold.sh << 'EOF'
-#!/bin/sh
-echo $$ > "pid.$1"
-touch "started.$1"
-tries=0
-while [ ! -e go ] && [ $tries -lt 1000 ]; do
-	sleep 0.02
-	tries=$((tries + 1))
-done
-echo "finished $1"
-EOF
-chmod +x hold.sh
+make_hold_job hold.sh
 
 # A job whose own child outlives it: the child's pid goes to child.ITEM.
 cat > tree.sh << 'EOF'

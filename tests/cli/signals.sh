@@ -7,20 +7,7 @@
 
 cd "$TEST_DIR" || bail_out "cannot enter $TEST_DIR"
 
-# A job that records its pid, says it started, and ends (writing its
-# output) only once the file "go" exists, or after 20 s at most.
-cat > hold.sh << 'EOF'
-#!/bin/sh
-echo $$ > "pid.$1"
-touch "started.$1"
-tries=0
-while [ ! -e go ] && [ $tries -lt 1000 ]; do
-	sleep 0.02
-	tries=$((tries + 1))
-done
-echo "finished $1"
-EOF
-chmod +x hold.sh
+make_hold_job hold.sh
 
 # start_pool ARG...: pooltop in the background on a fresh directory state,
 # its pid in $pool_pid, output in pool.out / pool.err.  A script's
