@@ -775,22 +775,6 @@ int pool_resize(struct pool *pool, int target, enum shrink_mode mode, bool *clam
 	return target;
 }
 
-int pool_target(const struct pool *pool)
-{
-	return pool->target;
-}
-
-enum shrink_mode pool_shrink_mode(const struct pool *pool)
-{
-	return pool->config.shrink;
-}
-
-void pool_bounds(const struct pool *pool, int *min_jobs, int *max_jobs)
-{
-	*min_jobs = pool->config.min_jobs;
-	*max_jobs = pool->config.max_jobs;
-}
-
 void pool_set_paused(struct pool *pool, bool paused)
 {
 	log_debug("%s", paused ? "paused" : "resumed");
@@ -886,19 +870,4 @@ void pool_kill_all(struct pool *pool)
 		slot_terminate(slot);
 	}
 	check_finished(pool);
-}
-
-bool pool_finished(const struct pool *pool)
-{
-	return pool->finished;
-}
-
-int pool_exit_status(const struct pool *pool)
-{
-	return pool->failed > 100 ? 101 : (int)pool->failed;
-}
-
-const char *pool_fatal_error(const struct pool *pool)
-{
-	return pool->fatal;
 }

@@ -1,6 +1,6 @@
 /* pool_view.c - what the engine shows its front ends: the pool's figures
  * (counts, the completion rate over the last few seconds, the ETA) and a
- * read-only view of each slot. */
+ * read-only view of each slot, its bounds, how it ended. */
 #include <string.h>
 
 #include "loop.h"
@@ -153,4 +153,35 @@ size_t pool_slot_stdout_tail(const struct pool *pool, int index, char *out, size
 size_t pool_slot_stderr_tail(const struct pool *pool, int index, char *out, size_t size)
 {
 	return slot_tail(pool, index, 2, out, size);
+}
+
+int pool_target(const struct pool *pool)
+{
+	return pool->target;
+}
+
+enum shrink_mode pool_shrink_mode(const struct pool *pool)
+{
+	return pool->config.shrink;
+}
+
+void pool_bounds(const struct pool *pool, int *min_jobs, int *max_jobs)
+{
+	*min_jobs = pool->config.min_jobs;
+	*max_jobs = pool->config.max_jobs;
+}
+
+bool pool_finished(const struct pool *pool)
+{
+	return pool->finished;
+}
+
+int pool_exit_status(const struct pool *pool)
+{
+	return pool->failed > 100 ? 101 : (int)pool->failed;
+}
+
+const char *pool_fatal_error(const struct pool *pool)
+{
+	return pool->fatal;
 }
