@@ -105,23 +105,29 @@ bool machine_parse_stat(const char *text, uint64_t *busy, uint64_t *total, int *
 	return found;
 }
 
-/* The value of "Name:   1234 kB" in bytes, 0 when absent. */
-static uint64_t meminfo_field(const char *text, const char *name)
+bool machine_meminfo_field(const char *text, const char *name, uint64_t *bytes)
 {
 	size_t len = strlen(name);
 	for (const char *line = text; line && *line; line = next_line(line)) {
 		if (strncmp(line, name, len) == 0 && line[len] == ':') {
-			unsigned long long kib = strtoull(line + len + 1, NULL, 10);
-			return (uint64_t)kib * 1024;
+			char *end;
+			unsigned long long kib = strtoull(line + len + 1, &end, 10);
+			if (end == line + len + 1)
+				return false;
+			*bytes = (uint64_t)kib * 1024;
+			return true;
 		}
 	}
-	return 0;
+	return false;
 }
 
 void machine_parse_meminfo(const char *text, uint64_t *available, uint64_t *total)
 {
-	*available = text ? meminfo_field(text, "MemAvailable") : 0;
-	*total = text ? meminfo_field(text, "MemTotal") : 0;
+	*available = *total = 0;
+	if (text) {
+		machine_meminfo_field(text, "MemAvailable", available);
+		machine_meminfo_field(text, "MemTotal", total);
+	}
 }
 
 double machine_parse_pressure(const char *text)

@@ -54,6 +54,9 @@ double machine_parse_loadavg(const char *text);
 /* /proc/stat: the "cpu" line's busy and total ticks, and the number of
  * "cpuN" lines.  False when there is no "cpu" line. */
 bool machine_parse_stat(const char *text, uint64_t *busy, uint64_t *total, int *cores);
+/* The field `name` of /proc/meminfo's text ("Name:   1234 kB") in bytes;
+ * false when it is absent. */
+bool machine_meminfo_field(const char *text, const char *name, uint64_t *bytes);
 /* /proc/meminfo: MemAvailable and MemTotal in bytes (0 when absent). */
 void machine_parse_meminfo(const char *text, uint64_t *available, uint64_t *total);
 /* /proc/PID/schedstat: run and wait nanoseconds; false when unreadable. */

@@ -18,6 +18,7 @@
 
 #include "log.h"
 #include "loop.h"
+#include "machine.h"
 #include "slot.h"
 #include "xalloc.h"
 
@@ -134,12 +135,10 @@ int throttle_parse_loadavg(const char *text, double *running)
 
 int throttle_parse_meminfo(const char *text, int64_t *available)
 {
-	const char *line = strstr(text, "MemAvailable:");
-	long long kib;
-	if (!line || (line != text && line[-1] != '\n') || sscanf(line, "MemAvailable: %lld kB", &kib) != 1 ||
-	    kib < 0)
+	uint64_t bytes;
+	if (!machine_meminfo_field(text, "MemAvailable", &bytes) || bytes > INT64_MAX)
 		return -1;
-	*available = (int64_t)kib * 1024;
+	*available = (int64_t)bytes;
 	return 0;
 }
 
