@@ -248,6 +248,24 @@ JOB
 	chmod +x "$1"
 }
 
+# unknown_verb_reply: sets reply to what a running pooltop's control
+# socket answers to a verb it does not know ("error unknown command 'X'
+# (verbs: ...)"), from a pooltop started for it over long jobs and asked
+# to quit afterwards; returns 0 when that pooltop quit.
+unknown_verb_reply() {
+	local sock=$TEST_DIR/verbs.sock pool_pid
+	"$POOLTOP" --batch -j 1 --control="$sock" --range=1..1000 -- sleep 60 \
+		< /dev/null > "$TEST_DIR/verbs.out" 2> "$TEST_DIR/verbs.err" &
+	pool_pid=$!
+	at_exit "kill -9 $pool_pid"
+	_socket_answers() { [ -S "$sock" ] && "$POOLTOP" ctl "$sock" status > /dev/null 2>&1; }
+	wait_for 15 _socket_answers ||
+		diag "pooltop did not come up; its stderr:" "$(cat "$TEST_DIR/verbs.err")"
+	reply=$("$POOLTOP" ctl "$sock" nosuchverb 2>&1)
+	"$POOLTOP" ctl "$sock" quit kill > /dev/null 2>&1
+	wait_exit "$pool_pid" 20
+}
+
 # status_field NAME < REPLY: the top-level field NAME of a control socket
 # status reply ("ok {...}"), as JSON writes it (true, 3, 0.5), or nothing.
 # Read as JSON: the workers array holds fields of the same names.

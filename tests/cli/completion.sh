@@ -120,22 +120,9 @@ is "$(offered 'pooltop -j 2 -- -k ')" "$(lines items.txt logs pool.sock run.log)
 
 is "$(offered 'pooltop ctl po')" "pool.sock" "pooltop ctl po<TAB> completes the socket's file name"
 
-# The verbs as the program itself lists them, in its reply to an unknown
-# one, from a pooltop that serves a control socket over long jobs.
-sock=$TEST_DIR/control.sock
-"$POOLTOP" --batch -j 1 --control="$sock" --range=1..1000 -- sleep 60 \
-	< /dev/null > "$TEST_DIR/pool.out" 2> "$TEST_DIR/pool.err" &
-pool_pid=$!
-at_exit "kill -9 $pool_pid"
-socket_answers() {
-	[ -S "$sock" ] && "$POOLTOP" ctl "$sock" status > /dev/null 2>&1
-}
-wait_for 15 socket_answers ||
-	diag "pooltop did not come up; its stderr:" "$(cat "$TEST_DIR/pool.err")"
-reply=$("$POOLTOP" ctl "$sock" nosuchverb 2>&1)
+# The verbs as the program itself lists them, in its reply to an unknown one.
+unknown_verb_reply
 verbs=$(sed -nE 's/.*\(verbs: (.*)\)$/\1/p' <<< "$reply" | tr -d ' ' | tr ',' '\n' | sort)
-"$POOLTOP" ctl "$sock" quit kill > /dev/null 2>&1
-wait_exit "$pool_pid" 20
 ok '[ "$(wc -l <<< "$verbs")" -ge 10 ]' "the program lists its control verbs"
 is "$(offered 'pooltop ctl pool.sock ')" "$verbs" \
 	"pooltop ctl SOCKET <TAB> offers exactly the verbs the program knows"
