@@ -266,6 +266,26 @@ unknown_verb_reply() {
 	wait_exit "$pool_pid" 20
 }
 
+# start_cpu_hog: a busy loop in the background for two minutes at most,
+# pid in hog, killed at exit; returns once it spins.  It is always
+# runnable (state R), so the machine's count of running threads stays at
+# one or more while it lives (what --load 0 needs to hold a pool).
+start_cpu_hog() {
+	bash -c 'end=$((SECONDS + 120)); while ((SECONDS < end)); do :; done' &
+	hog=$!
+	at_exit "kill -9 $hog"
+	wait_for 10 _hog_spinning || diag "the CPU hog did not start spinning"
+}
+
+_hog_spinning() {
+	local stat
+	stat=$(< "/proc/$hog/stat") || return 1
+	stat=${stat##*) }
+	# shellcheck disable=SC2086 # the fields of /proc/PID/stat
+	set -- $stat
+	[ "$1" = R ] && [ "${12}" -gt 0 ]
+}
+
 # status_field NAME < REPLY: the top-level field NAME of a control socket
 # status reply ("ok {...}"), as JSON writes it (true, 3, 0.5), or nothing.
 # Read as JSON: the workers array holds fields of the same names.

@@ -23,19 +23,7 @@ json_is() {
 
 # --- --load: a CPU hog keeps one thread running, so --load 0 holds -------
 
-# The hog is always runnable (state R): the machine's count of running
-# threads stays at one or more while it lives.
-bash -c 'end=$((SECONDS + 120)); while ((SECONDS < end)); do :; done' &
-hog=$!
-at_exit "kill -9 $hog"
-hog_spinning() {
-	local stat
-	stat=$(< "/proc/$hog/stat") || return 1
-	stat=${stat##*) }
-	set -- $stat
-	[ "$1" = R ] && [ "${12}" -gt 0 ]
-}
-wait_for 10 hog_spinning || diag "the CPU hog did not start spinning"
+start_cpu_hog
 
 SOCK=$TEST_DIR/load.sock
 start_pool -j2 --load 0 --range=1..4 --shell "echo {} >> '$TEST_DIR/load.started'" ||
