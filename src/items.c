@@ -22,6 +22,7 @@ enum source_kind {
 	SOURCE_FD,
 	SOURCE_RANGE,
 	SOURCE_ARRAY,
+	SOURCE_OPS,
 };
 
 struct fd_reader {
@@ -53,6 +54,11 @@ struct array_walk {
 	int index;     /* the one handed out next */
 };
 
+struct ops_source {
+	const struct items_ops *ops;
+	void *state;
+};
+
 struct items {
 	enum source_kind kind;   /* which of the members below is in use */
 	int64_t total;           /* items in all, -1 until known */
@@ -65,6 +71,7 @@ struct items {
 		struct fd_reader reader;
 		struct range_walk range;
 		struct array_walk array;
+		struct ops_source other;
 	} source;
 };
 
@@ -170,6 +177,14 @@ struct items *items_from_array(char **argv, int argc)
 
 /* Writes the decimal form of value into text (at least 21 bytes);
  * returns its length. */
+struct items *items_from_ops(const struct items_ops *ops, void *state)
+{
+	struct items *items = items_alloc(SOURCE_OPS);
+
+	items->source.other = (struct ops_source){ .ops = ops, .state = state };
+	return items;
+}
+
 static size_t format_int64(char *text, int64_t value)
 {
 	char digits[24];
@@ -433,6 +448,9 @@ enum items_status items_next(struct items *items, const char **text, size_t *len
 	case SOURCE_ARRAY:
 		status = array_next(items, text, len);
 		break;
+	case SOURCE_OPS:
+		status = items->source.other.ops->next(items->source.other.state, text, len);
+		break;
 	default:
 		return reader_next(items, text, len);
 	}
@@ -449,6 +467,10 @@ void items_set_max_length(struct items *items, size_t max_length)
 
 uint64_t items_take_nul_warning(struct items *items)
 {
+	if (items && items->kind == SOURCE_OPS) {
+		const struct ops_source *other = &items->source.other;
+		return other->ops->take_nul_warning ? other->ops->take_nul_warning(other->state) : 0;
+	}
 	if (!items || !items->nul_cut_seq || items->nul_cut_told)
 		return 0;
 	items->nul_cut_told = true;
@@ -457,6 +479,10 @@ uint64_t items_take_nul_warning(struct items *items)
 
 int items_error(const struct items *items, char *error, size_t size)
 {
+	if (items && items->kind == SOURCE_OPS) {
+		const struct ops_source *other = &items->source.other;
+		return other->ops->error ? other->ops->error(other->state, error, size) : 0;
+	}
 	if (!items || !items->failure)
 		return 0;
 	if (items->failure == EMSGSIZE)
@@ -471,6 +497,10 @@ int items_error(const struct items *items, char *error, size_t size)
 
 int items_fd(const struct items *items)
 {
+	if (items->kind == SOURCE_OPS) {
+		const struct ops_source *other = &items->source.other;
+		return other->ops->fd ? other->ops->fd(other->state) : -1;
+	}
 	if (items->kind != SOURCE_FD || items->source.reader.at_eof)
 		return -1;
 	return items->source.reader.fd;
@@ -478,6 +508,10 @@ int items_fd(const struct items *items)
 
 int64_t items_total(const struct items *items)
 {
+	if (items->kind == SOURCE_OPS) {
+		const struct ops_source *other = &items->source.other;
+		return other->ops->total ? other->ops->total(other->state) : -1;
+	}
 	return items->total;
 }
 
@@ -501,6 +535,8 @@ void items_free(struct items *items)
 			close(reader->fd);
 		free(reader->buffer);
 	}
+	if (items->kind == SOURCE_OPS && items->source.other.ops->free)
+		items->source.other.ops->free(items->source.other.state);
 	free(items);
 }
 

@@ -29,6 +29,28 @@ struct items *items_from_range(int64_t first, int64_t last, int64_t step);
 /* The strings argv[0..argc-1], not copied: they must outlive the source. */
 struct items *items_from_array(char **argv, int argc);
 
+/* A source of another shape (several sources combined, columns, groups of
+ * items, --pipe blocks...), written in a file of its own: items.c calls
+ * these on `state`.  fd, total, error, take_nul_warning and free may be
+ * NULL (no fd to wait for, total unknown, no error, no warning, nothing
+ * to free). */
+struct items_ops {
+	enum items_status (*next)(void *state, const char **text, size_t *len);
+	int (*fd)(const void *state);
+	int64_t (*total)(const void *state);
+	int (*error)(const void *state, char *error, size_t size);
+	uint64_t (*take_nul_warning)(void *state);
+	void (*free)(void *state);
+};
+struct items *items_from_ops(const struct items_ops *ops, void *state);
+
+/* Job arguments: an item handed to the pool may hold several arguments
+ * (one per input source, or several items per job) separated by NUL
+ * bytes; an item of one argument is the plain text.  ITEMS_ARG_SEPARATOR
+ * is that byte, for the sources that build such items and the code that
+ * shows them. */
+#define ITEMS_ARG_SEPARATOR '\0'
+
 /* Refuse items read from fd longer than max_length bytes (0: no limit, the
  * default).  The reader then holds at most about max_length plus 64 KiB;
  * once an item is refused, items_next() returns ITEMS_ERROR for good. */

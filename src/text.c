@@ -9,6 +9,9 @@
 #include <string.h>
 #include <wchar.h>
 
+#include "items.h"
+#include "xalloc.h"
+
 /* What the sanitizer shows for one character or one bad byte. */
 struct piece {
 	const char *bytes;     /* the text to copy: the input itself or `escape` */
@@ -288,4 +291,14 @@ char *format_eta(char *out, size_t outsize, double seconds)
 	}
 	/* Rounded up: 0:00 only once nothing is left. */
 	return clock_format(out, outsize, (long long)ceil(seconds));
+}
+
+char *text_join_args(const char *item, size_t len)
+{
+	char *joined = xmalloc(len + 1);
+
+	for (size_t i = 0; i < len; i++)
+		joined[i] = item[i] == ITEMS_ARG_SEPARATOR ? ' ' : item[i];
+	joined[len] = '\0';
+	return joined;
 }

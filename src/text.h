@@ -16,6 +16,11 @@
  * number of display columns written. */
 int text_sanitize(char *out, size_t outsize, const char *in, size_t len, int max_columns);
 
+/* An item's arguments (separated by NUL bytes, see items.h) joined by
+ * single spaces, for people to read; malloc'd and NUL-terminated, never
+ * NULL.  The text is still untrusted: sanitize it before a terminal. */
+char *text_join_args(const char *item, size_t len);
+
 /* Display width in columns of already-sanitized UTF-8 text. */
 int text_width(const char *s);
 /* The first character of s (len > 0 bytes): returns its length in bytes
