@@ -132,6 +132,7 @@ static const struct option long_options[] = {
 	{ "arg-file", required_argument, NULL, 'a' },
 	{ "range", required_argument, NULL, OPT_RANGE },
 	{ "null", no_argument, NULL, '0' },
+	{ "max-args", required_argument, NULL, 'n' },
 	{ "delimiter", required_argument, NULL, 'd' },
 	{ "shell", no_argument, NULL, OPT_SHELL },
 	{ "worker", no_argument, NULL, OPT_WORKER },
@@ -362,6 +363,13 @@ static int parse_option(struct options *options, int option, const char *arg,
 	case '0':
 		options->delimiter = '\0';
 		break;
+	case 'n':
+	case 'N':
+		if (parse_int(arg, 1, INT_MAX, &n))
+			return fail("invalid -%c '%s': give a number of arguments, 1 or more", option, arg);
+		options->max_args = (int)n;
+		options->max_args_exact = option == 'N';
+		break;
 	case 'd':
 		if (strlen(arg) == 1)
 			options->delimiter = arg[0];
@@ -591,7 +599,7 @@ enum options_result options_parse(int argc, char **argv, struct options *options
 	int option;
 	opterr = 0;  /* our own one-line messages instead of getopt's */
 	optind = 1;
-	while ((option = getopt_long(argc, argv, "+:a:0d:j:khV", long_options, NULL)) != -1) {
+	while ((option = getopt_long(argc, argv, "+:a:0d:j:kn:N:hV", long_options, NULL)) != -1) {
 		current_option = argv[optind - 1 < argc ? optind - 1 : argc - 1];
 		if (parse_option(options, option, optarg, &done))
 			return OPTIONS_ERROR;

@@ -22,6 +22,9 @@ struct options {
 	int64_t range_first, range_last, range_step;
 	char delimiter;              /* '\n', '\0' (-0) or -d CHAR */
 	bool shell;                  /* --shell */
+	int max_args;                /* -n N / -N N: arguments per job (--pipe -N: records
+					per block); 0 when not given */
+	bool max_args_exact;         /* -N: exactly max_args ({1}..{N} refer to them) */
 
 	struct pool_config pool;     /* jobs, bounds, retries, timeouts, worker settings */
 	bool jobs_given;             /* -j was given (the demo's default is 3) */
