@@ -724,7 +724,6 @@ static int run(struct app *app)
 		memcpy(argv, options->command, (size_t)options->command_argc * sizeof *argv);
 		options->pool.worker_argv = argv;
 	} else {
-		app->template = template_new(options->command, options->command_argc, options->shell);
 		options->pool.template = app->template;
 	}
 	struct pool_events events = {
@@ -813,6 +812,26 @@ static int open_debug_log(const struct options *options)
 	return -1;
 }
 
+/* The command template, made before anything starts: a placeholder
+ * pooltop refuses, or one beyond the arguments a job has, is a usage
+ * error. */
+static int make_template(struct app *app)
+{
+	const struct options *options = &app->options;
+	if (options->mode != MODE_COMMAND)
+		return 0;
+	struct template_options template_options = { .shell = options->shell };
+	app->template = template_new_with(options->command, options->command_argc, &template_options);
+	int args = options->max_args ? options->max_args : 1;
+	char error[512];
+	if (template_check(app->template, error, sizeof error) ||
+	    template_check_positions(app->template, args, error, sizeof error)) {
+		batch_message(NULL, error);  /* it quotes the command: escaped */
+		return -1;
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc == 2 && !strcmp(argv[1], DEMO_WORKER_FLAG))
@@ -838,6 +857,10 @@ int main(int argc, char **argv)
 		return ctlsock_client(app.options.ctl_socket, app.options.ctl_words, app.options.ctl_count);
 	if (open_debug_log(&app.options))
 		return 255;
+	if (make_template(&app)) {
+		template_free(app.template);
+		return 255;
+	}
 	the_app = &app;
 	atexit(restore_terminal);
 	xalloc_set_fatal_hook(restore_terminal);
