@@ -1,223 +1,39 @@
-/* template.c - the command template: placeholders are found once, when the
- * template is made, and kept as a list of literal and placeholder segments,
- * so building each job's argv is only measuring and copying. */
+/* template.c - building each job's argv from a parsed template: the
+ * values of placeholders for the job's arguments, measured first and then
+ * copied into one block; shell quoting and the display form of a command. */
 #include "template.h"
 
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "template_internal.h"
 #include "xalloc.h"
 
-enum placeholder {
-	PLACEHOLDER_NONE,                  /* a literal piece of text */
-	PLACEHOLDER_ITEM,                  /* {}   */
-	PLACEHOLDER_NO_EXTENSION,          /* {.}  */
-	PLACEHOLDER_BASENAME,              /* {/}  */
-	PLACEHOLDER_DIRNAME,               /* {//} */
-	PLACEHOLDER_BASENAME_NO_EXTENSION, /* {/.} */
-	PLACEHOLDER_SEQUENCE,              /* {#}  */
-	PLACEHOLDER_SLOT,                  /* {%}  */
-	PLACEHOLDER_COUNT,
-};
-
-static const struct {
-	const char *token;
-	size_t length;
-	enum placeholder kind;
-} placeholder_tokens[] = {
-	{ "{}", 2, PLACEHOLDER_ITEM },
-	{ "{.}", 3, PLACEHOLDER_NO_EXTENSION },
-	{ "{/}", 3, PLACEHOLDER_BASENAME },
-	{ "{//}", 4, PLACEHOLDER_DIRNAME },
-	{ "{/.}", 4, PLACEHOLDER_BASENAME_NO_EXTENSION },
-	{ "{#}", 3, PLACEHOLDER_SEQUENCE },
-	{ "{%}", 3, PLACEHOLDER_SLOT },
-};
-
-/* One piece of one output word. */
-struct segment {
-	enum placeholder kind;  /* PLACEHOLDER_NONE for literal text */
-	const char *text;       /* the literal text (not NUL-terminated) */
-	size_t length;          /* its length */
-	bool quoted;            /* the value is substituted shell-quoted */
-	bool ends_word;         /* the output word ends after this segment */
-};
-
-struct template {
-	struct segment *segments; /* every output word, in order */
-	size_t segment_count;     /* entries in segments */
-	size_t word_count;        /* output words, i.e. argv entries before NULL */
-	bool used[PLACEHOLDER_COUNT];   /* which values each job must work out */
-	bool quoted[PLACEHOLDER_COUNT]; /* which of them are substituted quoted */
-	char *storage;            /* copies of the words literals point into */
-};
-
-/* A placeholder's value for one job. */
-struct value {
+/* A piece of text: an argument, part of one, or a number. */
+struct piece {
 	const char *text;
 	size_t length;
-	size_t quoted_length;   /* length once shell-quoted */
 };
 
-/* ---- building the template ----------------------------------------------- */
+/* One job's values. */
+struct job_values {
+	const char *item;      /* the arguments, separated by NUL bytes */
+	size_t item_length;
+	int arg_count;         /* 1 + the separators in item */
+	struct piece sequence; /* {#} as text */
+	struct piece slot;     /* {%} as text */
+};
 
-static enum placeholder placeholder_at(const char *text, size_t *token_length)
-{
-	for (size_t index = 0; index < sizeof(placeholder_tokens) / sizeof(placeholder_tokens[0]); index++) {
-		if (strncmp(text, placeholder_tokens[index].token, placeholder_tokens[index].length) == 0) {
-			*token_length = placeholder_tokens[index].length;
-			return placeholder_tokens[index].kind;
-		}
-	}
-	return PLACEHOLDER_NONE;
-}
+/* Writes a job's argv, or with out NULL only measures it. */
+struct builder {
+	char *out;        /* where the words go, or NULL */
+	size_t length;    /* bytes written (or measured) so far */
+	size_t words;     /* argv words ended so far */
+	bool shell;       /* arguments spread in a script are separated by spaces */
+};
 
-static void template_add(struct template *template, enum placeholder kind, const char *text,
-			 size_t length, bool quoted)
-{
-	struct segment *segment = &template->segments[template->segment_count++];
-
-	segment->kind = kind;
-	segment->text = text;
-	segment->length = length;
-	segment->quoted = quoted && kind != PLACEHOLDER_NONE;
-	segment->ends_word = false;
-	if (kind == PLACEHOLDER_NONE)
-		return;
-	template->used[kind] = true;
-	template->quoted[kind] |= segment->quoted;
-}
-
-static void template_end_word(struct template *template)
-{
-	template->segments[template->segment_count - 1].ends_word = true;
-	template->word_count++;
-}
-
-/* Splits one word into literal and placeholder segments.  Numbers need no
- * quoting even in shell mode.  Returns whether it held a placeholder. */
-static bool template_add_word(struct template *template, const char *word, bool shell)
-{
-	const char *literal = word, *cursor = word;
-	bool found = false;
-	size_t start_count = template->segment_count;
-
-	while ((cursor = strchr(cursor, '{')) != NULL) {
-		size_t token_length = 0;
-		enum placeholder kind = placeholder_at(cursor, &token_length);
-
-		if (kind == PLACEHOLDER_NONE) {
-			cursor++;
-			continue;
-		}
-		if (cursor > literal)
-			template_add(template, PLACEHOLDER_NONE, literal, (size_t)(cursor - literal), false);
-		template_add(template, kind, NULL, 0,
-			     shell && kind != PLACEHOLDER_SEQUENCE && kind != PLACEHOLDER_SLOT);
-		found = true;
-		cursor += token_length;
-		literal = cursor;
-	}
-	/* An empty word still needs one segment to carry its end. */
-	if (*literal || template->segment_count == start_count)
-		template_add(template, PLACEHOLDER_NONE, literal, strlen(literal), false);
-	return found;
-}
-
-/* The most segments argv could need: each word alternates literal and
- * placeholder, plus separators and the appended item. */
-static size_t template_segment_bound(char *const *argv, int argc)
-{
-	size_t bound = 8;
-
-	for (int index = 0; index < argc; index++)
-		bound += 2 * strlen(argv[index]) + 3;
-	return bound;
-}
-
-static void template_copy_words(struct template *template, char *const *argv, int argc,
-				char **copies)
-{
-	size_t total = 0;
-	char *cursor;
-
-	for (int index = 0; index < argc; index++)
-		total += strlen(argv[index]) + 1;
-	template->storage = xmalloc(total);
-	cursor = template->storage;
-	for (int index = 0; index < argc; index++) {
-		size_t length = strlen(argv[index]) + 1;
-
-		memcpy(cursor, argv[index], length);
-		copies[index] = cursor;
-		cursor += length;
-	}
-}
-
-static void template_build_direct(struct template *template, char **words, int count)
-{
-	bool any_placeholder = false;
-
-	for (int index = 0; index < count; index++) {
-		any_placeholder |= template_add_word(template, words[index], false);
-		template_end_word(template);
-	}
-	if (any_placeholder)
-		return;
-	template_add(template, PLACEHOLDER_ITEM, NULL, 0, false);
-	template_end_word(template);
-}
-
-static void template_build_shell(struct template *template, char **words, int count)
-{
-	bool any_placeholder = false;
-
-	template_add(template, PLACEHOLDER_NONE, "sh", 2, false);
-	template_end_word(template);
-	template_add(template, PLACEHOLDER_NONE, "-c", 2, false);
-	template_end_word(template);
-	for (int index = 0; index < count; index++) {
-		if (index > 0)
-			template_add(template, PLACEHOLDER_NONE, " ", 1, false);
-		any_placeholder |= template_add_word(template, words[index], true);
-	}
-	if (!any_placeholder) {
-		if (count > 0)
-			template_add(template, PLACEHOLDER_NONE, " ", 1, false);
-		template_add(template, PLACEHOLDER_ITEM, NULL, 0, true);
-	}
-	template_end_word(template);
-}
-
-struct template *template_new(char *const *argv, int argc, bool shell)
-{
-	struct template *template;
-	char **copies;
-
-	if (argc < 0)
-		argc = 0;
-	template = xcalloc(1, sizeof(*template));
-	copies = xcalloc((size_t)argc + 1, sizeof(*copies));
-	template->segments = xcalloc(template_segment_bound(argv, argc), sizeof(*template->segments));
-	template_copy_words(template, argv, argc, copies);
-	if (shell)
-		template_build_shell(template, copies, argc);
-	else
-		template_build_direct(template, copies, argc);
-	free(copies);
-	return template;
-}
-
-void template_free(struct template *template)
-{
-	if (!template)
-		return;
-	free(template->segments);
-	free(template->storage);
-	free(template);
-}
-
-/* ---- values of one job ---------------------------------------------------- */
+/* ---- values ---------------------------------------------------------------- */
 
 /* Strips the last extension: a final dot and what follows it, when no slash
  * follows (GNU parallel's {.}: "dir.x/file.tar.gz" -> "dir.x/file.tar"). */
@@ -240,26 +56,47 @@ static size_t length_without_trailing_slashes(const char *text, size_t length)
 
 /* The directory part as GNU parallel's {//} gives it (Perl's dirname):
  * "a/b/c" -> "a/b", "c" -> ".", "a/b/" -> "a", "/x" -> "/", "/" -> "/". */
-static struct value dirname_of(const char *text, size_t length)
+static struct piece dirname_of(const char *text, size_t length)
 {
 	const char *slash = memrchr(text, '/', length);
 	size_t directory_length;
-	struct value value = { ".", 1, 0 };
+	struct piece dot = { ".", 1 };
 
 	if (!slash)
-		return value;
+		return dot;
 	directory_length = (size_t)(slash - text) + 1;
 	if (directory_length == length) {
 		/* Nothing after the last slash: the parent of what precedes it. */
 		directory_length = length_without_trailing_slashes(text, directory_length);
 		slash = memrchr(text, '/', directory_length);
 		if (!slash)
-			return value;
+			return dot;
 		directory_length = (size_t)(slash - text) + 1;
 	}
-	value.text = text;
-	value.length = length_without_trailing_slashes(text, directory_length);
-	return value;
+	return (struct piece){ text, length_without_trailing_slashes(text, directory_length) };
+}
+
+static struct piece modify(struct piece arg, enum modifier modifier)
+{
+	const char *slash;
+
+	switch (modifier) {
+	case MODIFIER_NONE:
+		return arg;
+	case MODIFIER_NO_EXTENSION:
+		return (struct piece){ arg.text, length_without_extension(arg.text, arg.length) };
+	case MODIFIER_DIRNAME:
+		return dirname_of(arg.text, arg.length);
+	case MODIFIER_BASENAME:
+	case MODIFIER_BASENAME_NO_EXTENSION:
+		slash = memrchr(arg.text, '/', arg.length);
+		if (slash)
+			arg = (struct piece){ slash + 1, arg.length - (size_t)(slash + 1 - arg.text) };
+		if (modifier == MODIFIER_BASENAME_NO_EXTENSION)
+			arg.length = length_without_extension(arg.text, arg.length);
+		return arg;
+	}
+	return arg;
 }
 
 static size_t format_unsigned(char *text, uint64_t number)
@@ -284,6 +121,37 @@ static size_t format_signed(char *text, int number)
 	return 1 + format_unsigned(text + 1, (uint64_t)0 - (uint64_t)(int64_t)number);
 }
 
+/* The argument after `arg` in the item (arg.text NULL: the first). */
+static bool next_arg(const struct job_values *job, struct piece *arg)
+{
+	const char *limit = job->item + job->item_length, *start, *separator;
+
+	if (!arg->text) {
+		start = job->item;
+	} else {
+		start = arg->text + arg->length;
+		if (start >= limit)
+			return false;
+		start++;
+	}
+	separator = memchr(start, '\0', (size_t)(limit - start));
+	*arg = (struct piece){ start, separator ? (size_t)(separator - start) : (size_t)(limit - start) };
+	return true;
+}
+
+/* The Nth argument (1-based; -N from the end), empty when there is none. */
+static struct piece arg_at(const struct job_values *job, int position)
+{
+	struct piece arg = { NULL, 0 };
+	int wanted = position > 0 ? position : job->arg_count + 1 + position;
+
+	if (wanted < 1 || wanted > job->arg_count)
+		return (struct piece){ "", 0 };
+	for (int index = 0; index < wanted; index++)
+		next_arg(job, &arg);
+	return arg;
+}
+
 static size_t shell_quoted_length(const char *text, size_t length)
 {
 	const char *cursor = text, *limit = text + length;
@@ -297,95 +165,188 @@ static size_t shell_quoted_length(const char *text, size_t length)
 	return length + 2 + 3 * quotes;
 }
 
-/* Works out the values the template uses; numbers go into the buffers. */
-static void template_values(const struct template *template, const char *item, size_t item_length,
-			    uint64_t seq, int slot, struct value *values,
-			    char *sequence_text, char *slot_text)
+/* ---- writing ---------------------------------------------------------------- */
+
+static void put(struct builder *builder, const char *text, size_t length)
 {
-	const bool *used = template->used;
-	const char *basename = item;
-	size_t basename_length = item_length;
+	if (builder->out)
+		memcpy(builder->out + builder->length, text, length);
+	builder->length += length;
+}
 
-	if (used[PLACEHOLDER_BASENAME] || used[PLACEHOLDER_BASENAME_NO_EXTENSION]) {
-		const char *slash = memrchr(item, '/', item_length);
+static void put_value(struct builder *builder, struct piece value, bool quoted)
+{
+	if (!quoted) {
+		put(builder, value.text, value.length);
+	} else if (builder->out) {
+		builder->length += template_shell_quote(builder->out + builder->length, value.text, value.length);
+	} else {
+		builder->length += shell_quoted_length(value.text, value.length);
+	}
+}
 
-		if (slash) {
-			basename = slash + 1;
-			basename_length = item_length - (size_t)(basename - item);
+static void put_end_of_argv_word(struct builder *builder)
+{
+	put(builder, "", 1);
+	builder->words++;
+}
+
+/* Between two arguments spread in one place: a new argv word, or in a
+ * script a space. */
+static void put_break(struct builder *builder)
+{
+	if (builder->shell)
+		put(builder, " ", 1);
+	else
+		put_end_of_argv_word(builder);
+}
+
+/* One word; `only` is the argument a repeated word is written for, else
+ * NULL: {} and its kin then give every argument. */
+static void put_word(struct builder *builder, const struct template *template, const struct word *word,
+		     const struct job_values *job, const struct piece *only)
+{
+	for (size_t index = word->first; index < word->first + word->count; index++) {
+		const struct segment *segment = &template->segments[index];
+		struct piece arg = { NULL, 0 };
+
+		switch (segment->kind) {
+		case SEGMENT_LITERAL:
+			put(builder, segment->text, segment->length);
+			break;
+		case SEGMENT_SEQUENCE:
+			put(builder, job->sequence.text, job->sequence.length);
+			break;
+		case SEGMENT_SLOT:
+			put(builder, job->slot.text, job->slot.length);
+			break;
+		case SEGMENT_ARGS:
+			if (segment->position != 0) {
+				put_value(builder, modify(arg_at(job, segment->position), segment->modifier),
+					  segment->quoted);
+			} else if (only) {
+				put_value(builder, modify(*only, segment->modifier), segment->quoted);
+			} else {
+				for (int count = 0; next_arg(job, &arg); count++) {
+					if (count > 0)
+						put_break(builder);
+					put_value(builder, modify(arg, segment->modifier), segment->quoted);
+				}
+			}
+			break;
 		}
 	}
-	values[PLACEHOLDER_ITEM] = (struct value){ item, item_length, 0 };
-	values[PLACEHOLDER_BASENAME] = (struct value){ basename, basename_length, 0 };
-	if (used[PLACEHOLDER_NO_EXTENSION])
-		values[PLACEHOLDER_NO_EXTENSION] =
-			(struct value){ item, length_without_extension(item, item_length), 0 };
-	if (used[PLACEHOLDER_BASENAME_NO_EXTENSION])
-		values[PLACEHOLDER_BASENAME_NO_EXTENSION] =
-			(struct value){ basename, length_without_extension(basename, basename_length), 0 };
-	if (used[PLACEHOLDER_DIRNAME])
-		values[PLACEHOLDER_DIRNAME] = dirname_of(item, item_length);
-	if (used[PLACEHOLDER_SEQUENCE])
-		values[PLACEHOLDER_SEQUENCE] =
-			(struct value){ sequence_text, format_unsigned(sequence_text, seq), 0 };
-	if (used[PLACEHOLDER_SLOT])
-		values[PLACEHOLDER_SLOT] = (struct value){ slot_text, format_signed(slot_text, slot), 0 };
-	for (int kind = PLACEHOLDER_ITEM; kind < PLACEHOLDER_COUNT; kind++) {
-		if (template->quoted[kind])
-			values[kind].quoted_length = shell_quoted_length(values[kind].text, values[kind].length);
+}
+
+static void put_command(struct builder *builder, const struct template *template,
+			const struct job_values *job)
+{
+	for (size_t index = 0; index < template->word_count; index++) {
+		const struct word *word = &template->words[index];
+
+		if (word->repeated) {
+			struct piece arg = { NULL, 0 };
+
+			for (int count = 0; next_arg(job, &arg); count++) {
+				if (count > 0)
+					put_break(builder);
+				put_word(builder, template, word, job, &arg);
+			}
+		} else {
+			put_word(builder, template, word, job, NULL);
+		}
+		if (word->ends_argv)
+			put_end_of_argv_word(builder);
+	}
+}
+
+static void job_values_init(struct job_values *job, const char *item, size_t item_len, char *sequence_text,
+			    uint64_t seq, char *slot_text, int slot)
+{
+	const char *cursor = item, *limit = item + item_len;
+
+	*job = (struct job_values){
+		.item = item, .item_length = item_len, .arg_count = 1,
+		.sequence = { sequence_text, format_unsigned(sequence_text, seq) },
+		.slot = { slot_text, format_signed(slot_text, slot) },
+	};
+	while ((cursor = memchr(cursor, '\0', (size_t)(limit - cursor))) != NULL) {
+		if (job->arg_count < INT_MAX)
+			job->arg_count++;
+		cursor++;
 	}
 }
 
 /* ---- argv ------------------------------------------------------------------ */
 
-static size_t segment_length(const struct segment *segment, const struct value *values)
-{
-	if (segment->kind == PLACEHOLDER_NONE)
-		return segment->length;
-	if (segment->quoted)
-		return values[segment->kind].quoted_length;
-	return values[segment->kind].length;
-}
-
 char **template_argv(const struct template *template, const char *item, size_t item_len,
 		     uint64_t seq, int slot)
 {
-	struct value values[PLACEHOLDER_COUNT];
 	char sequence_text[24], slot_text[24];
-	size_t pointers_size = (template->word_count + 1) * sizeof(char *);
-	size_t size = pointers_size + template->word_count;
+	struct job_values job;
+	struct builder builder = { .shell = template->shell };
+	size_t pointers_size;
 	char **argv, *cursor;
-	size_t word = 0;
 
 	/* Quoting can quadruple an item; keep every sum below SIZE_MAX. */
 	if (item_len > SIZE_MAX / 8 / (template->segment_count + 1))
 		xalloc_fail(SIZE_MAX);
-	template_values(template, item, item_len, seq, slot, values, sequence_text, slot_text);
-	for (size_t index = 0; index < template->segment_count; index++)
-		size += segment_length(&template->segments[index], values);
-
-	argv = xmalloc(size);
-	cursor = (char *)argv + pointers_size;
-	argv[0] = cursor;
-	for (size_t index = 0; index < template->segment_count; index++) {
-		const struct segment *segment = &template->segments[index];
-
-		if (segment->kind == PLACEHOLDER_NONE) {
-			memcpy(cursor, segment->text, segment->length);
-			cursor += segment->length;
-		} else if (segment->quoted) {
-			cursor += template_shell_quote(cursor, values[segment->kind].text,
-						       values[segment->kind].length);
-		} else {
-			memcpy(cursor, values[segment->kind].text, values[segment->kind].length);
-			cursor += values[segment->kind].length;
-		}
-		if (segment->ends_word) {
-			*cursor++ = '\0';
-			argv[++word] = cursor;
-		}
+	job_values_init(&job, item, item_len, sequence_text, seq, slot_text, slot);
+	put_command(&builder, template, &job);
+	pointers_size = (builder.words + 1) * sizeof(char *);
+	argv = xmalloc(pointers_size + builder.length);
+	builder = (struct builder){ .out = (char *)argv + pointers_size, .shell = template->shell };
+	put_command(&builder, template, &job);
+	cursor = builder.out;
+	for (size_t word = 0; word < builder.words; word++) {
+		argv[word] = cursor;
+		cursor += strlen(cursor) + 1;
 	}
-	argv[word] = NULL;
+	argv[builder.words] = NULL;
 	return argv;
+}
+
+size_t template_length(const struct template *template, const char *item, size_t item_len)
+{
+	char sequence_text[24], slot_text[24];
+	struct job_values job;
+	struct builder builder = { .shell = template->shell };
+
+	job_values_init(&job, item, item_len, sequence_text, UINT64_MAX, slot_text, INT_MIN);
+	put_command(&builder, template, &job);
+	return builder.length;
+}
+
+size_t template_extra_length(const struct template *template, const char *arg, size_t arg_len)
+{
+	char sequence_text[24], slot_text[24];
+	struct job_values job;
+	struct piece value = { arg, arg_len };
+	size_t extra = 0;
+
+	job_values_init(&job, arg, arg_len, sequence_text, UINT64_MAX, slot_text, INT_MIN);
+	for (size_t index = 0; index < template->word_count; index++) {
+		const struct word *word = &template->words[index];
+		struct builder builder = { .shell = template->shell };
+
+		if (word->repeated) {
+			/* The word once more, for this argument, after a break. */
+			put_word(&builder, template, word, &job, &value);
+			extra += builder.length + 1;
+			continue;
+		}
+		for (size_t at = word->first; at < word->first + word->count; at++) {
+			const struct segment *segment = &template->segments[at];
+
+			if (segment->kind != SEGMENT_ARGS || segment->position > 0)
+				continue;
+			/* {} grows by the argument and a break; {-N} may move onto it. */
+			put_value(&builder, modify(value, segment->modifier), segment->quoted);
+			builder.length += segment->position == 0;
+		}
+		extra += builder.length;
+	}
+	return extra;
 }
 
 /* ---- quoting ----------------------------------------------------------------- */
