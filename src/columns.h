@@ -33,7 +33,8 @@ struct columns_out {
 	size_t capacity; /* allocated size */
 };
 
-/* Append text[0..len) to out, cut into columns at each match of separator
+/* Append text[0..len) (followed by a NUL byte, as items are: regexec
+ * under the sanitizers reads up to it) to out, cut into columns at each match of separator
  * (NULL: one column) as Perl's split does (an empty match splits between
  * characters; trailing empty columns are kept, as parallel keeps them; what
  * capturing groups matched become columns too), each column trimmed, the
