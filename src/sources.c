@@ -143,13 +143,14 @@ static int take_stdin(bool explicit_dash, char *error, size_t size)
 	return fd;
 }
 
+/* path "-" is standard input, and so is NULL (no source given). */
 static struct items *open_file(struct sources *sources, const struct sources_config *config,
 			       const char *path, char *error, size_t size)
 {
-	bool dash = !strcmp(path, "-");
+	bool dash = path && !strcmp(path, "-");
 	int fd;
 
-	if (dash || !path[0]) {
+	if (dash || !path) {
 		if (sources->stdin_taken) {
 			snprintf(error, size, "standard input can be only one of the input sources");
 			return NULL;
@@ -163,8 +164,8 @@ static struct items *open_file(struct sources *sources, const struct sources_con
 	}
 	struct items *items = items_from_fd(fd, config->delimiter, true);
 	if (!items) {
-		snprintf(error, size, "cannot read items from '%s': %s", dash || !path[0] ? "standard input" : path,
-			 strerror(errno));
+		snprintf(error, size, "cannot read items from %s%s%s: %s", path && !dash ? "'" : "",
+			 path && !dash ? path : "standard input", path && !dash ? "'" : "", strerror(errno));
 		close(fd);
 		return NULL;
 	}
@@ -209,7 +210,7 @@ static enum items_status next_waiting(struct items *items, const char **text, si
 static void describe(const struct member *member, char *text, size_t size)
 {
 	const struct source_spec *spec = member->spec;
-	if (!spec || (spec->type == SOURCE_FILE && (!strcmp(spec->path, "-") || !spec->path[0])))
+	if (!spec || (spec->type == SOURCE_FILE && !strcmp(spec->path, "-")))
 		snprintf(text, size, "standard input");
 	else if (spec->type == SOURCE_FILE)
 		snprintf(text, size, "'%s'", spec->path);
@@ -712,7 +713,7 @@ static int open_members(struct sources *sources, const struct sources_config *co
 		if (config->count)
 			member->spec = &config->specs[index];
 		member->items = member->spec ? open_member(sources, config, member->spec, error, size)
-					     : open_file(sources, config, "", error, size);
+					     : open_file(sources, config, NULL, error, size);
 		if (!member->items)
 			return -1;
 	}
