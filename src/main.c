@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <locale.h>
 #include <signal.h>
 #include <stdio.h>
@@ -19,6 +20,7 @@
 #include "demo.h"
 #include "guardian.h"
 #include "items.h"
+#include "items_group.h"
 #include "joblog.h"
 #include "jobsfile.h"
 #include "log.h"
@@ -575,6 +577,21 @@ static struct items *open_items(const struct options *options)
 	return items;
 }
 
+/* -n, -N, -L, -m, -X: several items per job, never more than a command
+ * line holds (-s, or the default). */
+static struct items *group_items(const struct options *options, const struct template *template,
+				 struct items *items)
+{
+	if (options->mode != MODE_COMMAND || (!options->max_args && !options->fill_line))
+		return items;
+	struct items_group_config config = {
+		.max_args = options->max_args,
+		.max_length = options->max_chars ? options->max_chars : items_group_default_limit(),
+		.template = template,
+	};
+	return items_group_new(items, &config);
+}
+
 /* --resume: an item the joblog shows as done is read but not run; -k
  * must then move past it. */
 static bool app_skip(void *data, uint64_t seq)
@@ -717,6 +734,7 @@ static int run(struct app *app)
 	}
 	if (!(app->items = open_items(options)))
 		return 255;
+	app->items = group_items(options, app->template, app->items);
 	if (options->mode == MODE_DEMO) {
 		options->pool.worker_argv = demo_worker_argv();
 	} else if (options->mode == MODE_WORKER) {
@@ -820,9 +838,14 @@ static int make_template(struct app *app)
 	const struct options *options = &app->options;
 	if (options->mode != MODE_COMMAND)
 		return 0;
-	struct template_options template_options = { .shell = options->shell };
+	struct template_options template_options = {
+		.shell = options->shell,
+		.replace = options->replace,
+		.fill = options->context_replace ? TEMPLATE_CONTEXT : TEMPLATE_SPREAD,
+	};
 	app->template = template_new_with(options->command, options->command_argc, &template_options);
-	int args = options->max_args ? options->max_args : 1;
+	/* -m and -X give each job as many arguments as fit: {N} may name any. */
+	int args = options->max_args ? options->max_args : options->fill_line ? INT_MAX : 1;
 	char error[512];
 	if (template_check(app->template, error, sizeof error) ||
 	    template_check_positions(app->template, args, error, sizeof error)) {

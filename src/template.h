@@ -53,13 +53,14 @@ bool template_uses_shell(const struct template *template);
 char **template_argv(const struct template *template, const char *item, size_t item_len,
 		     uint64_t seq, int slot);
 
-/* The size of the command for item as the kernel counts it against the
- * argument limit (each argv word and its NUL), {#} and {%} counted at
- * their widest: for sources that fill a command line up to a limit. */
-size_t template_length(const struct template *template, const char *item, size_t item_len);
+/* The size of the command for item as job seq, as the kernel counts it
+ * against the argument limit (each argv word and its NUL), {%} counted at
+ * its widest: for sources that fill a command line up to a limit. */
+size_t template_length(const struct template *template, const char *item, size_t item_len, uint64_t seq);
 /* At most the bytes one more argument arg adds to template_length() of an
  * item of at least one argument. */
-size_t template_extra_length(const struct template *template, const char *arg, size_t arg_len);
+size_t template_extra_length(const struct template *template, const char *arg, size_t arg_len,
+			     uint64_t seq);
 
 /* The argv joined for display (words containing special characters are
  * shell-quoted); malloc'd. */
