@@ -59,7 +59,7 @@ static void group_add(struct group *group, const char *text, size_t length)
 {
 	const struct template *template = group->config.template;
 
-	if (template && group->config.max_length) {
+	if (template && group->config.max_length && template_extra_length_holds(template)) {
 		uint64_t seq = (uint64_t)group->groups + 1;
 		group->command_length = group->count == 0 ? template_length(template, text, length, seq)
 			: group->command_length + template_extra_length(template, text, length, seq);
@@ -68,13 +68,26 @@ static void group_add(struct group *group, const char *text, size_t length)
 	group->count++;
 }
 
-/* Whether one more argument would make the command too long. */
-static bool group_would_overflow(const struct group *group, const char *text, size_t length)
+/* Whether one more argument would make the command too long.  Usually
+ * the growth is bounded argument by argument; for the rare template where
+ * it is not (-X with {-1} in the repeated word), the whole command is
+ * measured again. */
+static bool group_would_overflow(struct group *group, const char *text, size_t length)
 {
-	if (group->count == 0 || !group->config.max_length || !group->config.template)
+	const struct template *template = group->config.template;
+	uint64_t seq = (uint64_t)group->groups + 1;
+	size_t before = group->current.length, measured;
+
+	if (group->count == 0 || !group->config.max_length || !template)
 		return false;
-	return group->command_length + template_extra_length(group->config.template, text, length,
-							     (uint64_t)group->groups + 1) > group->config.max_length;
+	if (template_extra_length_holds(template))
+		return group->command_length + template_extra_length(template, text, length, seq) >
+			group->config.max_length;
+	buffer_append(&group->current, text, length, true);
+	measured = template_length(template, group->current.text, group->current.length, seq);
+	group->current.length = before;
+	group->current.text[before] = '\0';
+	return measured > group->config.max_length;
 }
 
 static enum items_status group_hand_out(struct group *group, const char **text, size_t *len)

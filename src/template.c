@@ -358,15 +358,33 @@ size_t template_extra_length(const struct template *template, const char *arg, s
 		for (size_t at = word->first; at < word->first + word->count; at++) {
 			const struct segment *segment = &template->segments[at];
 
-			if (segment->kind != SEGMENT_ARGS || segment->position > 0)
+			if (segment->kind != SEGMENT_ARGS)
 				continue;
-			/* {} grows by the argument and a break; {-N} may move onto it. */
+			/* {} grows by the argument and a break; {-1} moves onto
+			 * it, and {N} may be it, its word appearing then. */
 			put_value(&builder, modify(value, segment->modifier), segment->quoted);
-			builder.length += segment->position == 0;
+			builder.length += 1;
 		}
 		extra += builder.length;
 	}
 	return extra;
+}
+
+bool template_extra_length_holds(const struct template *template)
+{
+	for (size_t index = 0; index < template->word_count; index++) {
+		const struct word *word = &template->words[index];
+
+		for (size_t at = word->first; at < word->first + word->count; at++) {
+			const struct segment *segment = &template->segments[at];
+
+			/* {-2} becomes what {-1} was, of any length. */
+			if (segment->kind == SEGMENT_ARGS && (segment->position < -1 ||
+							     (word->repeated && segment->position != 0)))
+				return false;
+		}
+	}
+	return true;
 }
 
 /* ---- quoting ----------------------------------------------------------------- */

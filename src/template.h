@@ -58,9 +58,13 @@ char **template_argv(const struct template *template, const char *item, size_t i
  * its widest: for sources that fill a command line up to a limit. */
 size_t template_length(const struct template *template, const char *item, size_t item_len, uint64_t seq);
 /* At most the bytes one more argument arg adds to template_length() of an
- * item of at least one argument. */
+ * item of at least one argument, unless template_extra_length_holds() is
+ * false: {-2} and further from the end take the value of their
+ * neighbour, and a word -X repeats that also holds a position changes in
+ * every repetition, which only template_length() can tell. */
 size_t template_extra_length(const struct template *template, const char *arg, size_t arg_len,
 			     uint64_t seq);
+bool template_extra_length_holds(const struct template *template);
 
 /* The argv joined for display (words containing special characters are
  * shell-quoted); malloc'd. */
