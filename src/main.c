@@ -4,7 +4,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
-#include <limits.h>
 #include <locale.h>
 #include <signal.h>
 #include <stdio.h>
@@ -14,13 +13,13 @@
 
 #include "autotune.h"
 #include "batch.h"
+#include "command_setup.h"
 #include "control.h"
 #include "cpu_account.h"
 #include "ctlsock.h"
 #include "demo.h"
 #include "guardian.h"
 #include "items.h"
-#include "items_group.h"
 #include "joblog.h"
 #include "jobsfile.h"
 #include "log.h"
@@ -577,21 +576,6 @@ static struct items *open_items(const struct options *options)
 	return items;
 }
 
-/* -n, -N, -L, -m, -X: several items per job, never more than a command
- * line holds (-s, or the default). */
-static struct items *group_items(const struct options *options, const struct template *template,
-				 struct items *items)
-{
-	if (options->mode != MODE_COMMAND || (!options->max_args && !options->fill_line))
-		return items;
-	struct items_group_config config = {
-		.max_args = options->max_args,
-		.max_length = options->max_chars ? options->max_chars : items_group_default_limit(),
-		.template = template,
-	};
-	return items_group_new(items, &config);
-}
-
 /* --resume: an item the joblog shows as done is read but not run; -k
  * must then move past it. */
 static bool app_skip(void *data, uint64_t seq)
@@ -734,7 +718,8 @@ static int run(struct app *app)
 	}
 	if (!(app->items = open_items(options)))
 		return 255;
-	app->items = group_items(options, app->template, app->items);
+	if (options->mode == MODE_COMMAND)
+		app->items = command_setup_group(options, app->template, app->items);
 	if (options->mode == MODE_DEMO) {
 		options->pool.worker_argv = demo_worker_argv();
 	} else if (options->mode == MODE_WORKER) {
@@ -830,31 +815,6 @@ static int open_debug_log(const struct options *options)
 	return -1;
 }
 
-/* The command template, made before anything starts: a placeholder
- * pooltop refuses, or one beyond the arguments a job has, is a usage
- * error. */
-static int make_template(struct app *app)
-{
-	const struct options *options = &app->options;
-	if (options->mode != MODE_COMMAND)
-		return 0;
-	struct template_options template_options = {
-		.shell = options->shell,
-		.replace = options->replace,
-		.fill = options->context_replace ? TEMPLATE_CONTEXT : TEMPLATE_SPREAD,
-	};
-	app->template = template_new_with(options->command, options->command_argc, &template_options);
-	/* -m and -X give each job as many arguments as fit: {N} may name any. */
-	int args = options->max_args ? options->max_args : options->fill_line ? INT_MAX : 1;
-	char error[512];
-	if (template_check(app->template, error, sizeof error) ||
-	    template_check_positions(app->template, args, error, sizeof error)) {
-		batch_message(NULL, error);  /* it quotes the command: escaped */
-		return -1;
-	}
-	return 0;
-}
-
 int main(int argc, char **argv)
 {
 	if (argc == 2 && !strcmp(argv[1], DEMO_WORKER_FLAG))
@@ -880,8 +840,10 @@ int main(int argc, char **argv)
 		return ctlsock_client(app.options.ctl_socket, app.options.ctl_words, app.options.ctl_count);
 	if (open_debug_log(&app.options))
 		return 255;
-	if (make_template(&app)) {
-		template_free(app.template);
+	/* A placeholder pooltop refuses is a usage error: nothing starts. */
+	if (app.options.mode == MODE_COMMAND &&
+	    !(app.template = command_setup_template(&app.options, error, sizeof error))) {
+		batch_message(NULL, error);  /* it quotes the command: escaped */
 		return 255;
 	}
 	the_app = &app;
