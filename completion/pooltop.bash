@@ -12,6 +12,7 @@
 _pooltop_long_options=(
 	--arg-file= --range= --null --delimiter=
 	--shell --worker --inflight= --max-items-per-worker= --max-line= --demo
+	--max-args= --max-replace-args= --xargs --max-lines= --max-chars= --replace=
 	--jobs= --min-jobs= --max-jobs= --autotune --shrink= --retries= --timeout=
 	--grace= --delay= --halt=
 	--keep-order --joblog= --resume --resume-failed
@@ -21,7 +22,7 @@ _pooltop_long_options=(
 	--help --version
 	--link --xapply --colsep= --trim= --header= --shuf --arg-sep= --arg-file-sep=
 )
-_pooltop_short_options=(-a -0 -C -d -j -k -h -V)
+_pooltop_short_options=(-a -0 -C -d -j -k -n -N -m -X -L -s -I -h -V)
 # The verbs of the control socket, in the order its error reply lists them.
 _pooltop_ctl_verbs=(jobs pause resume suspend continue status watch kill requeue autotune
 	load memfree memsuspend quit)
@@ -30,7 +31,8 @@ _pooltop_ctl_verbs=(jobs pause resume suspend continue status watch kill requeue
 # next word as its value.
 _pooltop_takes_value() {
 	case $1 in
-	-a | -d | -j | --arg-file | --range | --delimiter | --inflight | \
+	-a | -d | -j | -n | -N | -L | -s | -I | --arg-file | --range | --delimiter | --inflight | \
+	--max-args | --max-replace-args | --max-lines | --max-chars | \
 	--max-items-per-worker | --max-line | --jobs | --min-jobs | --max-jobs | \
 	--shrink | --retries | --timeout | --grace | --delay | --halt | --joblog | \
 	--refresh | --control | --jobs-file | --log | --load | --memfree | \

@@ -13,6 +13,7 @@
 
 #include "autotune.h"
 #include "batch.h"
+#include "command_setup.h"
 #include "control.h"
 #include "cpu_account.h"
 #include "ctlsock.h"
@@ -40,7 +41,6 @@ struct app {
 	struct loop *loop;
 	struct items *items;
 	char **command_words;    /* the command, --header's names made positions */
-	int source_arguments;    /* arguments in each item, -1 when it varies */
 	struct template *template;
 	struct pool *pool;
 	struct output *output;
@@ -548,7 +548,7 @@ static struct items *open_items(struct app *app)
 	}
 	app->command_words = sources_rename_placeholders(sources, options->command, options->command_argc);
 	options->command = app->command_words;
-	app->source_arguments = sources_argument_count(sources);
+	options->item_arguments = sources_argument_count(sources);
 	return sources_items(sources);
 }
 
@@ -692,6 +692,8 @@ static int run(struct app *app)
 		options->pool.ulimit_jobs = options->pool.max_jobs;
 		options->pool.jobs = asked_jobs;
 	}
+	if (options->mode == MODE_COMMAND)
+		app->items = command_setup_group(options, app->template, app->items);
 	if (options->mode == MODE_DEMO) {
 		options->pool.worker_argv = demo_worker_argv();
 	} else if (options->mode == MODE_WORKER) {
@@ -787,28 +789,6 @@ static int open_debug_log(const struct options *options)
 	return -1;
 }
 
-/* The command template, made before anything starts: a placeholder
- * pooltop refuses, or one beyond the arguments a job has, is a usage
- * error. */
-static int make_template(struct app *app)
-{
-	const struct options *options = &app->options;
-	if (options->mode != MODE_COMMAND)
-		return 0;
-	struct template_options template_options = { .shell = options->shell };
-	app->template = template_new_with(options->command, options->command_argc, &template_options);
-	/* Each item holds one argument per input source (or column); with
-	 * columns the count varies and {N} beyond an item's is empty. */
-	int args = (options->max_args ? options->max_args : 1) * app->source_arguments;
-	char error[512];
-	if (template_check(app->template, error, sizeof error) ||
-	    (app->source_arguments > 0 && template_check_positions(app->template, args, error, sizeof error))) {
-		batch_message(NULL, error);  /* it quotes the command: escaped */
-		return -1;
-	}
-	return 0;
-}
-
 int main(int argc, char **argv)
 {
 	if (argc == 2 && !strcmp(argv[1], DEMO_WORKER_FLAG))
@@ -834,9 +814,13 @@ int main(int argc, char **argv)
 		return ctlsock_client(app.options.ctl_socket, app.options.ctl_words, app.options.ctl_count);
 	if (open_debug_log(&app.options))
 		return 255;
-	/* The sources first: their header lines name placeholders. */
-	if (!(app.items = open_items(&app)) || make_template(&app)) {
-		template_free(app.template);
+	/* The sources first: their header lines name placeholders.  A
+	 * placeholder pooltop refuses is a usage error: nothing starts. */
+	if (!(app.items = open_items(&app)) ||
+	    (app.options.mode == MODE_COMMAND &&
+	     !(app.template = command_setup_template(&app.options, error, sizeof error)))) {
+		if (app.items)
+			batch_message(NULL, error);  /* it quotes the command: escaped */
 		items_free(app.items);
 		sources_free_words(app.command_words, app.options.command_argc);
 		return 255;

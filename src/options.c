@@ -16,6 +16,7 @@
 
 #include "autotune.h"
 #include "items.h"
+#include "items_group.h"
 #include "throttle.h"
 
 static const char help_text[] =
@@ -46,6 +47,14 @@ static const char help_text[] =
 	"\n"
 	"Commands:\n"
 	"      --shell               run COMMAND with sh -c, placeholders shell-quoted\n"
+	"                            (a COMMAND of one word with shell syntax always is)\n"
+	"  -n, --max-args=N          give each job up to N items as arguments\n"
+	"  -N, --max-replace-args=N  N items per job, {1}..{N} for each of them\n"
+	"  -m, --xargs               give each job as many items as a command line holds\n"
+	"  -X                        the same, repeating the word holding {} for each\n"
+	"  -L, --max-lines=N         N input lines per job, each one argument (implies -X)\n"
+	"  -s, --max-chars=N         command lines of at most N bytes (default 131072)\n"
+	"  -I, --replace=STR         STR stands for the item instead of {}\n"
 	"      --worker              start COMMAND once per slot; feed it one item per\n"
 	"                            line and read one result line per item\n"
 	"      --inflight=K          items queued to one worker at a time (default 1)\n"
@@ -97,7 +106,8 @@ static const char help_text[] =
 	"\n"
 	"Placeholders in COMMAND: {} item, {.} without extension, {/} basename,\n"
 	"{//} dirname, {/.} basename without extension, {#} sequence number,\n"
-	"{%} slot number.  With none, the item is appended as the last argument.\n"
+	"{%} slot number; {1} {2}... {-1} one argument of a job of several (also\n"
+	"{1.} {1/} {1//} {1/.}).  With none, the item is appended as the last argument.\n"
 	"\n"
 	"Exit status: 0 if every item succeeded, 1-100 the number of failed items,\n"
 	"101 if more failed, 255 on a usage or internal error, or when output or a\n"
@@ -138,6 +148,7 @@ enum {
 	OPT_DELAY, OPT_HALT, OPT_JOBLOG, OPT_RESUME, OPT_RESUME_FAILED, OPT_BATCH, OPT_PROGRESS,
 	OPT_REFRESH, OPT_HOLD, OPT_NO_COLOR, OPT_NO_CONFIG, OPT_CONTROL, OPT_JOBS_FILE, OPT_LOG,
 	OPT_LOAD, OPT_MEMFREE, OPT_MEMSUSPEND, OPT_NICE,
+	OPT_XARGS,
 	OPT_LINK, OPT_TRIM, OPT_HEADER, OPT_SHUF, OPT_ARG_SEP, OPT_ARG_FILE_SEP,
 };
 
@@ -146,6 +157,11 @@ static const struct option long_options[] = {
 	{ "range", required_argument, NULL, OPT_RANGE },
 	{ "null", no_argument, NULL, '0' },
 	{ "max-args", required_argument, NULL, 'n' },
+	{ "max-replace-args", required_argument, NULL, 'N' },
+	{ "xargs", no_argument, NULL, OPT_XARGS },
+	{ "max-lines", required_argument, NULL, 'L' },
+	{ "max-chars", required_argument, NULL, 's' },
+	{ "replace", optional_argument, NULL, 'I' },
 	{ "delimiter", required_argument, NULL, 'd' },
 	{ "shell", no_argument, NULL, OPT_SHELL },
 	{ "worker", no_argument, NULL, OPT_WORKER },
@@ -443,6 +459,31 @@ static int parse_option(struct options *options, int option, const char *arg,
 		options->max_args = (int)n;
 		options->max_args_exact = option == 'N';
 		break;
+	case 'm':
+	case 'X':
+	case OPT_XARGS:
+		options->fill_line = true;
+		options->context_replace = option == 'X';
+		break;
+	case 'L':
+		if (parse_int(arg, 1, INT_MAX, &n))
+			return fail("invalid -L '%s': give a number of lines, 1 or more", arg);
+		options->max_lines = (int)n;
+		break;
+	case 's': {
+		size_t system = items_group_system_limit();
+		if (parse_int(arg, 1, LONG_MAX, &n))
+			return fail("invalid --max-chars '%s': give a number of bytes", arg);
+		if ((unsigned long)n > system)
+			return fail("invalid --max-chars '%s': this system allows at most %zu", arg, system);
+		options->max_chars = (size_t)n;
+		break;
+	}
+	case 'I':
+		if (arg && !*arg)
+			return fail("invalid --replace '': give the string that stands for the item");
+		options->replace = arg;
+		break;
 	case 'd':
 		if (strlen(arg) == 1)
 			options->delimiter = arg[0];
@@ -676,6 +717,13 @@ static int validate(struct options *options)
 		pool->kind = POOL_WORKER;
 		return 0;
 	}
+	if (options->max_lines) {
+		/* -L N: N lines per job, with -X's context replace unless -m. */
+		options->max_args = options->max_lines;
+		options->context_replace |= !options->fill_line;
+	}
+	if (options->mode == MODE_WORKER && (options->max_args || options->fill_line || options->replace))
+		return fail("--worker feeds one item per line: -n, -N, -m, -X, -L and -I are for commands");
 	if (options->command_argc == 0)
 		return fail(options->command ? "no command before the input sources (:::, ::::)" :
 			    "no command given: try 'pooltop -- echo' or 'pooltop --demo'");
@@ -701,7 +749,7 @@ enum options_result options_parse(int argc, char **argv, struct options *options
 	int option;
 	opterr = 0;  /* our own one-line messages instead of getopt's */
 	optind = 1;
-	while ((option = getopt_long(argc, argv, "+:a:0C:d:j:kn:N:hV", long_options, NULL)) != -1) {
+	while ((option = getopt_long(argc, argv, "+:a:0C:d:j:kn:N:mXL:s:I:hV", long_options, NULL)) != -1) {
 		current_option = argv[optind - 1 < argc ? optind - 1 : argc - 1];
 		if (parse_option(options, option, optarg, &done))
 			return OPTIONS_ERROR;

@@ -24,6 +24,13 @@ struct options {
 	int max_args;                /* -n N / -N N: arguments per job (--pipe -N: records
 					per block); 0 when not given */
 	bool max_args_exact;         /* -N: exactly max_args ({1}..{N} refer to them) */
+	/* -m, -X, -I, -L, -s: how items fill a command line */
+	bool fill_line;              /* -m, -X, --xargs: as many items per job as a line holds */
+	bool context_replace;        /* -X (and -L without -m): the word holding {} is
+					repeated for each item */
+	const char *replace;         /* -I STR: STR stands for {}; NULL for {} */
+	int max_lines;               /* -L N: N input lines per job, 0 when not given */
+	size_t max_chars;            /* -s N: the longest command line; 0 for the default */
 
 	/* GNU parallel's input sources: -a FILE and --range in the order given,
 	 * then the groups after the command (::: WORD..., :::: FILE..., :::+,
@@ -32,6 +39,9 @@ struct options {
 	struct sources_config sources;
 	const char *arg_sep;         /* --arg-sep: ":::" unless given */
 	const char *arg_file_sep;    /* --arg-file-sep: "::::" unless given */
+	int item_arguments;          /* arguments in each item once the sources are
+					open (one per source), -1 when it varies
+					(columns); 0 means 1 */
 
 	struct pool_config pool;     /* jobs, bounds, retries, timeouts, worker settings */
 	bool jobs_given;             /* -j was given (the demo's default is 3) */

@@ -139,17 +139,33 @@ static bool next_arg(const struct job_values *job, struct piece *arg)
 	return true;
 }
 
-/* The Nth argument (1-based; -N from the end), empty when there is none. */
-static struct piece arg_at(const struct job_values *job, int position)
+/* The Nth argument (1-based; -N from the end); false when there is none. */
+static bool arg_at(const struct job_values *job, int position, struct piece *arg)
 {
-	struct piece arg = { NULL, 0 };
 	int wanted = position > 0 ? position : job->arg_count + 1 + position;
 
 	if (wanted < 1 || wanted > job->arg_count)
-		return (struct piece){ "", 0 };
+		return false;
+	*arg = (struct piece){ NULL, 0 };
 	for (int index = 0; index < wanted; index++)
-		next_arg(job, &arg);
-	return arg;
+		next_arg(job, arg);
+	return true;
+}
+
+/* As GNU parallel: a word made only of positions the job lacks (the last
+ * job of -N 3 may have fewer arguments) is no word at all. */
+static bool word_vanishes(const struct template *template, const struct word *word,
+			  const struct job_values *job)
+{
+	for (size_t index = word->first; index < word->first + word->count; index++) {
+		const struct segment *segment = &template->segments[index];
+		struct piece arg;
+
+		if (segment->kind != SEGMENT_ARGS || segment->position == 0 ||
+		    arg_at(job, segment->position, &arg))
+			return false;
+	}
+	return true;
 }
 
 static size_t shell_quoted_length(const char *text, size_t length)
@@ -222,8 +238,9 @@ static void put_word(struct builder *builder, const struct template *template, c
 			break;
 		case SEGMENT_ARGS:
 			if (segment->position != 0) {
-				put_value(builder, modify(arg_at(job, segment->position), segment->modifier),
-					  segment->quoted);
+				/* A missing argument is nothing, not even quotes. */
+				if (arg_at(job, segment->position, &arg))
+					put_value(builder, modify(arg, segment->modifier), segment->quoted);
 			} else if (only) {
 				put_value(builder, modify(*only, segment->modifier), segment->quoted);
 			} else {
@@ -244,6 +261,8 @@ static void put_command(struct builder *builder, const struct template *template
 	for (size_t index = 0; index < template->word_count; index++) {
 		const struct word *word = &template->words[index];
 
+		if (!template->shell && word_vanishes(template, word, job))
+			continue;
 		if (word->repeated) {
 			struct piece arg = { NULL, 0 };
 
@@ -306,25 +325,26 @@ char **template_argv(const struct template *template, const char *item, size_t i
 	return argv;
 }
 
-size_t template_length(const struct template *template, const char *item, size_t item_len)
+size_t template_length(const struct template *template, const char *item, size_t item_len, uint64_t seq)
 {
 	char sequence_text[24], slot_text[24];
 	struct job_values job;
 	struct builder builder = { .shell = template->shell };
 
-	job_values_init(&job, item, item_len, sequence_text, UINT64_MAX, slot_text, INT_MIN);
+	job_values_init(&job, item, item_len, sequence_text, seq, slot_text, INT_MIN);
 	put_command(&builder, template, &job);
 	return builder.length;
 }
 
-size_t template_extra_length(const struct template *template, const char *arg, size_t arg_len)
+size_t template_extra_length(const struct template *template, const char *arg, size_t arg_len,
+			     uint64_t seq)
 {
 	char sequence_text[24], slot_text[24];
 	struct job_values job;
 	struct piece value = { arg, arg_len };
 	size_t extra = 0;
 
-	job_values_init(&job, arg, arg_len, sequence_text, UINT64_MAX, slot_text, INT_MIN);
+	job_values_init(&job, arg, arg_len, sequence_text, seq, slot_text, INT_MIN);
 	for (size_t index = 0; index < template->word_count; index++) {
 		const struct word *word = &template->words[index];
 		struct builder builder = { .shell = template->shell };
@@ -338,15 +358,33 @@ size_t template_extra_length(const struct template *template, const char *arg, s
 		for (size_t at = word->first; at < word->first + word->count; at++) {
 			const struct segment *segment = &template->segments[at];
 
-			if (segment->kind != SEGMENT_ARGS || segment->position > 0)
+			if (segment->kind != SEGMENT_ARGS)
 				continue;
-			/* {} grows by the argument and a break; {-N} may move onto it. */
+			/* {} grows by the argument and a break; {-1} moves onto
+			 * it, and {N} may be it, its word appearing then. */
 			put_value(&builder, modify(value, segment->modifier), segment->quoted);
-			builder.length += segment->position == 0;
+			builder.length += 1;
 		}
 		extra += builder.length;
 	}
 	return extra;
+}
+
+bool template_extra_length_holds(const struct template *template)
+{
+	for (size_t index = 0; index < template->word_count; index++) {
+		const struct word *word = &template->words[index];
+
+		for (size_t at = word->first; at < word->first + word->count; at++) {
+			const struct segment *segment = &template->segments[at];
+
+			/* {-2} becomes what {-1} was, of any length. */
+			if (segment->kind == SEGMENT_ARGS && (segment->position < -1 ||
+							     (word->repeated && segment->position != 0)))
+				return false;
+		}
+	}
+	return true;
 }
 
 /* ---- quoting ----------------------------------------------------------------- */

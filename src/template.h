@@ -53,13 +53,18 @@ bool template_uses_shell(const struct template *template);
 char **template_argv(const struct template *template, const char *item, size_t item_len,
 		     uint64_t seq, int slot);
 
-/* The size of the command for item as the kernel counts it against the
- * argument limit (each argv word and its NUL), {#} and {%} counted at
- * their widest: for sources that fill a command line up to a limit. */
-size_t template_length(const struct template *template, const char *item, size_t item_len);
+/* The size of the command for item as job seq, as the kernel counts it
+ * against the argument limit (each argv word and its NUL), {%} counted at
+ * its widest: for sources that fill a command line up to a limit. */
+size_t template_length(const struct template *template, const char *item, size_t item_len, uint64_t seq);
 /* At most the bytes one more argument arg adds to template_length() of an
- * item of at least one argument. */
-size_t template_extra_length(const struct template *template, const char *arg, size_t arg_len);
+ * item of at least one argument, unless template_extra_length_holds() is
+ * false: {-2} and further from the end take the value of their
+ * neighbour, and a word -X repeats that also holds a position changes in
+ * every repetition, which only template_length() can tell. */
+size_t template_extra_length(const struct template *template, const char *arg, size_t arg_len,
+			     uint64_t seq);
+bool template_extra_length_holds(const struct template *template);
 
 /* The argv joined for display (words containing special characters are
  * shell-quoted); malloc'd. */

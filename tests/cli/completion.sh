@@ -95,7 +95,7 @@ ok '[ "$(wc -l <<< "$help_options")" -ge 20 ]' "the long options are found in --
 is "$(offered 'pooltop --')" "$help_options" \
 	"pooltop --<TAB> offers exactly the long options of --help, = marking those with a value"
 short_offered=$(offered 'pooltop -' | grep -vE '^--')
-short_help=$("$POOLTOP" --help | sed -nE 's/^ +(-[[:alnum:]]), --.*/\1/p' | sort -u)
+short_help=$("$POOLTOP" --help | sed -nE 's/^ +(-[[:alnum:]])(, --| {2,}).*/\1/p' | sort -u)
 is "$short_offered" "$short_help" "pooltop -<TAB> offers the short options of --help too"
 
 # --- files -------------------------------------------------------------------

@@ -416,8 +416,11 @@ END_TEST
 
 START_TEST(a_position_beyond_the_arguments_is_empty)
 {
-	/* The last job of -N 3 may have fewer arguments than the template names. */
-	expect_args("echo|a||", "a", "echo", "{1}", "{2}", "{-2}");
+	/* The last job of -N 3 may have fewer arguments than the template
+	 * names: as GNU parallel, a word of missing positions vanishes. */
+	expect_args("echo|a|xy", "a", "echo", "{1}", "{2}", "{-2}", "x{3}y", "{2}{3}");
+	expect_args("echo||a", "\0a", "echo", "{1}", "{3}", "{2}");
+	expect_args_with(&(struct template_options){ .shell = true }, "sh|-c|echo  'a' xy", "a", "echo {2} {1} x{2}y");
 }
 END_TEST
 
@@ -622,13 +625,13 @@ START_TEST(length_counts_every_word_and_its_end)
 	struct template *template = template_new(words, 2, false);
 
 	/* "echo\0" "xab\0" "cd\0" */
-	ck_assert_uint_eq(template_length(template, "ab\0cd", 5), 5 + 4 + 3);
-	ck_assert_uint_eq(template_length(template, "ab", 2), 5 + 4);
-	ck_assert_uint_eq(template_extra_length(template, "cd", 2), 3);
+	ck_assert_uint_eq(template_length(template, "ab\0cd", 5, 1), 5 + 4 + 3);
+	ck_assert_uint_eq(template_length(template, "ab", 2, 1), 5 + 4);
+	ck_assert_uint_eq(template_extra_length(template, "cd", 2, 1), 3);
 	template_free(template);
-	/* {#} at its widest, 20 digits. */
+	/* {#} as the job's number. */
 	template = template_new(numbered, 2, false);
-	ck_assert_uint_eq(template_length(template, "", 0), 5 + 21);
+	ck_assert_uint_eq(template_length(template, "", 0, 12345), 5 + 6);
 	template_free(template);
 }
 END_TEST
@@ -645,10 +648,10 @@ START_TEST(extra_length_adds_up_to_the_length_of_a_fuller_command)
 			struct template_options options = { .fill = fills[fill] };
 			int count = commands[command][1] ? commands[command][2] ? 3 : 2 : 1;
 			struct template *template = template_new_with((char **)commands[command], count, &options);
-			size_t one = template_length(template, "a/it's.x", 8);
-			size_t extra = template_extra_length(template, "b/y.zz", 6);
+			size_t one = template_length(template, "a/it's.x", 8, 7);
+			size_t extra = template_extra_length(template, "b/y.zz", 6, 7);
 
-			ck_assert_uint_ge(one + extra, template_length(template, "a/it's.x\0b/y.zz", 15));
+			ck_assert_uint_ge(one + extra, template_length(template, "a/it's.x\0b/y.zz", 15, 7));
 			template_free(template);
 		}
 	}

@@ -1,0 +1,48 @@
+/* command_setup.c - from the command-line options to what command mode
+ * runs: the template, checked before anything starts, and the grouping
+ * source when jobs take several items. */
+#include "command_setup.h"
+
+#include <limits.h>
+
+#include "items_group.h"
+
+struct template *command_setup_template(const struct options *options, char *error, size_t size)
+{
+	struct template_options template_options = {
+		.shell = options->shell,
+		.replace = options->replace,
+		.fill = options->context_replace ? TEMPLATE_CONTEXT : TEMPLATE_SPREAD,
+	};
+	struct template *template = template_new_with(options->command, options->command_argc,
+						      &template_options);
+	/* -m and -X give each job as many arguments as fit: {N} may name any.
+	 * Each item holds one argument per input source; with columns the
+	 * count varies, and {N} beyond an item's is empty. */
+	int per_item = options->item_arguments ? options->item_arguments : 1;
+	int args = options->max_args ? options->max_args : options->fill_line ? INT_MAX : 1;
+	if (per_item < 0 || (args != INT_MAX && args > INT_MAX / per_item))
+		args = INT_MAX;
+	else if (args != INT_MAX)
+		args *= per_item;
+
+	if (template_check(template, error, size) || template_check_positions(template, args, error, size)) {
+		template_free(template);
+		return NULL;
+	}
+	return template;
+}
+
+struct items *command_setup_group(const struct options *options, const struct template *template,
+				  struct items *items)
+{
+	struct items_group_config config = {
+		.max_args = options->max_args,
+		.max_length = options->max_chars ? options->max_chars : items_group_default_limit(),
+		.template = template,
+	};
+
+	if (!options->max_args && !options->fill_line)
+		return items;
+	return items_group_new(items, &config);
+}
