@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "columns.h"
+#include "header_names.h"
 #include "xalloc.h"
 
 /* Every item of a source read whole, each already cut into columns. */
@@ -49,12 +50,6 @@ struct group {
 	uint64_t row;   /* the row the next combination takes */
 };
 
-struct header_name {
-	char *name;     /* a column's name in a header line */
-	size_t length;
-	int position;   /* its argument's 1-based position */
-};
-
 struct sources {
 	struct member members[SOURCES_MAX];
 	int member_count;
@@ -68,8 +63,7 @@ struct sources {
 	struct columns_regex *colsep;  /* --colsep (or --header's tab), or NULL */
 	enum trim_mode trim;
 	bool shape;                    /* items are cut into columns or trimmed */
-	struct header_name *names;
-	size_t name_count;
+	struct header_names *names;    /* --header: the columns' names */
 	size_t held_bytes, held_limit; /* what the held members use, and may */
 	bool shuffle;
 	bool stdin_taken;              /* standard input is one of the sources */
@@ -240,24 +234,6 @@ static void shape(const struct sources *sources, const char *text, size_t len, s
 		columns_out_append(out, text, len);
 }
 
-static void add_names(struct sources *sources, const struct columns_out *columns, int *position)
-{
-	const char *cursor = columns->bytes;
-	const char *end = columns->bytes + columns->len;
-
-	for (;;) {
-		const char *stop = memchr(cursor, ITEMS_ARG_SEPARATOR, (size_t)(end - cursor));
-		size_t length = stop ? (size_t)(stop - cursor) : (size_t)(end - cursor);
-		sources->names = xreallocarray(sources->names, sources->name_count + 1, sizeof *sources->names);
-		sources->names[sources->name_count++] = (struct header_name){
-			.name = xstrndup(cursor, length), .length = length, .position = ++*position,
-		};
-		if (!stop)
-			break;
-		cursor = stop + 1;
-	}
-}
-
 /* --header: the member's first line names its columns; with a regular
  * expression it must match that line (with its newline). */
 static int read_header(struct sources *sources, struct member *member, const struct columns_regex *regex,
@@ -290,7 +266,7 @@ static int read_header(struct sources *sources, struct member *member, const str
 	}
 	struct columns_out columns = { 0 };
 	shape(sources, text, len, &columns);
-	add_names(sources, &columns, position);
+	*position = header_names_add(sources->names, columns.bytes, columns.len, *position);
 	free(columns.bytes);
 	return 0;
 }
@@ -300,6 +276,7 @@ static int read_headers(struct sources *sources, const char *header, char *error
 	struct columns_regex *regex = NULL;
 	int position = 0, status = 0;
 
+	sources->names = header_names_new();
 	if (is_header_regex(header) && !(regex = columns_regex_new(header, error, size)))
 		return -1;
 	for (int index = 0; index < sources->member_count && !status; index++)
@@ -648,9 +625,7 @@ static void sources_destroy(void *state)
 		held_free(&member->held);
 	}
 	held_free(&sources->link_memory);
-	for (size_t index = 0; index < sources->name_count; index++)
-		free(sources->names[index].name);
-	free(sources->names);
+	header_names_free(sources->names);
 	columns_regex_free(sources->colsep);
 	free(sources->out.bytes);
 	free(sources);
@@ -787,68 +762,12 @@ struct items *sources_items(struct sources *sources)
 	return shuffle ? sources_shuffle(items, held_limit, 0) : items;
 }
 
-/* ---- named placeholders ----------------------------------------------------------- */
-
-/* The position of the header name inner[0..length) names, with what
- * follows the name ("", ".", "/", "//" or "/.") in *suffix; 0 if none. */
-static int name_position(const struct sources *sources, const char *inner, size_t length, const char **suffix)
-{
-	static const char *const suffixes[] = { "", "/.", "//", ".", "/" };
-
-	for (size_t which = 0; which < sizeof suffixes / sizeof suffixes[0]; which++) {
-		size_t suffix_length = strlen(suffixes[which]);
-		if (suffix_length >= length || memcmp(inner + length - suffix_length, suffixes[which], suffix_length))
-			continue;
-		for (size_t index = 0; index < sources->name_count; index++) {
-			const struct header_name *name = &sources->names[index];
-			if (name->length == length - suffix_length && !memcmp(name->name, inner, name->length)) {
-				*suffix = suffixes[which];
-				return name->position;
-			}
-		}
-	}
-	return 0;
-}
-
-static char *rename_word(const struct sources *sources, const char *word)
-{
-	struct columns_out out = { 0 };
-	const char *cursor = word;
-
-	for (;;) {
-		const char *open = strchr(cursor, '{');
-		const char *close = open ? strchr(open + 1, '}') : NULL;
-		if (!close)
-			break;
-		const char *suffix;
-		int position = name_position(sources, open + 1, (size_t)(close - open - 1), &suffix);
-		columns_out_append(&out, cursor, (size_t)(open - cursor) + 1);
-		cursor = open + 1;
-		if (!position)
-			continue;
-		char text[32];
-		int length = snprintf(text, sizeof text, "%d%s}", position, suffix);
-		columns_out_append(&out, text, (size_t)length);
-		cursor = close + 1;
-	}
-	columns_out_append(&out, cursor, strlen(cursor));
-	return out.bytes;
-}
-
 char **sources_rename_placeholders(const struct sources *sources, char **words, int count)
 {
-	char **renamed = xcalloc((size_t)count + 1, sizeof *renamed);
-
-	for (int index = 0; index < count; index++)
-		renamed[index] = sources->name_count ? rename_word(sources, words[index]) : xstrdup(words[index]);
-	return renamed;
+	return header_names_rename(sources->names, words, count);
 }
 
 void sources_free_words(char **words, int count)
 {
-	if (!words)
-		return;
-	for (int index = 0; index < count; index++)
-		free(words[index]);
-	free(words);
+	header_names_free_words(words, count);
 }
