@@ -592,9 +592,11 @@ static int open_joblog(struct app *app)
 	if (!options->joblog)
 		return 0;
 	enum joblog_resume resume = options->resume ? JOBLOG_RESUME
-				  : options->resume_failed ? JOBLOG_RESUME_FAILED : JOBLOG_FRESH;
+				  : options->resume_failed ? JOBLOG_RESUME_FAILED
+				  : options->retry_failed ? JOBLOG_RETRY_FAILED : JOBLOG_FRESH;
 	char error[512];
-	app->joblog = joblog_open(options->joblog, resume, options->pool.worker_argv, error, sizeof error);
+	if (!app->joblog)
+		app->joblog = joblog_open(options->joblog, resume, options->pool.worker_argv, error, sizeof error);
 	if (!app->joblog) {
 		batch_message(NULL, error);
 		return -1;
@@ -604,6 +606,22 @@ static int open_joblog(struct app *app)
 		options->pool.skip_data = app;
 	}
 	return 0;
+}
+
+/* --retry-failed: the items are the failed commands of the joblog, each
+ * run by the shell, as GNU parallel runs them; the command line's own
+ * command and items are ignored, as there. */
+static struct items *open_retry_failed(struct app *app)
+{
+	static char shell[] = "sh", dash_c[] = "-c", item[] = "{}";
+	static char *shell_command[] = { shell, dash_c, item };
+	struct options *options = &app->options;
+	if (open_joblog(app))
+		return NULL;
+	options->command = shell_command;
+	options->command_argc = 3;
+	options->shell = false;
+	return joblog_retry_items(app->joblog);
 }
 
 static void start_front_end(struct app *app)
@@ -715,7 +733,7 @@ static int run(struct app *app)
 		options->pool.ulimit_jobs = options->pool.max_jobs;
 		options->pool.jobs = asked_jobs;
 	}
-	if (!(app->items = open_items(options)))
+	if (!(app->items = options->retry_failed ? open_retry_failed(app) : open_items(options)))
 		return 255;
 	if (options->mode == MODE_DEMO) {
 		options->pool.worker_argv = demo_worker_argv();
