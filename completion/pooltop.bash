@@ -20,8 +20,9 @@ _pooltop_long_options=(
 	--batch --progress --refresh= --hold --no-color --no-config --control=
 	--jobs-file= --log=
 	--help --version
+	--link --xapply --colsep= --trim= --header= --shuf --arg-sep= --arg-file-sep=
 )
-_pooltop_short_options=(-a -0 -d -j -k -n -N -m -X -L -s -I -h -V)
+_pooltop_short_options=(-a -0 -C -d -j -k -n -N -m -X -L -s -I -h -V)
 # The verbs of the control socket, in the order its error reply lists them.
 _pooltop_ctl_verbs=(jobs pause resume suspend continue status watch kill requeue autotune
 	load memfree memsuspend quit)
@@ -35,7 +36,8 @@ _pooltop_takes_value() {
 	--max-items-per-worker | --max-line | --jobs | --min-jobs | --max-jobs | \
 	--shrink | --retries | --timeout | --grace | --delay | --halt | --joblog | \
 	--refresh | --control | --jobs-file | --log | --load | --memfree | \
-	--memsuspend | --nice)
+	--memsuspend | --nice | -C | --colsep | --trim | --header | --arg-sep | \
+	--arg-file-sep)
 		return 0
 		;;
 	esac
@@ -83,6 +85,12 @@ _pooltop_value() {
 	--shrink)
 		_pooltop_add "${prefix}graceful" "${prefix}kill"
 		;;
+	--trim)
+		_pooltop_add "${prefix}n" "${prefix}l" "${prefix}r" "${prefix}lr" "${prefix}rl"
+		;;
+	--header)
+		_pooltop_add "${prefix}:"
+		;;
 	--halt)
 		_pooltop_add "${prefix}never" "${prefix}now,fail=" "${prefix}soon,fail=" \
 			"${prefix}now,success=" "${prefix}soon,success="
@@ -104,8 +112,8 @@ _pooltop_value() {
 _pooltop_command() {
 	local offset=$1 index
 	for ((index = offset; index < COMP_CWORD; index++)); do
-		# After ::: come items, most often file names.
-		if [[ ${COMP_WORDS[index]} == ::: ]]; then
+		# After ::: come items, most often file names; after :::: files.
+		if [[ ${COMP_WORDS[index]} == @(:::|:::+|::::|::::+) ]]; then
 			_pooltop_files
 			return
 		fi

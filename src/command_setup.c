@@ -16,8 +16,15 @@ struct template *command_setup_template(const struct options *options, char *err
 	};
 	struct template *template = template_new_with(options->command, options->command_argc,
 						      &template_options);
-	/* -m and -X give each job as many arguments as fit: {N} may name any. */
+	/* -m and -X give each job as many arguments as fit: {N} may name any.
+	 * Each item holds one argument per input source; with columns the
+	 * count varies, and {N} beyond an item's is empty. */
+	int per_item = options->item_arguments ? options->item_arguments : 1;
 	int args = options->max_args ? options->max_args : options->fill_line ? INT_MAX : 1;
+	if (per_item < 0 || (args != INT_MAX && args > INT_MAX / per_item))
+		args = INT_MAX;
+	else if (args != INT_MAX)
+		args *= per_item;
 
 	if (template_check(template, error, size) || template_check_positions(template, args, error, size)) {
 		template_free(template);

@@ -173,7 +173,9 @@ static json_t *workers_json(const struct control *control, double now)
 		json_t *item = json_null();
 		if (view.item) {
 			char text[STATUS_ITEM_SIZE];
-			text_sanitize(text, sizeof text, view.item, view.item_len, 0);
+			char *joined = text_join_args(view.item, view.item_len);
+			text_sanitize(text, sizeof text, joined, view.item_len, 0);
+			free(joined);
 			item = json_string(text);
 		}
 		json_t *worker = json_object();

@@ -5,6 +5,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -59,6 +60,9 @@ void log_write(const char *format, ...)
 const char *log_text(const char *text, size_t len)
 {
 	static char printable[256];
-	text_sanitize(printable, sizeof printable, text, len, 60);
+	/* Items of several arguments (NUL-separated) read joined by spaces. */
+	char *joined = text_join_args(text, len);
+	text_sanitize(printable, sizeof printable, joined, len, 60);
+	free(joined);
 	return printable;
 }

@@ -28,6 +28,7 @@
 #include "output.h"
 #include "pool.h"
 #include "rlimits.h"
+#include "sources.h"
 #include "spool.h"
 #include "template.h"
 #include "text.h"
@@ -39,6 +40,7 @@ struct app {
 	struct options options;
 	struct loop *loop;
 	struct items *items;
+	char **command_words;    /* the command, --header's names made positions */
 	struct template *template;
 	struct pool *pool;
 	struct output *output;
@@ -530,50 +532,24 @@ static void start_tuning(struct app *app)
 		app->autotune = app_autotune_new(app);
 }
 
-static struct items *open_items(const struct options *options)
+/* The input sources as one stream of items; the command's words become
+ * app->command_words, with --header's names turned into positions.  The
+ * messages may quote a file name: batch_message escapes them. */
+static struct items *open_items(struct app *app)
 {
-	if (options->inline_items)
-		return items_from_array(options->inline_items, options->inline_count);
-	if (options->has_range)
-		return items_from_range(options->range_first, options->range_last, options->range_step);
-	int fd;
-	if (options->arg_file) {
-		fd = open(options->arg_file, O_RDONLY | O_CLOEXEC);
-		if (fd < 0) {
-			char message[512];
-			snprintf(message, sizeof message, "cannot read items from '%s': %s", options->arg_file,
-				 strerror(errno));
-			batch_message(NULL, message);
-			return NULL;
-		}
-	} else {
-		if (isatty(0)) {
-			fputs("pooltop: no items: pipe them into standard input, or give -a FILE, "
-			      "--range=A..B or ::: ITEM...\n", stderr);
-			return NULL;
-		}
-		/* Jobs get /dev/null as stdin; pooltop reads items from a copy. */
-		fd = fcntl(0, F_DUPFD_CLOEXEC, 3);
-		int null_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
-		bool moved = fd >= 0 && null_fd >= 0 && dup2(null_fd, 0) == 0;
-		int saved = errno;
-		if (null_fd >= 0)
-			close(null_fd);
-		if (!moved) {
-			if (fd >= 0)
-				close(fd);
-			fprintf(stderr, "pooltop: cannot set up standard input: %s\n", strerror(saved));
-			return NULL;
-		}
-	}
-	struct items *items = items_from_fd(fd, options->delimiter, true);
-	if (!items) {
-		fprintf(stderr, "pooltop: cannot read items: %s\n", strerror(errno));
-		close(fd);
+	struct options *options = &app->options;
+	char message[512];
+	options->sources.delimiter = options->delimiter;
+	options->sources.max_length = options->pool.max_line;
+	struct sources *sources = sources_open(&options->sources, message, sizeof message);
+	if (!sources) {
+		batch_message(NULL, message);
 		return NULL;
 	}
-	items_set_max_length(items, options->pool.max_line);
-	return items;
+	app->command_words = sources_rename_placeholders(sources, options->command, options->command_argc);
+	options->command = app->command_words;
+	options->item_arguments = sources_argument_count(sources);
+	return sources_items(sources);
 }
 
 /* --resume: an item the joblog shows as done is read but not run; -k
@@ -716,8 +692,6 @@ static int run(struct app *app)
 		options->pool.ulimit_jobs = options->pool.max_jobs;
 		options->pool.jobs = asked_jobs;
 	}
-	if (!(app->items = open_items(options)))
-		return 255;
 	if (options->mode == MODE_COMMAND)
 		app->items = command_setup_group(options, app->template, app->items);
 	if (options->mode == MODE_DEMO) {
@@ -840,10 +814,15 @@ int main(int argc, char **argv)
 		return ctlsock_client(app.options.ctl_socket, app.options.ctl_words, app.options.ctl_count);
 	if (open_debug_log(&app.options))
 		return 255;
-	/* A placeholder pooltop refuses is a usage error: nothing starts. */
-	if (app.options.mode == MODE_COMMAND &&
-	    !(app.template = command_setup_template(&app.options, error, sizeof error))) {
-		batch_message(NULL, error);  /* it quotes the command: escaped */
+	/* The sources first: their header lines name placeholders.  A
+	 * placeholder pooltop refuses is a usage error: nothing starts. */
+	if (!(app.items = open_items(&app)) ||
+	    (app.options.mode == MODE_COMMAND &&
+	     !(app.template = command_setup_template(&app.options, error, sizeof error)))) {
+		if (app.items)
+			batch_message(NULL, error);  /* it quotes the command: escaped */
+		items_free(app.items);
+		sources_free_words(app.command_words, app.options.command_argc);
 		return 255;
 	}
 	the_app = &app;
@@ -864,6 +843,7 @@ int main(int argc, char **argv)
 	joblog_close(app.joblog);
 	template_free(app.template);
 	items_free(app.items);
+	sources_free_words(app.command_words, app.options.command_argc);
 	loop_free(app.loop);
 	log_debug("exit status %d", status);  /* last: after the engine's own last words */
 	log_close();

@@ -20,7 +20,7 @@
 #include "throttle.h"
 
 static const char help_text[] =
-	"Usage: pooltop [OPTION]... [--] COMMAND [ARG]... [::: ITEM...]\n"
+	"Usage: pooltop [OPTION]... [--] COMMAND [ARG]... [::: ITEM... | :::: FILE...]...\n"
 	"  or:  pooltop [OPTION]... --worker [--] COMMAND [ARG]...\n"
 	"  or:  pooltop --demo [OPTION]...\n"
 	"  or:  pooltop ctl SOCKET COMMAND...\n"
@@ -28,10 +28,22 @@ static const char help_text[] =
 	"Items come from standard input, one per line, unless a source is given.\n"
 	"\n"
 	"Items:\n"
-	"  -a, --arg-file=FILE       read items from FILE\n"
+	"  -a, --arg-file=FILE       read items from FILE (- for standard input); given\n"
+	"                            again, each FILE is one more input source\n"
 	"      --range=A..B[..STEP]  the integers A to B inclusive\n"
 	"  -0, --null                items are separated by NUL, not newline\n"
 	"  -d, --delimiter=CHAR      items are separated by CHAR\n"
+	"  ::: ITEM...  :::: FILE... input sources after the command; with several,\n"
+	"                            every combination runs, the last varying fastest\n"
+	"  :::+ ITEM... ::::+ FILE... pair item by item with the source before\n"
+	"      --link                pair all input sources, shorter ones wrapping round\n"
+	"      --xapply              the same as --link\n"
+	"  -C, --colsep=REGEX        cut each item into columns ({1} {2}...) at REGEX\n"
+	"      --trim=n|l|r|lr       trim white space off columns (lr with --colsep)\n"
+	"      --header=:|REGEX      each source's first line names its columns: {name}\n"
+	"      --shuf                run the items in random order (all read first)\n"
+	"      --arg-sep=SEP         use SEP instead of :::\n"
+	"      --arg-file-sep=SEP    use SEP instead of ::::\n"
 	"\n"
 	"Commands:\n"
 	"      --shell               run COMMAND with sh -c, placeholders shell-quoted\n"
@@ -137,6 +149,7 @@ enum {
 	OPT_REFRESH, OPT_HOLD, OPT_NO_COLOR, OPT_NO_CONFIG, OPT_CONTROL, OPT_JOBS_FILE, OPT_LOG,
 	OPT_LOAD, OPT_MEMFREE, OPT_MEMSUSPEND, OPT_NICE,
 	OPT_XARGS,
+	OPT_LINK, OPT_TRIM, OPT_HEADER, OPT_SHUF, OPT_ARG_SEP, OPT_ARG_FILE_SEP,
 };
 
 static const struct option long_options[] = {
@@ -185,6 +198,15 @@ static const struct option long_options[] = {
 	{ "log", required_argument, NULL, OPT_LOG },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
+	/* input sources as GNU parallel has them */
+	{ "link", no_argument, NULL, OPT_LINK },
+	{ "xapply", no_argument, NULL, OPT_LINK },
+	{ "colsep", required_argument, NULL, 'C' },
+	{ "trim", required_argument, NULL, OPT_TRIM },
+	{ "header", required_argument, NULL, OPT_HEADER },
+	{ "shuf", no_argument, NULL, OPT_SHUF },
+	{ "arg-sep", required_argument, NULL, OPT_ARG_SEP },
+	{ "arg-file-sep", required_argument, NULL, OPT_ARG_FILE_SEP },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -329,6 +351,8 @@ static void set_defaults(struct options *options)
 		.mode = MODE_COMMAND,
 		.delimiter = '\n',
 		.refresh = 1.0,
+		.arg_sep = ":::",
+		.arg_file_sep = "::::",
 		.pool = {
 			.kind = POOL_COMMAND,
 			.jobs = options_online_cpus(),
@@ -342,19 +366,65 @@ static void set_defaults(struct options *options)
 	};
 }
 
-/* Split COMMAND words at the first ::: into the command and inline items. */
-static void split_inline_items(struct options *options, char **words, int count)
+/* One more input source, in parallel's order; 0 or -1 past SOURCES_MAX. */
+static int add_source(struct options *options, struct source_spec spec)
 {
-	options->command = words;
-	options->command_argc = count;
-	for (int i = 0; i < count; i++) {
-		if (strcmp(words[i], ":::"))
+	struct sources_config *sources = &options->sources;
+	if (sources->count == SOURCES_MAX)
+		return fail("more than %d input sources: combine them into fewer files", SOURCES_MAX);
+	sources->specs[sources->count++] = spec;
+	return 0;
+}
+
+enum separator_kind { NOT_A_SEPARATOR, WORDS_FOLLOW, FILES_FOLLOW };
+
+/* Whether word is ::: or :::: (or --arg-sep's, --arg-file-sep's), with
+ * *linked set for the + forms. */
+static enum separator_kind separator_of(const struct options *options, const char *word, bool *linked)
+{
+	const char *separators[] = { options->arg_sep, options->arg_file_sep };
+	for (int which = 0; which < 2; which++) {
+		size_t length = strlen(separators[which]);
+		if (strncmp(word, separators[which], length))
 			continue;
-		options->command_argc = i;
-		options->inline_items = words + i + 1;
-		options->inline_count = count - i - 1;
-		return;
+		if (!word[length] || (word[length] == '+' && !word[length + 1])) {
+			*linked = word[length] == '+';
+			return which == 0 ? WORDS_FOLLOW : FILES_FOLLOW;
+		}
 	}
+	return NOT_A_SEPARATOR;
+}
+
+/* The command ends at the first source separator, as in parallel: the
+ * words after it, up to the next separator, are one ::: source, or one
+ * :::: source per file.  A + form pairs its sources with the one before. */
+static int split_sources(struct options *options, char **words, int count)
+{
+	bool linked;
+	int index = 0;
+
+	options->command = words;
+	while (index < count && separator_of(options, words[index], &linked) == NOT_A_SEPARATOR)
+		index++;
+	options->command_argc = index;
+	while (index < count) {
+		enum separator_kind kind = separator_of(options, words[index], &linked);
+		int start = ++index;
+		while (index < count && separator_of(options, words[index], &(bool){ false }) == NOT_A_SEPARATOR)
+			index++;
+		if (kind == WORDS_FOLLOW) {
+			if (add_source(options, (struct source_spec){ .type = SOURCE_WORDS, .linked = linked,
+				       .words = words + start, .word_count = index - start }))
+				return -1;
+			continue;
+		}
+		for (int file = start; file < index; file++) {
+			if (add_source(options, (struct source_spec){ .type = SOURCE_FILE, .linked = linked,
+				       .path = words[file] }))
+				return -1;
+		}
+	}
+	return 0;
 }
 
 /* The option word being parsed, for messages about it. */
@@ -366,15 +436,18 @@ static int parse_option(struct options *options, int option, const char *arg,
 	long n;
 	switch (option) {
 	case 'a':
-		options->arg_file = arg;
-		break;
+		if (!options->arg_file)
+			options->arg_file = arg;
+		return add_source(options, (struct source_spec){ .type = SOURCE_FILE, .path = arg });
 	case OPT_RANGE: {
 		const char *error;
 		if (items_parse_range(arg, &options->range_first, &options->range_last,
 				      &options->range_step, &error))
 			return fail("invalid --range '%s': %s", arg, error);
 		options->has_range = true;
-		break;
+		return add_source(options, (struct source_spec){
+			.type = SOURCE_RANGE, .first = options->range_first, .last = options->range_last,
+			.step = options->range_step });
 	}
 	case '0':
 		options->delimiter = '\0';
@@ -562,6 +635,28 @@ static int parse_option(struct options *options, int option, const char *arg,
 			return fail("invalid --log '': give a file name");
 		options->log_path = arg;
 		break;
+	case OPT_LINK:
+		options->sources.link = true;
+		break;
+	case 'C':
+		options->sources.colsep = arg;
+		break;
+	case OPT_TRIM:
+		options->sources.trim = arg;
+		break;
+	case OPT_HEADER:
+		options->sources.header = arg;
+		break;
+	case OPT_SHUF:
+		options->sources.shuffle = true;
+		break;
+	case OPT_ARG_SEP:
+	case OPT_ARG_FILE_SEP:
+		if (!*arg)
+			return fail("invalid --%s '': give a word such as ::: or ,,",
+				    option == OPT_ARG_SEP ? "arg-sep" : "arg-file-sep");
+		*(option == OPT_ARG_SEP ? &options->arg_sep : &options->arg_file_sep) = arg;
+		break;
 	case 'h':
 		*done = OPTIONS_HELP;
 		break;
@@ -582,9 +677,14 @@ static int parse_option(struct options *options, int option, const char *arg,
 static int validate(struct options *options)
 {
 	struct pool_config *pool = &options->pool;
-	int sources = !!options->arg_file + options->has_range + !!options->inline_items;
-	if (sources > 1)
-		return fail("give one item source: -a FILE, --range or ::: ITEM...");
+	if (!strcmp(options->arg_sep, options->arg_file_sep))
+		return fail("--arg-sep and --arg-file-sep are both '%s': they must differ", options->arg_sep);
+	if (sources_check_config(&options->sources, error_text, error_size))
+		return -1;
+	if (options->mode == MODE_WORKER && (options->sources.count > 1 || options->sources.colsep ||
+					     options->sources.header))
+		return fail("--worker sends one item per line: give one input source, without "
+			    "--colsep or --header");
 	if (pool->min_jobs > pool->max_jobs)
 		return fail("--min-jobs (%d) is above --max-jobs (%d)", pool->min_jobs, pool->max_jobs);
 	if (options->autotune) {
@@ -609,6 +709,8 @@ static int validate(struct options *options)
 			options->range_first = 0;
 			options->range_last = 9;
 			options->range_step = 1;
+			add_source(options, (struct source_spec){ .type = SOURCE_RANGE, .first = 0, .last = 9,
+				   .step = 1 });
 		}
 		if (!options->jobs_given)
 			pool->jobs = 3;
@@ -623,7 +725,7 @@ static int validate(struct options *options)
 	if (options->mode == MODE_WORKER && (options->max_args || options->fill_line || options->replace))
 		return fail("--worker feeds one item per line: -n, -N, -m, -X, -L and -I are for commands");
 	if (options->command_argc == 0)
-		return fail(options->command ? "no command before :::" :
+		return fail(options->command ? "no command before the input sources (:::, ::::)" :
 			    "no command given: try 'pooltop -- echo' or 'pooltop --demo'");
 	return 0;
 }
@@ -647,15 +749,15 @@ enum options_result options_parse(int argc, char **argv, struct options *options
 	int option;
 	opterr = 0;  /* our own one-line messages instead of getopt's */
 	optind = 1;
-	while ((option = getopt_long(argc, argv, "+:a:0d:j:kn:N:mXL:s:I:hV", long_options, NULL)) != -1) {
+	while ((option = getopt_long(argc, argv, "+:a:0C:d:j:kn:N:mXL:s:I:hV", long_options, NULL)) != -1) {
 		current_option = argv[optind - 1 < argc ? optind - 1 : argc - 1];
 		if (parse_option(options, option, optarg, &done))
 			return OPTIONS_ERROR;
 		if (done != OPTIONS_RUN)
 			return done;
 	}
-	if (optind < argc)
-		split_inline_items(options, argv + optind, argc - optind);
+	if (optind < argc && split_sources(options, argv + optind, argc - optind))
+		return OPTIONS_ERROR;
 	/* Keep the pool's bounds consistent with the initial count. */
 	struct pool_config *pool = &options->pool;
 	if (validate(options))

@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "pool.h"
+#include "sources.h"
 
 enum run_mode { MODE_COMMAND, MODE_WORKER, MODE_DEMO, MODE_CTL };
 
@@ -15,9 +16,7 @@ struct options {
 	enum run_mode mode;
 	char **command;              /* COMMAND [ARG]... (not NULL-terminated: command_argc) */
 	int command_argc;
-	char **inline_items;         /* items after :::, or NULL */
-	int inline_count;
-	const char *arg_file;        /* -a FILE */
+	const char *arg_file;        /* the first -a FILE (every one is in sources) */
 	bool has_range;              /* --range */
 	int64_t range_first, range_last, range_step;
 	char delimiter;              /* '\n', '\0' (-0) or -d CHAR */
@@ -32,6 +31,17 @@ struct options {
 	const char *replace;         /* -I STR: STR stands for {}; NULL for {} */
 	int max_lines;               /* -L N: N input lines per job, 0 when not given */
 	size_t max_chars;            /* -s N: the longest command line; 0 for the default */
+
+	/* GNU parallel's input sources: -a FILE and --range in the order given,
+	 * then the groups after the command (::: WORD..., :::: FILE..., :::+,
+	 * ::::+), with --link, --colsep, --trim, --header and --shuf; none
+	 * given, standard input.  delimiter and max_length are main's. */
+	struct sources_config sources;
+	const char *arg_sep;         /* --arg-sep: ":::" unless given */
+	const char *arg_file_sep;    /* --arg-file-sep: "::::" unless given */
+	int item_arguments;          /* arguments in each item once the sources are
+					open (one per source), -1 when it varies
+					(columns); 0 means 1 */
 
 	struct pool_config pool;     /* jobs, bounds, retries, timeouts, worker settings */
 	bool jobs_given;             /* -j was given (the demo's default is 3) */

@@ -7,6 +7,7 @@
 #include <langinfo.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "text.h"
@@ -115,8 +116,11 @@ static void worker_item(const void *row, int width, char *out, size_t size)
 		suffix[0] = '\0';  /* no room: the item matters more */
 		suffix_width = 0;
 	}
-	tui_text_fit(out, size - strlen(suffix), worker->view.item, worker->view.item_len,
+	/* An item of several arguments reads as they are joined by spaces. */
+	char *joined = text_join_args(worker->view.item, worker->view.item_len);
+	tui_text_fit(out, size - strlen(suffix), joined, worker->view.item_len,
 		     width > 0 ? width - suffix_width : 0);
+	free(joined);
 	strcat(out, suffix);
 }
 

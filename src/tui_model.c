@@ -122,8 +122,10 @@ void tui_result_row_fill(struct result_row *row, const struct pool_result *resul
 		.failed = result->failed,
 		.will_retry = result->will_retry,
 	};
-	text_sanitize(row->item, sizeof row->item, result->item ? result->item : "",
-		      result->item ? result->item_len : 0, 0);
+	/* An item of several arguments reads as they are joined by spaces. */
+	char *joined = text_join_args(result->item ? result->item : "", result->item ? result->item_len : 0);
+	text_sanitize(row->item, sizeof row->item, joined, result->item ? result->item_len : 0, 0);
+	free(joined);
 	const char *newline = memchr(first_output, '\n', first_output_len);
 	size_t line_len = newline ? (size_t)(newline - first_output) : first_output_len;
 	if (line_len > 0 && first_output[line_len - 1] == '\r')

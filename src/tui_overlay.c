@@ -353,7 +353,9 @@ static void detail_slot_draw(struct tui *tui, struct box *box)
 	snprintf(heading, sizeof heading, "slot %d  pid %d  %s  item #%" PRIu64, view.number,
 		 (int)view.pid, tui_state_name(view.state), view.seq);
 	box_text(box, heading);
-	text_sanitize(item, sizeof item, view.item ? view.item : "", view.item ? view.item_len : 0, 0);
+	char *joined = text_join_args(view.item ? view.item : "", view.item ? view.item_len : 0);
+	text_sanitize(item, sizeof item, joined, view.item ? view.item_len : 0, 0);
+	free(joined);
 	box_field(tui, box, "Item", item);
 	box_field(tui, box, "Command line", tui->detail_command ? tui->detail_command : "");
 	/* What is left: half for the tree, the rest for the two tails. */

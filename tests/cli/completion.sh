@@ -71,8 +71,10 @@ is "$(< "$TEST_DIR/load.out")" "complete -F _pooltop pooltop" \
 
 # --- options and their values ------------------------------------------------
 
-is "$(offered 'pooltop --sh')" "$(lines --shell --shrink=)" \
-	"pooltop --sh<TAB> offers --shell and --shrink="
+is "$(offered 'pooltop --sh')" "$(lines --shell --shrink= --shuf)" \
+	"pooltop --sh<TAB> offers --shell, --shrink= and --shuf"
+is "$(offered 'pooltop --trim=')" "$(lines l lr n r rl)" \
+	"pooltop --trim=<TAB> offers the trim modes"
 is "$(offered 'pooltop --shrink=')" "$(lines graceful kill)" \
 	"pooltop --shrink=<TAB> offers graceful and kill"
 is "$(offered 'pooltop --shrink=gr')" "graceful" "pooltop --shrink=gr<TAB> completes graceful"

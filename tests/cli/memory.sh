@@ -1,7 +1,7 @@
 #!/bin/bash
 # tests/cli/memory.sh - items are read as they are needed: an endless input
 # (yes) runs for seconds with pooltop's resident memory flat, in command
-# mode and in worker mode; SIGTERM then ends the run with status 143.
+# mode, in worker mode and as the first of two sources; SIGTERM then ends the run with status 143.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
 
 cd "$TEST_DIR" || bail_out "cannot enter $TEST_DIR"
@@ -61,5 +61,7 @@ endless_run() {
 
 endless_run "command mode" -j 2 true
 endless_run "worker mode" -j 2 --worker cat
+# Several sources: the first is streamed, the others held.
+endless_run "two sources" -j 2 true :::: - ::: a b
 
 done_testing

@@ -250,7 +250,7 @@ START_TEST(a_typical_command_line_runs_in_command_mode)
 	ck_assert_str_eq(parsed.command[0], "gzip");
 	ck_assert_str_eq(parsed.command[1], "-9");
 	ck_assert_str_eq(parsed.command[2], "{}");
-	ck_assert_ptr_null(parsed.inline_items);
+	ck_assert_int_eq(parsed.sources.count, 0);
 	ck_assert(!parsed.has_range);
 	ck_assert_ptr_null(parsed.arg_file);
 	ck_assert_int_eq(parsed.delimiter, '\n');
@@ -332,13 +332,14 @@ END_TEST
 
 START_TEST(triple_colons_split_the_command_from_its_items)
 {
-	ck_assert_int_eq(parse_words("echo", "{}", "-n", ":::", "a b", ":::", "-k"), 0);
+	ck_assert_int_eq(parse_words("echo", "{}", "-n", ":::", "a b", "-k"), 0);
 	ck_assert_int_eq(parsed.command_argc, 3);
 	ck_assert_str_eq(parsed.command[2], "-n");
-	ck_assert_int_eq(parsed.inline_count, 3);
-	ck_assert_str_eq(parsed.inline_items[0], "a b");
-	ck_assert_str_eq(parsed.inline_items[1], ":::");
-	ck_assert_str_eq(parsed.inline_items[2], "-k");
+	ck_assert_int_eq(parsed.sources.count, 1);
+	ck_assert_int_eq(parsed.sources.specs[0].type, SOURCE_WORDS);
+	ck_assert_int_eq(parsed.sources.specs[0].word_count, 2);
+	ck_assert_str_eq(parsed.sources.specs[0].words[0], "a b");
+	ck_assert_str_eq(parsed.sources.specs[0].words[1], "-k");
 	ck_assert(!parsed.keep_order);
 }
 END_TEST
@@ -347,8 +348,102 @@ START_TEST(triple_colons_with_no_items_give_an_empty_source)
 {
 	ck_assert_int_eq(parse_words("echo", ":::"), 0);
 	ck_assert_int_eq(parsed.command_argc, 1);
-	ck_assert_ptr_nonnull(parsed.inline_items);
-	ck_assert_int_eq(parsed.inline_count, 0);
+	ck_assert_int_eq(parsed.sources.count, 1);
+	ck_assert_int_eq(parsed.sources.specs[0].word_count, 0);
+}
+END_TEST
+
+START_TEST(every_source_group_after_the_command_is_a_source_in_order)
+{
+	ck_assert_int_eq(parse_words("-a", "first", "--range=1..3", "echo", "{1}", ":::", "a", "b",
+				     ":::+", "1", "2", "::::", "f1", "f2", "::::+", "f3", ":::"), 0);
+	ck_assert_int_eq(parsed.command_argc, 2);
+	ck_assert_int_eq(parsed.sources.count, 8);
+	const struct source_spec *specs = parsed.sources.specs;
+	ck_assert_int_eq(specs[0].type, SOURCE_FILE);
+	ck_assert_str_eq(specs[0].path, "first");
+	ck_assert_int_eq(specs[1].type, SOURCE_RANGE);
+	ck_assert_int_eq(specs[1].last, 3);
+	ck_assert_int_eq(specs[2].type, SOURCE_WORDS);
+	ck_assert(!specs[2].linked);
+	ck_assert_int_eq(specs[2].word_count, 2);
+	ck_assert(specs[3].linked);
+	ck_assert_str_eq(specs[3].words[1], "2");
+	ck_assert_int_eq(specs[4].type, SOURCE_FILE);
+	ck_assert_str_eq(specs[4].path, "f1");
+	ck_assert(!specs[4].linked);
+	ck_assert_str_eq(specs[5].path, "f2");
+	ck_assert(!specs[5].linked);
+	ck_assert_str_eq(specs[6].path, "f3");
+	ck_assert(specs[6].linked);
+	ck_assert_int_eq(specs[7].type, SOURCE_WORDS);
+	ck_assert_int_eq(specs[7].word_count, 0);
+	ck_assert_str_eq(parsed.arg_file, "first");
+}
+END_TEST
+
+START_TEST(several_arg_files_are_several_sources)
+{
+	ck_assert_int_eq(parse_words("-a", "one", "--arg-file=two", "-a", "-", "echo"), 0);
+	ck_assert_int_eq(parsed.sources.count, 3);
+	ck_assert_str_eq(parsed.sources.specs[0].path, "one");
+	ck_assert_str_eq(parsed.sources.specs[1].path, "two");
+	ck_assert_str_eq(parsed.sources.specs[2].path, "-");
+}
+END_TEST
+
+START_TEST(colons_inside_a_word_or_with_other_suffixes_belong_to_the_command)
+{
+	ck_assert_int_eq(parse_words("echo", "::: a", ":::x", "::::-", ":::", "b", ":::b"), 0);
+	ck_assert_int_eq(parsed.command_argc, 4);
+	ck_assert_int_eq(parsed.sources.count, 1);
+	ck_assert_int_eq(parsed.sources.specs[0].word_count, 2);
+	ck_assert_str_eq(parsed.sources.specs[0].words[1], ":::b");
+}
+END_TEST
+
+START_TEST(arg_sep_and_arg_file_sep_change_the_separators)
+{
+	ck_assert_int_eq(parse_words("--arg-sep", ",,", "--arg-file-sep=//", "echo", ":::", ",,", "a",
+				     ",,+", "1", "//", "f"), 0);
+	ck_assert_int_eq(parsed.command_argc, 2);
+	ck_assert_str_eq(parsed.command[1], ":::");
+	ck_assert_int_eq(parsed.sources.count, 3);
+	ck_assert(parsed.sources.specs[1].linked);
+	ck_assert_int_eq(parsed.sources.specs[2].type, SOURCE_FILE);
+	expect_refused("--arg-sep", "::", "--arg-file-sep", "::", "echo");
+	expect_refused("--arg-sep=", "echo");
+}
+END_TEST
+
+START_TEST(source_options_are_recorded_and_bad_ones_refused)
+{
+	ck_assert_int_eq(parse_words("--link", "-C", "\\t", "--trim", "l", "--header", ":", "--shuf", "echo"), 0);
+	ck_assert(parsed.sources.link);
+	ck_assert_str_eq(parsed.sources.colsep, "\\t");
+	ck_assert_str_eq(parsed.sources.trim, "l");
+	ck_assert_str_eq(parsed.sources.header, ":");
+	ck_assert(parsed.sources.shuffle);
+	ck_assert_int_eq(parse_words("--xapply", "echo"), 0);
+	ck_assert(parsed.sources.link);
+	expect_refused("--trim", "x", "echo");
+	expect_refused("--colsep", "(?=a)", "echo");
+	expect_refused("--colsep", "a*?", "echo");
+	expect_refused("--colsep", "\\b", "echo");
+	expect_refused("--colsep", "[a", "echo");
+	expect_refused("--header", "0", "echo");
+	expect_refused("--header", "2", "echo");
+	expect_refused("--header", "(", "echo");
+	expect_refused("--worker", "-C", ",", "cat");
+	expect_refused("--worker", "cat", ":::", "a", ":::", "b");
+	ck_assert_int_eq(parse_words("--worker", "cat", ":::", "a"), 0);
+}
+END_TEST
+
+START_TEST(no_command_before_the_sources_is_refused)
+{
+	expect_refused(":::", "a");
+	ck_assert_ptr_nonnull(strstr(error, "no command"));
 }
 END_TEST
 
@@ -524,14 +619,11 @@ START_TEST(every_bad_command_line_is_refused)
 }
 END_TEST
 
-START_TEST(a_run_needs_a_command_and_one_item_source)
+START_TEST(a_run_needs_a_command)
 {
 	expect_refused("-j", "2");
 	expect_refused(":::", "a", "b");
 	expect_refused("--worker");
-	expect_refused("-a", "items.txt", "--range=1..3", "echo");
-	expect_refused("--range=1..3", "echo", ":::", "a");
-	expect_refused("-a", "items.txt", "echo", ":::", "a");
 }
 END_TEST
 
@@ -603,6 +695,12 @@ static Suite *options_suite(void)
 	tcase_add_test(argv, item_sources_and_delimiters_are_recorded);
 	tcase_add_test(argv, triple_colons_split_the_command_from_its_items);
 	tcase_add_test(argv, triple_colons_with_no_items_give_an_empty_source);
+	tcase_add_test(argv, every_source_group_after_the_command_is_a_source_in_order);
+	tcase_add_test(argv, several_arg_files_are_several_sources);
+	tcase_add_test(argv, colons_inside_a_word_or_with_other_suffixes_belong_to_the_command);
+	tcase_add_test(argv, arg_sep_and_arg_file_sep_change_the_separators);
+	tcase_add_test(argv, source_options_are_recorded_and_bad_ones_refused);
+	tcase_add_test(argv, no_command_before_the_sources_is_refused);
 	tcase_add_test(argv, the_demo_defaults_to_ten_items_on_three_workers);
 	tcase_add_test(argv, the_demo_takes_jobs_and_range_from_the_command_line);
 	tcase_add_test(argv, worker_mode_keeps_the_worker_command);
@@ -616,7 +714,7 @@ static Suite *options_suite(void)
 	tcase_add_test(argv, version_text_has_copyright_and_licence);
 	tcase_add_test(argv, ctl_takes_a_socket_and_a_command);
 	tcase_add_test(argv, every_bad_command_line_is_refused);
-	tcase_add_test(argv, a_run_needs_a_command_and_one_item_source);
+	tcase_add_test(argv, a_run_needs_a_command);
 	tcase_add_test(argv, several_items_per_job_are_recorded);
 	tcase_add_test(argv, max_lines_implies_context_replace_unless_m);
 	tcase_add_test(argv, grouping_mistakes_are_refused);
