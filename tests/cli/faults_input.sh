@@ -78,7 +78,8 @@ is "$errors" "" "NUL-separated items (-0) bring no warning"
 
 # --- pooltop's messages escape control characters -------------------------
 
-run "$POOLTOP" --batch $'\e]0;owned\a' ::: a
+# Two words: one word holding shell syntax would run as an sh -c script.
+run "$POOLTOP" --batch $'\e]0;owned\a' word ::: a
 ok 'no_control_bytes "$TEST_DIR/run.err"' "a command named by an escape sequence is named escaped"
 like "$errors" '\\x1b\]0;owned\\x07' "...as the TUI shows it"
 
