@@ -4,6 +4,7 @@
 #include "command_setup.h"
 
 #include <limits.h>
+#include <stdio.h>
 
 #include "items_group.h"
 
@@ -26,6 +27,15 @@ struct template *command_setup_template(const struct options *options, char *err
 	else if (args != INT_MAX)
 		args *= per_item;
 
+	/* Several sources and several items per job: which arguments make a
+	 * job is unclear in GNU parallel; the grouping also refuses such
+	 * items, this says so before anything starts. */
+	if ((options->max_args || options->fill_line) && per_item > 1) {
+		snprintf(error, size, "-n, -N, -L, -m and -X take items of one argument: with several "
+			 "input sources, which arguments would make a job is unclear; give one source");
+		template_free(template);
+		return NULL;
+	}
 	if (template_check(template, error, size) || template_check_positions(template, args, error, size)) {
 		template_free(template);
 		return NULL;

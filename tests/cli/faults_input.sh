@@ -78,8 +78,9 @@ is "$errors" "" "NUL-separated items (-0) bring no warning"
 
 # --- pooltop's messages escape control characters -------------------------
 
-# Two words: one word holding shell syntax would run as an sh -c script.
-run "$POOLTOP" --batch $'\e]0;owned\a' word ::: a
+# Two words: a command of one word holding shell syntax (here ;) would be
+# a shell command line, and the shell would name it.
+run "$POOLTOP" --batch $'\e]0;owned\a' x ::: a
 ok 'no_control_bytes "$TEST_DIR/run.err"' "a command named by an escape sequence is named escaped"
 like "$errors" '\\x1b\]0;owned\\x07' "...as the TUI shows it"
 

@@ -52,19 +52,17 @@ like_sources() {
 
 # --- positions ----------------------------------------------------------------
 
+same_as_parallel "{1}-{2} picks one argument each" echo {1}-{2} ::: a b ::: 1 2
+same_as_parallel "{-1} is the last argument, {-2} the one before" ./args.sh {-1} {-2} {1} ::: a b ::: 1 2
+same_as_parallel "the modifiers work on positions" \
+	./args.sh {1.} {1/} {1//} {1/.} {2.} {2/} {2//} {2/.} ::: dir/a.x d.2/b.y.z ::: e/f.g h
+same_as_parallel "{} with two sources is every argument, each modified" ./args.sh x{}y {.} ::: a.c b ::: 1 2.d
+same_as_parallel "with no placeholder, each argument is appended" ./args.sh ::: 'a b' c ::: 1 "it's"
+same_as_parallel "three sources, positions in a one-word command" './args.sh {3}{1} "{2}"' ::: a ::: 'b c' ::: "it's"
 # pooltop's -N 2 over the pairs a 1, a 2, b 1, b 2 makes the same jobs as
-# parallel's two sources ::: a b ::: 1 2.
-p=(echo {1}-{2} ::: a b ::: 1 2); q=(-N 2 echo {1}-{2} ::: a 1 a 2 b 1 b 2)
-like_sources "{1}-{2} picks one argument each" p q
-p=(./args.sh {-1} {-2} {1} ::: a b ::: 1 2); q=(-N 2 ./args.sh {-1} {-2} {1} ::: a 1 a 2 b 1 b 2)
-like_sources "{-1} is the last argument, {-2} the one before" p q
-p=(./args.sh {1.} {1/} {1//} {1/.} {2.} {2/} {2//} {2/.} ::: dir/a.x d.2/b.y.z ::: e/f.g h)
-q=(-N 2 ./args.sh {1.} {1/} {1//} {1/.} {2.} {2/} {2//} {2/.} ::: dir/a.x e/f.g dir/a.x h d.2/b.y.z e/f.g d.2/b.y.z h)
-like_sources "the modifiers work on positions" p q
-p=(./args.sh x{}y {.} ::: a.c b ::: 1 2.d); q=(-N 2 ./args.sh x{}y {.} ::: a.c 1 a.c 2.d b 1 b 2.d)
-like_sources "{} with two sources is every argument, each modified" p q
-p=(./args.sh ::: 'a b' c ::: 1 "it's"); q=(-N 2 ./args.sh ::: 'a b' 1 'a b' "it's" c 1 c "it's")
-like_sources "with no placeholder, each argument is appended" p q
+# parallel's two sources.
+p=(./args.sh {2} {1} ::: a b ::: 1 2); q=(-N 2 ./args.sh {2} {1} ::: a 1 a 2 b 1 b 2)
+like_sources "-N 2 over pairs gives the jobs of two sources" p q
 
 # --- several items per job -------------------------------------------------------
 
@@ -130,6 +128,8 @@ refused "{3} with two arguments per job" "'\{3\}'.*2 arguments" -N 2 sh -c 'touc
 refused "{2} with one argument per job" "'\{2\}'.*1 argument" sh -c 'touch ran' {2} ::: a
 refused "{0}" "'\{0\}'.*from 1" sh -c 'touch ran' {0} ::: a
 refused "-n with --worker" "--worker" --worker -n 2 cat ::: a
+refused "-n with two sources" "several input sources" -n 2 touch ran ::: a b ::: 1 2
+refused "-X with two sources" "several input sources" -X touch ran ::: a b ::: 1 2
 refused "a --max-chars beyond the system's limit" "max-chars" -s 999999999999 touch ran ::: a
 
 run "$POOLTOP" --batch -j 1 echo '${#x}' ::: a

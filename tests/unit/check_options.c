@@ -627,6 +627,50 @@ START_TEST(a_run_needs_a_command)
 }
 END_TEST
 
+/* ---- several items per job ----------------------------------------------- */
+
+START_TEST(several_items_per_job_are_recorded)
+{
+	ck_assert_int_eq(parse_words("-X", "echo"), OPTIONS_RUN);
+	ck_assert(parsed.fill_line && parsed.context_replace);
+	ck_assert_int_eq(parse_words("-m", "echo"), OPTIONS_RUN);
+	ck_assert(parsed.fill_line && !parsed.context_replace);
+	ck_assert_int_eq(parse_words("--xargs", "echo"), OPTIONS_RUN);
+	ck_assert(parsed.fill_line && !parsed.context_replace);
+	ck_assert_int_eq(parse_words("--max-replace-args=3", "echo"), OPTIONS_RUN);
+	ck_assert(parsed.max_args == 3 && parsed.max_args_exact);
+	ck_assert_int_eq(parse_words("-I", "@@", "-s", "4096", "echo", "@@"), OPTIONS_RUN);
+	ck_assert_str_eq(parsed.replace, "@@");
+	ck_assert_uint_eq(parsed.max_chars, 4096);
+	ck_assert_int_eq(parse_words("--replace", "echo"), OPTIONS_RUN);
+	ck_assert_ptr_null(parsed.replace);
+}
+END_TEST
+
+START_TEST(max_lines_implies_context_replace_unless_m)
+{
+	ck_assert_int_eq(parse_words("-L", "2", "echo"), OPTIONS_RUN);
+	ck_assert(parsed.max_args == 2 && parsed.context_replace && !parsed.fill_line);
+	ck_assert_int_eq(parse_words("-m", "--max-lines=2", "echo"), OPTIONS_RUN);
+	ck_assert(parsed.max_args == 2 && !parsed.context_replace);
+	ck_assert_int_eq(parse_words("-L", "2", "-m", "echo"), OPTIONS_RUN);
+	ck_assert(!parsed.context_replace);
+}
+END_TEST
+
+START_TEST(grouping_mistakes_are_refused)
+{
+	expect_refused("-L", "0", "echo");
+	expect_refused("-s", "0", "echo");
+	expect_refused("-s", "99999999999999", "echo");
+	ck_assert_msg(strstr(error, "at most") != NULL, "%s", error);
+	expect_refused("--replace=", "echo");
+	expect_refused("--worker", "-n", "2", "cat");
+	expect_refused("--worker", "-X", "cat");
+	expect_refused("--worker", "-I", "@", "cat");
+}
+END_TEST
+
 static Suite *options_suite(void)
 {
 	Suite *suite = suite_create("options");
@@ -671,6 +715,9 @@ static Suite *options_suite(void)
 	tcase_add_test(argv, ctl_takes_a_socket_and_a_command);
 	tcase_add_test(argv, every_bad_command_line_is_refused);
 	tcase_add_test(argv, a_run_needs_a_command);
+	tcase_add_test(argv, several_items_per_job_are_recorded);
+	tcase_add_test(argv, max_lines_implies_context_replace_unless_m);
+	tcase_add_test(argv, grouping_mistakes_are_refused);
 	suite_add_tcase(suite, argv);
 	return suite;
 }
