@@ -21,8 +21,9 @@ _pooltop_long_options=(
 	--jobs-file= --log=
 	--help --version
 	--link --xapply --colsep= --trim= --header= --shuf --arg-sep= --arg-file-sep=
+	--max-procs= --termseq= --process-slot-var= --no-run-if-empty --retry-failed
 )
-_pooltop_short_options=(-a -0 -C -d -j -k -n -N -m -X -L -s -I -h -V)
+_pooltop_short_options=(-a -0 -C -d -j -k -n -N -m -X -L -s -I -h -V -P -r)
 # The verbs of the control socket, in the order its error reply lists them.
 _pooltop_ctl_verbs=(jobs pause resume suspend continue status watch kill requeue autotune
 	load memfree memsuspend quit)
@@ -37,7 +38,7 @@ _pooltop_takes_value() {
 	--shrink | --retries | --timeout | --grace | --delay | --halt | --joblog | \
 	--refresh | --control | --jobs-file | --log | --load | --memfree | \
 	--memsuspend | --nice | -C | --colsep | --trim | --header | --arg-sep | \
-	--arg-file-sep)
+	--arg-file-sep | -P | --max-procs | --termseq | --term-seq | --process-slot-var)
 		return 0
 		;;
 	esac
@@ -93,9 +94,14 @@ _pooltop_value() {
 		;;
 	--halt)
 		_pooltop_add "${prefix}never" "${prefix}now,fail=" "${prefix}soon,fail=" \
-			"${prefix}now,success=" "${prefix}soon,success="
+			"${prefix}now,success=" "${prefix}soon,success=" "${prefix}now,done=" \
+			"${prefix}soon,done="
 		# A condition still needs its count: no space after "fail=".
 		[[ ${#COMPREPLY[@]} -eq 1 && ${COMPREPLY[0]} == *= ]] && compopt -o nospace 2> /dev/null
+		;;
+	--termseq | --term-seq)
+		# GNU parallel's default sequence, as an example to edit.
+		_pooltop_add "${prefix}TERM,200,TERM,100,TERM,50,KILL,25"
 		;;
 	-d | --delimiter)
 		# Besides any one character: \n, \t and \0 (newline, tab, NUL),

@@ -34,7 +34,8 @@ static void job_start(struct slot *slot, struct pending *item)
 		pool_finish_attempt(slot, slot_pop_item(slot), 126 << 8, strerror(saved));
 		return;
 	}
-	pid_t pid = proc_spawn(slot->argv, pool->dev_null, out[1], err[1], &exec_errno);
+	struct proc_job job = { .seq = item->seq, .slot = slot->number };
+	pid_t pid = proc_spawn_job(slot->argv, &job, pool->dev_null, out[1], err[1], &exec_errno);
 	close(out[1]);
 	close(err[1]);
 	if (!pid) {

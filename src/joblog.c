@@ -26,6 +26,17 @@ struct joblog {
 	uint64_t lost;             /* lines that could not be written */
 	int lost_errno;            /* why the first of them was lost */
 	bool needs_newline;        /* a partial line could not be cut off */
+
+	/* --retry-failed: the Seqs that failed and never succeeded, sorted,
+	 * with where their last line starts; the commands are read from there. */
+	enum joblog_resume mode;
+	struct retry_line *retry;
+	size_t retry_len, retry_cap;
+};
+
+struct retry_line {
+	uint64_t seq;
+	off_t offset;              /* where the line starts in the log */
 };
 
 /* ---- reading -------------------------------------------------------------- */
@@ -115,6 +126,54 @@ static void skip_finish(struct joblog *joblog)
 	joblog->skip_len = kept;
 }
 
+static bool in_skip_list(const struct joblog *joblog, uint64_t seq);
+
+static void retry_add(struct joblog *joblog, uint64_t seq, off_t offset)
+{
+	xgrow(&joblog->retry, &joblog->retry_cap, joblog->retry_len + 1, sizeof *joblog->retry);
+	joblog->retry[joblog->retry_len++] = (struct retry_line){ .seq = seq, .offset = offset };
+}
+
+static int compare_retry_lines(const void *a, const void *b)
+{
+	const struct retry_line *x = a, *y = b;
+	if (x->seq != y->seq)
+		return (x->seq > y->seq) - (x->seq < y->seq);
+	return (x->offset > y->offset) - (x->offset < y->offset);
+}
+
+/* Keep one line per Seq, the last one logged, and none for a Seq that
+ * succeeded in some run (as parallel, whatever the order of the lines). */
+static void retry_finish(struct joblog *joblog)
+{
+	if (!joblog->retry_len)
+		return;
+	qsort(joblog->retry, joblog->retry_len, sizeof *joblog->retry, compare_retry_lines);
+	size_t kept = 0;
+	for (size_t i = 0; i < joblog->retry_len; i++) {
+		const struct retry_line *line = &joblog->retry[i];
+		bool last_of_seq = i + 1 == joblog->retry_len || joblog->retry[i + 1].seq != line->seq;
+		if (last_of_seq && !in_skip_list(joblog, line->seq))
+			joblog->retry[kept++] = *line;
+	}
+	joblog->retry_len = kept;
+}
+
+static const struct retry_line *find_retry_line(const struct joblog *joblog, uint64_t seq)
+{
+	size_t low = 0, high = joblog->retry_len;
+	while (low < high) {
+		size_t middle = low + (high - low) / 2;
+		if (joblog->retry[middle].seq == seq)
+			return &joblog->retry[middle];
+		if (joblog->retry[middle].seq < seq)
+			low = middle + 1;
+		else
+			high = middle;
+	}
+	return NULL;
+}
+
 /* Why a log cannot be resumed from: it is not one (GNU parallel says
  * "Format of 'F' is wrong" and stops with status 255; so do we, with the
  * line to look at). */
@@ -164,6 +223,7 @@ static int read_log(struct joblog *joblog, int fd, enum joblog_resume resume, ch
 	int status = 0;
 	uintmax_t line_number = 0;
 	off_t complete = 0;  /* bytes up to the end of the last whole line */
+	off_t line_start = 0;
 	bool torn = false;
 	while (!status && (len = getline(&line, &line_size, file)) >= 0) {
 		line_number++;
@@ -172,12 +232,15 @@ static int read_log(struct joblog *joblog, int fd, enum joblog_resume resume, ch
 			torn = true;
 			break;
 		}
+		line_start = complete;
 		complete += len;
 		if (whole)
 			line[len - 1] = '\0';
 		uint64_t seq;
 		bool succeeded;
-		if (line_number == 1) {
+		/* GNU parallel's --joblog +FILE writes no header: a job's line
+		 * may come first. */
+		if (line_number == 1 && !joblog_parse_line(line, &seq, &succeeded)) {
 			if (strcmp(line, JOBLOG_HEADER))
 				status = log_is_wrong(joblog, line_number, "is not the header GNU parallel and "
 						      "pooltop write (Seq, Host, Starttime... separated by tabs)",
@@ -188,6 +251,8 @@ static int read_log(struct joblog *joblog, int fd, enum joblog_resume resume, ch
 					      error, size);
 		} else if (resume == JOBLOG_RESUME || succeeded) {
 			skip_add(joblog, seq);
+		} else if (resume == JOBLOG_RETRY_FAILED) {
+			retry_add(joblog, seq, line_start);
 		}
 	}
 	if (!status && ferror(file))
@@ -199,10 +264,18 @@ static int read_log(struct joblog *joblog, int fd, enum joblog_resume resume, ch
 	if (!status && torn)
 		status = drop_torn_line(fd, complete);
 	skip_finish(joblog);
+	retry_finish(joblog);
 	return status;
 }
 
 bool joblog_should_skip(const struct joblog *joblog, uint64_t seq)
+{
+	if (joblog->mode == JOBLOG_RETRY_FAILED)
+		return !find_retry_line(joblog, seq);
+	return in_skip_list(joblog, seq);
+}
+
+static bool in_skip_list(const struct joblog *joblog, uint64_t seq)
 {
 	size_t low = 0, high = joblog->skip_len;
 	while (low < high) {
@@ -219,6 +292,8 @@ bool joblog_should_skip(const struct joblog *joblog, uint64_t seq)
 
 uint64_t joblog_skip_count(const struct joblog *joblog)
 {
+	if (joblog->mode == JOBLOG_RETRY_FAILED)
+		return joblog->retry_len ? joblog->retry[joblog->retry_len - 1].seq - joblog->retry_len : 0;
 	return joblog->skip_len;
 }
 
@@ -251,9 +326,13 @@ struct joblog *joblog_open(const char *path, enum joblog_resume resume, char *co
 			   char *error, size_t error_size)
 {
 	struct joblog *joblog = xcalloc(1, sizeof *joblog);
+	bool append = path[0] == '+';  /* --joblog +FILE */
+	if (append)
+		path++;
 	joblog->worker_argv = worker_argv;
 	joblog->path = xstrdup(path);
-	int flags = O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC | (resume == JOBLOG_FRESH ? O_TRUNC : 0);
+	joblog->mode = resume;
+	int flags = O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC | (resume == JOBLOG_FRESH && !append ? O_TRUNC : 0);
 	joblog->fd = open(path, flags, 0666);
 	if (joblog->fd < 0)
 		return open_failed(joblog, "open", error, error_size);
@@ -275,7 +354,9 @@ struct joblog *joblog_open(const char *path, enum joblog_resume resume, char *co
 static char *command_text(const struct joblog *joblog, const struct pool_result *result)
 {
 	char *text;
-	if (result->argv) {
+	if (joblog->mode == JOBLOG_RETRY_FAILED) {
+		text = xstrdup(result->item);  /* the command as the log had it */
+	} else if (result->argv) {
 		text = template_join(result->argv);
 	} else {
 		size_t count = 0;
@@ -403,6 +484,101 @@ void joblog_close(struct joblog *joblog)
 	if (joblog->fd >= 0)
 		close(joblog->fd);
 	free(joblog->skip);
+	free(joblog->retry);
 	free(joblog->path);
 	free(joblog);
+}
+
+/* ---- --retry-failed's items ------------------------------------------------ */
+
+struct retry_items {
+	struct joblog *joblog;
+	FILE *file;                /* the log, read at the failed lines */
+	uint64_t seq;              /* the Seq of the last item given */
+	size_t next;               /* the next failed line, in joblog->retry */
+	char *line;                /* the last line read */
+	size_t line_size;
+	int error;                 /* errno of a failed read, or 0 */
+};
+
+/* The command of a log line: what follows the eighth tab, with the NULs
+ * parallel writes for newlines turned back into newlines. */
+static size_t line_command(char *line, size_t len, const char **command)
+{
+	const char *field = field_after_tabs(line, 8);
+	size_t start = field ? (size_t)(field - line) : len;
+	size_t end = len;
+	if (end > start && line[end - 1] == '\n')
+		end--;
+	for (size_t i = start; i < end; i++)
+		if (!line[i])
+			line[i] = '\n';
+	line[end] = '\0';
+	*command = line + start;
+	return end - start;
+}
+
+static enum items_status retry_next(void *state, const char **text, size_t *len)
+{
+	struct retry_items *items = state;
+	const struct joblog *joblog = items->joblog;
+	if (items->error || items->next == joblog->retry_len)
+		return items->error ? ITEMS_ERROR : ITEMS_END;
+	items->seq++;
+	const struct retry_line *line = &joblog->retry[items->next];
+	if (line->seq != items->seq) {
+		*text = "";  /* a Seq that is not run: joblog_should_skip says so */
+		*len = 0;
+		return ITEMS_READY;
+	}
+	items->next++;
+	ssize_t read;
+	if (fseeko(items->file, line->offset, SEEK_SET) ||
+	    (read = getline(&items->line, &items->line_size, items->file)) < 0) {
+		items->error = errno ? errno : EIO;
+		return ITEMS_ERROR;
+	}
+	*len = line_command(items->line, (size_t)read, text);
+	return ITEMS_READY;
+}
+
+static int64_t retry_total(const void *state)
+{
+	const struct retry_items *items = state;
+	return items->joblog->retry_len ? (int64_t)items->joblog->retry[items->joblog->retry_len - 1].seq : 0;
+}
+
+static int retry_error(const void *state, char *error, size_t size)
+{
+	const struct retry_items *items = state;
+	if (!items->error)
+		return 0;
+	snprintf(error, size, "cannot read the commands of the joblog '%s': %s", items->joblog->path,
+		 strerror(items->error));
+	return -1;
+}
+
+static void retry_free(void *state)
+{
+	struct retry_items *items = state;
+	if (items->file)
+		fclose(items->file);
+	free(items->line);
+	free(items);
+}
+
+struct items *joblog_retry_items(struct joblog *joblog)
+{
+	static const struct items_ops ops = {
+		.next = retry_next,
+		.total = retry_total,
+		.error = retry_error,
+		.free = retry_free,
+	};
+	struct retry_items *items = xcalloc(1, sizeof *items);
+	items->joblog = joblog;
+	items->file = fopen(joblog->path, "re");
+	if (!items->file)
+		items->error = errno;
+	return items_from_ops(&ops, items);
 }

@@ -8,12 +8,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "items.h"
 #include "pool.h"
 
 enum joblog_resume {
 	JOBLOG_FRESH,          /* start a new log (an existing file is replaced) */
 	JOBLOG_RESUME,         /* skip every Seq in the log, append to it */
 	JOBLOG_RESUME_FAILED,  /* skip the Seqs that succeeded, append to it */
+	JOBLOG_RETRY_FAILED,   /* run the commands of the Seqs that only failed
+				  (joblog_retry_items), append to it */
 };
 
 /* The exact header line GNU parallel writes (without the newline). */
@@ -21,7 +24,8 @@ enum joblog_resume {
 
 struct joblog;
 
-/* Open (or create) the log at path.  worker_argv is the worker command in
+/* Open (or create) the log at path; "+FILE" appends to FILE, as GNU
+ * parallel (a new or empty FILE still starts with the header).  worker_argv is the worker command in
  * worker mode (logged before each item), NULL in command mode.  Returns
  * NULL with a message for the user in error. */
 struct joblog *joblog_open(const char *path, enum joblog_resume resume, char *const *worker_argv,
@@ -46,6 +50,11 @@ int joblog_error(const struct joblog *joblog, char *error, size_t size);
 /* The same when the first line is lost, without the count (more may follow). */
 int joblog_first_error(const struct joblog *joblog, char *error, size_t size);
 void joblog_close(struct joblog *joblog);
+
+/* --retry-failed: an item source of the commands the log holds for the
+ * Seqs that failed and never succeeded, each at its Seq (the others are
+ * empty items joblog_should_skip skips).  The log must outlive it. */
+struct items *joblog_retry_items(struct joblog *joblog);
 
 /* Parse one log line (no newline).  Returns false for the header and for
  * lines that are not a job. */

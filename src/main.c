@@ -569,9 +569,11 @@ static int open_joblog(struct app *app)
 	if (!options->joblog)
 		return 0;
 	enum joblog_resume resume = options->resume ? JOBLOG_RESUME
-				  : options->resume_failed ? JOBLOG_RESUME_FAILED : JOBLOG_FRESH;
+				  : options->resume_failed ? JOBLOG_RESUME_FAILED
+				  : options->retry_failed ? JOBLOG_RETRY_FAILED : JOBLOG_FRESH;
 	char error[512];
-	app->joblog = joblog_open(options->joblog, resume, options->pool.worker_argv, error, sizeof error);
+	if (!app->joblog)
+		app->joblog = joblog_open(options->joblog, resume, options->pool.worker_argv, error, sizeof error);
 	if (!app->joblog) {
 		batch_message(NULL, error);
 		return -1;
@@ -581,6 +583,22 @@ static int open_joblog(struct app *app)
 		options->pool.skip_data = app;
 	}
 	return 0;
+}
+
+/* --retry-failed: the items are the failed commands of the joblog, each
+ * run by the shell, as GNU parallel runs them; the command line's own
+ * command and items are ignored, as there. */
+static struct items *open_retry_failed(struct app *app)
+{
+	static char shell[] = "sh", dash_c[] = "-c", item[] = "{}";
+	static char *shell_command[] = { shell, dash_c, item };
+	struct options *options = &app->options;
+	if (open_joblog(app))
+		return NULL;
+	options->command = shell_command;
+	options->command_argc = 3;
+	options->shell = false;
+	return joblog_retry_items(app->joblog);
 }
 
 static void start_front_end(struct app *app)
@@ -816,7 +834,7 @@ int main(int argc, char **argv)
 		return 255;
 	/* The sources first: their header lines name placeholders.  A
 	 * placeholder pooltop refuses is a usage error: nothing starts. */
-	if (!(app.items = open_items(&app)) ||
+	if (!(app.items = app.options.retry_failed ? open_retry_failed(&app) : open_items(&app)) ||
 	    (app.options.mode == MODE_COMMAND &&
 	     !(app.template = command_setup_template(&app.options, error, sizeof error)))) {
 		if (app.items)

@@ -44,6 +44,7 @@ static const char help_text[] =
 	"      --shuf                run the items in random order (all read first)\n"
 	"      --arg-sep=SEP         use SEP instead of :::\n"
 	"      --arg-file-sep=SEP    use SEP instead of ::::\n"
+	"  -r, --no-run-if-empty     do not run items that are empty or white space\n"
 	"\n"
 	"Commands:\n"
 	"      --shell               run COMMAND with sh -c, placeholders shell-quoted\n"
@@ -64,17 +65,26 @@ static const char help_text[] =
 	"\n"
 	"The pool:\n"
 	"  -j, --jobs=N              workers to start with: N, +N or -N (CPUs plus or\n"
-	"                            minus N), or N% of CPUs (default: online CPUs)\n"
+	"                            minus N), N% of CPUs (default: online CPUs), or\n"
+	"                            0 for as many as --max-jobs allows\n"
+	"  -P, --max-procs=N         the same as -j, as xargs names it\n"
 	"      --min-jobs=N          never fewer workers than N (default 1)\n"
 	"      --max-jobs=N          never more workers than N (default 1024)\n"
 	"      --autotune[=MIN..MAX] search for the worker count with the best throughput\n"
 	"      --shrink=MODE         graceful (finish the item) or kill (requeue it)\n"
-	"      --retries=N           run a failed item up to N more times\n"
-	"      --timeout=SECS        kill an item's job after SECS seconds\n"
-	"      --grace=SECS          seconds between TERM and KILL (default 5)\n"
-	"      --delay=SECS          wait SECS seconds between job starts\n"
-	"      --halt=WHEN,fail=N    stop after N failures (WHEN: now or soon);\n"
-	"                            also WHEN,success=N, or never\n"
+	"      --retries=N           run an item at most N times (0: until it succeeds)\n"
+	"      --timeout=DURATION    kill an item's job after DURATION (30, 30s, 2m,\n"
+	"                            1h30m, 1d), or N% of the median run time\n"
+	"      --grace=DURATION      time between TERM and KILL (default 5 seconds)\n"
+	"      --termseq=SEQUENCE    how to kill a job: signals and waits in ms, such\n"
+	"                            as TERM,200,TERM,100,TERM,50,KILL,25\n"
+	"      --delay=DURATION      wait DURATION between job starts; with auto at\n"
+	"                            its end, longer after failures, shorter after\n"
+	"                            successes\n"
+	"      --halt=WHEN,WHY=N     stop when N (or N%) jobs failed, succeeded or\n"
+	"                            are done (WHEN: now or soon; WHY: fail, success\n"
+	"                            or done), or never\n"
+	"      --process-slot-var=NAME  set NAME to the job's slot number minus one\n"
 	"      --load=MAX            start no job while MAX threads (or MAX% of CPUs)\n"
 	"                            are running\n"
 	"      --memfree=SIZE        start no job while less than SIZE memory is\n"
@@ -86,9 +96,11 @@ static const char help_text[] =
 	"\n"
 	"Output:\n"
 	"  -k, --keep-order          write results in input order\n"
-	"      --joblog=FILE         log each job to FILE (GNU parallel's format)\n"
+	"      --joblog=FILE         log each job to FILE (GNU parallel's format);\n"
+	"                            +FILE appends to FILE\n"
 	"      --resume              skip items the joblog shows as run\n"
 	"      --resume-failed       skip items the joblog shows as succeeded\n"
+	"      --retry-failed        run again the commands the joblog shows as failed\n"
 	"\n"
 	"Interface:\n"
 	"      --batch               no terminal interface\n"
@@ -150,6 +162,8 @@ enum {
 	OPT_LOAD, OPT_MEMFREE, OPT_MEMSUSPEND, OPT_NICE,
 	OPT_XARGS,
 	OPT_LINK, OPT_TRIM, OPT_HEADER, OPT_SHUF, OPT_ARG_SEP, OPT_ARG_FILE_SEP,
+	/* GNU parallel's policies */
+	OPT_TERMSEQ, OPT_PROCESS_SLOT_VAR, OPT_RETRY_FAILED,
 };
 
 static const struct option long_options[] = {
@@ -207,6 +221,13 @@ static const struct option long_options[] = {
 	{ "shuf", no_argument, NULL, OPT_SHUF },
 	{ "arg-sep", required_argument, NULL, OPT_ARG_SEP },
 	{ "arg-file-sep", required_argument, NULL, OPT_ARG_FILE_SEP },
+	/* GNU parallel's policies, and xargs' names for them */
+	{ "max-procs", required_argument, NULL, 'j' },
+	{ "termseq", required_argument, NULL, OPT_TERMSEQ },
+	{ "term-seq", required_argument, NULL, OPT_TERMSEQ },
+	{ "process-slot-var", required_argument, NULL, OPT_PROCESS_SLOT_VAR },
+	{ "no-run-if-empty", no_argument, NULL, 'r' },
+	{ "retry-failed", no_argument, NULL, OPT_RETRY_FAILED },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -245,37 +266,6 @@ static int parse_int(const char *text, long min, long max, long *value)
 	return 0;
 }
 
-int options_parse_jobs(const char *text, int cpus, int *jobs)
-{
-	if (!text || !*text)
-		return -1;
-	size_t len = strlen(text);
-	long n;
-	if (text[len - 1] == '%') {
-		char digits[32];
-		if (len - 1 >= sizeof digits)
-			return -1;
-		memcpy(digits, text, len - 1);
-		digits[len - 1] = '\0';
-		if (parse_int(digits, 1, 100000, &n))
-			return -1;
-		long count = (cpus * n + 50) / 100;
-		*jobs = count < 1 ? 1 : (int)(count > POOL_MAX_JOBS ? POOL_MAX_JOBS : count);
-		return 0;
-	}
-	if (text[0] == '+' || text[0] == '-') {
-		if (parse_int(text + 1, 0, POOL_MAX_JOBS, &n))
-			return -1;
-		long count = text[0] == '+' ? cpus + n : cpus - n;
-		*jobs = count < 1 ? 1 : (int)(count > POOL_MAX_JOBS ? POOL_MAX_JOBS : count);
-		return 0;
-	}
-	if (parse_int(text, 1, POOL_MAX_JOBS, &n))
-		return -1;
-	*jobs = (int)n;
-	return 0;
-}
-
 int options_parse_seconds(const char *text, double *seconds)
 {
 	if (!text || !*text || isspace((unsigned char)*text))
@@ -309,39 +299,6 @@ int options_parse_size(const char *text, size_t *size)
 	if (errno || *end || value == 0 || value > SIZE_MAX / scale)
 		return -1;
 	*size = (size_t)(value * scale);
-	return 0;
-}
-
-int options_parse_halt(const char *text, struct pool_config *config)
-{
-	long n;
-	if (!strcmp(text, "never")) {
-		config->halt = HALT_NEVER;
-		return 0;
-	}
-	/* GNU parallel's old numeric forms: 1 = soon,fail=1, 2 = now,fail=1. */
-	if (!parse_int(text, 0, 2, &n)) {
-		config->halt = n == 0 ? HALT_NEVER : n == 1 ? HALT_SOON : HALT_NOW;
-		config->halt_fail = n ? 1 : 0;
-		return 0;
-	}
-	const char *comma = strchr(text, ',');
-	if (!comma)
-		return -1;
-	size_t when = (size_t)(comma - text);
-	if (when == 3 && !strncmp(text, "now", 3))
-		config->halt = HALT_NOW;
-	else if (when == 4 && !strncmp(text, "soon", 4))
-		config->halt = HALT_SOON;
-	else
-		return -1;
-	const char *what = comma + 1;
-	if (!strncmp(what, "fail=", 5) && !parse_int(what + 5, 1, INT_MAX, &n))
-		config->halt_fail = (int)n;
-	else if (!strncmp(what, "success=", 8) && !parse_int(what + 8, 1, INT_MAX, &n))
-		config->halt_success = (int)n;
-	else
-		return -1;
 	return 0;
 }
 
@@ -520,10 +477,13 @@ static int parse_option(struct options *options, int option, const char *arg,
 	case OPT_DEMO:
 		options->mode = MODE_DEMO;
 		break;
+	case 'P':  /* xargs' name */
 	case 'j':
-		if (options_parse_jobs(arg, options_online_cpus(), &options->pool.jobs))
-			return fail("invalid --jobs '%s': give a number from 1 to %d, +N, -N or N%%",
-				    arg, POOL_MAX_JOBS);
+		/* -j 0: as many as possible, that is --max-jobs (validate). */
+		if (strcmp(arg, "0") && options_parse_jobs(arg, options_online_cpus(), &options->pool.jobs))
+			return fail("invalid --jobs '%s': give a number from 0 (as many as possible) to %d, "
+				    "+N, -N or N%%", arg, POOL_MAX_JOBS);
+		options->jobs_as_many = !strcmp(arg, "0");
 		options->jobs_given = true;
 		break;
 	case OPT_MIN_JOBS:
@@ -555,28 +515,51 @@ static int parse_option(struct options *options, int option, const char *arg,
 			return fail("invalid --shrink '%s': give graceful or kill", arg);
 		break;
 	case OPT_RETRIES:
+		/* As GNU parallel: a job runs at most N times; 0 means until it succeeds. */
 		if (parse_int(arg, 0, 1000000, &n))
-			return fail("invalid --retries '%s': give a number of retries, 0 or more", arg);
-		options->pool.retries = (int)n;
+			return fail("invalid --retries '%s': give the most runs of a job, 1 or more "
+				    "(0: no limit)", arg);
+		options->pool.retries = n == 0 ? INT_MAX : (int)n - 1;
+		break;
+	case OPT_REFRESH:
+		if (options_parse_seconds(arg, &options->refresh) || options->refresh < 0.05)
+			return fail("invalid --refresh '%s': give seconds, such as 1 or 0.5 (at least 0.05)", arg);
+		options->refresh_given = true;
 		break;
 	case OPT_TIMEOUT:
-	case OPT_GRACE:
-	case OPT_DELAY:
-	case OPT_REFRESH: {
-		static const char *const names[] = { "timeout", "grace", "delay", "refresh" };
-		double *targets[] = { &options->pool.timeout, &options->pool.grace, &options->pool.delay,
-				      &options->refresh };
-		int which = option == OPT_TIMEOUT ? 0 : option == OPT_GRACE ? 1 : option == OPT_DELAY ? 2 : 3;
-		if (options_parse_seconds(arg, targets[which]) || (which == 3 && *targets[which] < 0.05))
-			return fail("invalid --%s '%s': give seconds, such as 1 or 0.5%s", names[which], arg,
-				    which == 3 ? " (at least 0.05)" : "");
-		options->refresh_given |= which == 3;
+		if (options_parse_timeout(arg, &options->pool.timeout, &options->pool.timeout_percent))
+			return fail("invalid --timeout '%s': give a duration such as 30, 1.5, 30s, 2m, 1h30m "
+				    "or 1d, or N%% of the median run time", arg);
 		break;
-	}
+	case OPT_GRACE:
+		if (options_parse_duration(arg, &options->pool.grace))
+			return fail("invalid --grace '%s': give a duration such as 5, 0.5 or 2m", arg);
+		break;
+	case OPT_DELAY:
+		if (options_parse_delay(arg, &options->pool.delay, &options->pool.delay_auto))
+			return fail("invalid --delay '%s': give a duration such as 0.5, 10s or 1m, "
+				    "optionally followed by auto", arg);
+		break;
+	case OPT_TERMSEQ:
+		if (options_parse_termseq(arg, options->pool.term_seq, &options->pool.term_steps))
+			return fail("invalid --termseq '%s': give SIGNAL,MS,SIGNAL,MS... such as "
+				    "TERM,200,TERM,100,TERM,50,KILL,25 (at most %d steps)", arg, POOL_TERM_STEPS);
+		break;
+	case OPT_PROCESS_SLOT_VAR:
+		if (!*arg || strchr(arg, '='))
+			return fail("invalid --process-slot-var '%s': give a variable name", arg);
+		options->pool.process_slot_var = arg;
+		break;
+	case 'r':
+		options->pool.skip_blank = true;
+		break;
+	case OPT_RETRY_FAILED:
+		options->retry_failed = true;
+		break;
 	case OPT_HALT:
 		if (options_parse_halt(arg, &options->pool))
-			return fail("invalid --halt '%s': give now,fail=N, soon,fail=N, now,success=N, "
-				    "soon,success=N or never", arg);
+			return fail("invalid --halt '%s': give now or soon, then fail=, success= or done=, "
+				    "then N or N%% (now,fail=1, soon,fail=20%%...), or never", arg);
 		break;
 	case OPT_LOAD:
 		if (throttle_parse_load(arg, options_online_cpus(), &options->pool.throttle.load))
@@ -666,6 +649,8 @@ static int parse_option(struct options *options, int option, const char *arg,
 	case ':':
 		return fail("option '%s' needs a value (try 'pooltop --help')", current_option);
 	default:
+		if (!options_refusal(current_option, optopt, error_text, error_size))
+			return -1;
 		if (optopt && !strncmp(current_option, "--", 2) && strchr(current_option, '='))
 			return fail("option '%.*s' takes no value (try 'pooltop --help')",
 				    (int)(strchr(current_option, '=') - current_option), current_option);
@@ -701,6 +686,16 @@ static int validate(struct options *options)
 	}
 	if (options->resume && options->resume_failed)
 		return fail("give --resume or --resume-failed, not both");
+	if (options->jobs_as_many)
+		pool->jobs = pool->max_jobs;
+	if (options->retry_failed && (options->resume || options->resume_failed))
+		return fail("give --retry-failed without --resume or --resume-failed");
+	if (options->retry_failed)
+		pool->skip_blank = false;  /* its items are at the Seqs of the log */
+	if (options->retry_failed && !options->joblog)
+		return fail("--retry-failed needs --joblog=FILE");
+	if (options->retry_failed && options->mode != MODE_COMMAND)
+		return fail("--retry-failed runs the commands of a joblog: it takes no --worker or --demo");
 	if ((options->resume || options->resume_failed) && !options->joblog)
 		return fail("--resume needs --joblog=FILE");
 	if (options->mode == MODE_DEMO) {
@@ -724,7 +719,7 @@ static int validate(struct options *options)
 	}
 	if (options->mode == MODE_WORKER && (options->max_args || options->fill_line || options->replace))
 		return fail("--worker feeds one item per line: -n, -N, -m, -X, -L and -I are for commands");
-	if (options->command_argc == 0)
+	if (options->command_argc == 0 && !options->retry_failed)
 		return fail(options->command ? "no command before the input sources (:::, ::::)" :
 			    "no command given: try 'pooltop -- echo' or 'pooltop --demo'");
 	return 0;
@@ -749,7 +744,7 @@ enum options_result options_parse(int argc, char **argv, struct options *options
 	int option;
 	opterr = 0;  /* our own one-line messages instead of getopt's */
 	optind = 1;
-	while ((option = getopt_long(argc, argv, "+:a:0C:d:j:kn:N:mXL:s:I:hV", long_options, NULL)) != -1) {
+	while ((option = getopt_long(argc, argv, "+:a:0C:d:j:kn:N:mXL:s:I:hVP:r", long_options, NULL)) != -1) {
 		current_option = argv[optind - 1 < argc ? optind - 1 : argc - 1];
 		if (parse_option(options, option, optarg, &done))
 			return OPTIONS_ERROR;

@@ -59,6 +59,10 @@ struct options {
 	const char *jobs_file;       /* --jobs-file=FILE */
 	const char *log_path;        /* --log=FILE, or NULL (POOLTOP_LOG is main's) */
 
+	/* GNU parallel's policies (options_policies.c). */
+	bool retry_failed;           /* --retry-failed: run the joblog's failed commands */
+	bool jobs_as_many;           /* -j 0: as many workers as --max-jobs allows */
+
 	const char *ctl_socket;      /* pooltop ctl SOCKET WORD... */
 	char **ctl_words;
 	int ctl_count;
@@ -88,8 +92,28 @@ int options_parse_jobs(const char *text, int cpus, int *jobs);
 int options_parse_seconds(const char *text, double *seconds);
 /* A byte size with an optional K, M or G suffix.  0 or -1. */
 int options_parse_size(const char *text, size_t *size);
-/* --halt: never | now,fail=N | soon,fail=N | now,success=N | soon,success=N. */
+/* --halt: never, or now|soon,fail|success|done=N|N% (and parallel's old
+ * 0, 1, 2, -1, -2 and N%).  0 or -1. */
 int options_parse_halt(const char *text, struct pool_config *config);
 int options_online_cpus(void);
+
+/* GNU parallel's policy values (options_policies.c).  Each returns 0, or
+ * -1 when the text is not one. */
+/* A duration: seconds (1.5), or numbers each with a unit s, m, h or d
+ * (30s, 2m, 1h30m, 1d3.5h16.6m4s). */
+int options_parse_duration(const char *text, double *seconds);
+/* --timeout: a duration, or N% of the median run time (*percent, else 0). */
+int options_parse_timeout(const char *text, double *seconds, double *percent);
+/* --delay: a duration, optionally followed by "auto" (*adjust). */
+int options_parse_delay(const char *text, double *seconds, bool *adjust);
+/* --termseq: SIGNAL,MS,SIGNAL,MS... (TERM,200,TERM,100,TERM,50,KILL,25). */
+int options_parse_termseq(const char *text, struct pool_term_step *steps, int *count);
+/* An option of GNU parallel that pooltop does not implement
+ * (options_refused.c): word is the option as given (--sqlmaster=X, -q...),
+ * short_option the letter getopt saw (0 for a long one).  Returns 0 and
+ * a one-line refusal in error when it is one, else -1. */
+int options_refusal(const char *word, int short_option, char *error, size_t size);
+/* The n-th long name options_refusal refuses, or NULL past the last (tests). */
+const char *options_refused_name(size_t n);
 
 #endif

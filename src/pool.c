@@ -108,6 +108,22 @@ static void items_ready(struct loop *loop, int fd, short revents, void *data)
 	pool_dispatch(pool);
 }
 
+/* -r: an item (or one of its arguments) that is empty or only white space. */
+static bool item_is_blank(const char *text, size_t len)
+{
+	bool blank = true;
+	for (size_t i = 0; i <= len; i++) {
+		if (i == len || text[i] == ITEMS_ARG_SEPARATOR) {
+			if (blank)
+				return true;
+			blank = true;
+		} else if (!strchr(" \t\n\r\v\f", text[i])) {
+			blank = false;
+		}
+	}
+	return false;
+}
+
 /* The next item to run: a returned one first, then a fresh one. */
 static struct pending *next_item(struct pool *pool)
 {
@@ -124,8 +140,12 @@ static struct pending *next_item(struct pool *pool)
 	const char *text;
 	size_t len;
 	enum items_status status;
-	while ((status = items_next(pool->items, &text, &len)) == ITEMS_READY && pool->config.skip &&
-	       pool->config.skip(pool->config.skip_data, pool->next_seq + 1)) {
+	while ((status = items_next(pool->items, &text, &len)) == ITEMS_READY) {
+		/* -r: a blank item is dropped before it is numbered, as parallel. */
+		if (pool->config.skip_blank && item_is_blank(text, len))
+			continue;
+		if (!pool->config.skip || !pool->config.skip(pool->config.skip_data, pool->next_seq + 1))
+			break;
 		pool->next_seq++;
 		pool->skipped++;
 	}
@@ -291,46 +311,6 @@ void slot_signal(struct slot *slot, int signo)
 	slot->pool->kind->signal(slot, signo);
 }
 
-static void slot_kill_timer(struct loop *loop, void *data)
-{
-	(void)loop;
-	struct slot *slot = data;
-	slot->kill_timer = 0;
-	slot_signal(slot, SIGKILL);
-}
-
-void slot_terminate(struct slot *slot)
-{
-	if (!slot->pid || slot->reaped)
-		return;
-	slot_signal(slot, SIGTERM);
-	loop_del_timer(slot->pool->loop, slot->kill_timer);
-	slot->kill_timer = loop_add_timer(slot->pool->loop, slot->pool->config.grace, slot_kill_timer, slot);
-}
-
-static void slot_timeout(struct loop *loop, void *data)
-{
-	(void)loop;
-	struct slot *slot = data;
-	slot->timeout_timer = 0;
-	if (!slot->pid || slot->killing)
-		return;
-	log_debug("slot %d: item %" PRIu64 " timed out", slot->number,
-		  slot_oldest(slot) ? slot_oldest(slot)->seq : 0);
-	slot->pool->kind->timeout(slot);
-}
-
-void slot_arm_timeout(struct slot *slot, double started)
-{
-	struct pool *pool = slot->pool;
-	loop_del_timer(pool->loop, slot->timeout_timer);
-	slot->timeout_timer = 0;
-	if (pool->config.timeout <= 0 || started <= 0)
-		return;
-	double left = started + pool->config.timeout - loop_time(pool->loop);
-	slot->timeout_timer = loop_add_timer(pool->loop, left > 0 ? left : 0, slot_timeout, slot);
-}
-
 /* A child started with vfork inherits pooltop's own high-water mark at
  * exec: its ru_maxrss says something of the child only when it is above
  * pooltop's.  Our peak is asked again only when a child passes it. */
@@ -424,21 +404,6 @@ static void remember_failed(struct pool *pool, struct pending *item)
 	pool->failed_items[pool->nfailed_items++] = item;
 }
 
-static void check_halt(struct pool *pool)
-{
-	if (pool->config.halt == HALT_NEVER || pool->stopping)
-		return;
-	bool failures = pool->config.halt_fail && pool->failed >= (uint64_t)pool->config.halt_fail;
-	bool successes = pool->config.halt_success && pool->succeeded >= (uint64_t)pool->config.halt_success;
-	if (!failures && !successes)
-		return;
-	pool_message(pool, "halting: %s reached", failures ? "failure limit" : "success limit");
-	if (pool->config.halt == HALT_NOW)
-		pool_kill_all(pool);
-	else
-		pool_stop(pool);
-}
-
 void pool_finish_attempt(struct slot *slot, struct pending *item, int status, const char *error)
 {
 	struct pool *pool = slot->pool;
@@ -488,8 +453,9 @@ void pool_finish_attempt(struct slot *slot, struct pending *item, int status, co
 		remember_failed(pool, item);
 	else
 		free(item);
+	pool_policy_attempt(pool, result.runtime, failed, !will_retry);
 	if (!will_retry)
-		check_halt(pool);
+		pool_check_halt(pool, status, failed);
 }
 
 /* ---- dispatch ----------------------------------------------------------- */
@@ -635,8 +601,10 @@ struct pool *pool_new_with_kind(const struct pool_config *config, struct loop *l
 	pool->items = items;
 	pool->events = *events;
 	pool->dev_null = dev_null;
+	pool->halt_status = -1;
 	pool->throttle = throttle_new(pool, &config->throttle);
 	proc_set_niceness(config->nice, config->niceness);
+	proc_set_process_slot_var(config->process_slot_var);
 	return pool;
 }
 
@@ -680,6 +648,7 @@ void pool_free(struct pool *pool)
 		pool->kind->release(pool);
 	close(pool->dev_null);
 	free(pool->fatal);
+	free(pool->run_times);
 	free(pool);
 }
 

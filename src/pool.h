@@ -23,6 +23,14 @@ enum halt_mode { HALT_NEVER, HALT_SOON, HALT_NOW };
 
 #define POOL_MAX_JOBS 1024
 
+/* One step of --termseq: send signo, then give the job wait seconds to end
+ * before the next step. */
+struct pool_term_step {
+	int signo;
+	double wait;
+};
+#define POOL_TERM_STEPS 16
+
 struct pool_config {
 	enum pool_kind kind;
 	const struct template *template; /* command mode: argv per item */
@@ -48,6 +56,20 @@ struct pool_config {
 	int niceness;
 	int ulimit_jobs;                 /* the most workers the open-file and process
 					    limits leave room for, when below --max-jobs; 0 = none */
+
+	/* GNU parallel's policies (options_policies.c, pool_policy.c). */
+	int halt_done;                   /* --halt WHEN,done=N: 0 = not set */
+	bool halt_percent;               /* halt_fail, halt_success or halt_done is a
+					    percentage of the jobs, not a count */
+	double timeout_percent;          /* --timeout N%: of the median run time of the
+					    jobs that succeeded; 0 = none */
+	bool delay_auto;                 /* --delay ...auto: +30% after a failure, -10%
+					    after a success */
+	struct pool_term_step term_seq[POOL_TERM_STEPS];  /* --termseq */
+	int term_steps;                  /* 0: TERM, then KILL after grace */
+	bool skip_blank;                 /* -r: empty or blank items are not run */
+	const char *process_slot_var;    /* --process-slot-var=NAME: jobs see their slot
+					    number minus one in NAME; NULL = none */
 };
 
 /* One finished attempt of an item, handed to the result event. */

@@ -178,6 +178,9 @@ bool pool_finished(const struct pool *pool)
 
 int pool_exit_status(const struct pool *pool)
 {
+	int halt_status = pool_halt_exit_status(pool);
+	if (halt_status >= 0)
+		return halt_status;
 	return pool->failed > 100 ? 101 : (int)pool->failed;
 }
 

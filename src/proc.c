@@ -3,6 +3,7 @@
  * a failed exec means, the /proc probe, and reading a slot's output. */
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -87,6 +88,78 @@ void proc_set_niceness(bool nice, int niceness)
 	spawn_niceness = niceness;
 }
 
+/* ---- the jobs' environment ------------------------------------------------ */
+
+/* Jobs see pooltop's environment plus PARALLEL_SEQ, PARALLEL_JOBSLOT,
+ * PARALLEL_PID and --process-slot-var's variable, as GNU parallel and
+ * xargs set them.  The array is built once in the parent (again only if
+ * environ moved), with reserved entries whose texts are rewritten before
+ * each spawn: the vfork child allocates nothing. */
+struct job_environment {
+	char **entries;          /* environ's entries, then the reserved ones, then NULL */
+	size_t inherited;        /* how many came from environ */
+	char **built_from;       /* the environ they were copied from */
+	char seq[48], jobslot[48], pid[48];  /* PARALLEL_SEQ=..., PARALLEL_JOBSLOT=..., PARALLEL_PID=... */
+	char *slot_var;          /* NAME=... for --process-slot-var, or NULL */
+	size_t slot_var_name_len;  /* strlen(NAME) + 1, the '=' included */
+};
+
+static struct job_environment job_env;
+
+void proc_set_process_slot_var(const char *name)
+{
+	free(job_env.slot_var);
+	job_env.slot_var = name ? xasprintf("%s=%*s", name, 24, "") : NULL;
+	job_env.slot_var_name_len = name ? strlen(name) + 1 : 0;
+	job_env.built_from = NULL;  /* rebuild: NAME must not come twice */
+}
+
+/* The variables pooltop sets itself are left out of the inherited ones. */
+static bool set_per_job(const char *entry)
+{
+	return !strncmp(entry, "PARALLEL_SEQ=", 13) || !strncmp(entry, "PARALLEL_JOBSLOT=", 17) ||
+	       !strncmp(entry, "PARALLEL_PID=", 13) ||
+	       (job_env.slot_var && !strncmp(entry, job_env.slot_var, job_env.slot_var_name_len));
+}
+
+static void build_job_environment(void)
+{
+	size_t count = 0;
+	while (environ && environ[count])
+		count++;
+	free(job_env.entries);
+	job_env.entries = xcalloc(count + 5, sizeof *job_env.entries);
+	job_env.inherited = 0;
+	for (size_t i = 0; i < count; i++)
+		if (!set_per_job(environ[i]))
+			job_env.entries[job_env.inherited++] = environ[i];
+	job_env.built_from = environ;
+}
+
+/* The environment of one job: seq 0 leaves PARALLEL_SEQ out (a worker
+ * runs many items). */
+static char **job_environment(uint64_t seq, int slot, pid_t parent)
+{
+	if (job_env.built_from != environ || !job_env.entries)
+		build_job_environment();
+	char **entry = job_env.entries + job_env.inherited;
+	if (seq) {
+		snprintf(job_env.seq, sizeof job_env.seq, "PARALLEL_SEQ=%" PRIu64, seq);
+		*entry++ = job_env.seq;
+	}
+	snprintf(job_env.jobslot, sizeof job_env.jobslot, "PARALLEL_JOBSLOT=%d", slot);
+	*entry++ = job_env.jobslot;
+	snprintf(job_env.pid, sizeof job_env.pid, "PARALLEL_PID=%d", (int)parent);
+	*entry++ = job_env.pid;
+	if (job_env.slot_var) {
+		/* xargs and parallel: the slot number minus one. */
+		snprintf(job_env.slot_var + job_env.slot_var_name_len, 25, "%d", slot - 1);
+		*entry++ = job_env.slot_var;
+	}
+	*entry = NULL;
+	return job_env.entries;
+}
+
 /* vfork keeps spawning cheap; the child makes only system calls before
  * exec, and reports an exec failure through child_errno (memory is shared
  * until exec).  The job gets what pooltop's caller set: its signal mask,
@@ -98,10 +171,17 @@ void proc_set_niceness(bool nice, int niceness)
  * up anew. */
 pid_t proc_spawn(char *const argv[], int in_fd, int out_fd, int err_fd, int *exec_errno)
 {
+	return proc_spawn_job(argv, NULL, in_fd, out_fd, err_fd, exec_errno);
+}
+
+pid_t proc_spawn_job(char *const argv[], const struct proc_job *job, int in_fd, int out_fd, int err_fd,
+		     int *exec_errno)
+{
 	static pid_t parent;
 	if (!parent)
 		parent = getpid();
 	const char *path = resolved_path(argv[0]);
+	char **env = job ? job_environment(job->seq, job->slot, parent) : environ;
 	volatile int child_errno = 0, path_failed = 0;
 	pid_t pid = vfork();
 	if (pid == 0) {
@@ -116,10 +196,10 @@ pid_t proc_spawn(char *const argv[], int in_fd, int out_fd, int err_fd, int *exe
 		if (spawn_nice)
 			setpriority(PRIO_PROCESS, 0, spawn_niceness);
 		if (path) {
-			execv(path, argv);
+			execve(path, argv, env);
 			path_failed = 1;
 		}
-		execvp(argv[0], argv);
+		execvpe(argv[0], argv, env);
 		child_errno = errno ? errno : ENOEXEC;
 		_exit(127);
 	}

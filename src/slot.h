@@ -47,6 +47,7 @@ struct slot {
 
 	uint64_t done, failed;   /* items this slot finished / failed */
 	void *kind_data;         /* the slot kind's own state */
+	int term_step;           /* the --termseq step last taken */
 };
 
 /* What a kind of slot does.  The scheduler calls these and never asks
@@ -126,6 +127,12 @@ struct pool {
 
 	struct throttle *throttle;  /* --load, --memfree, --memsuspend (throttle.c) */
 	int asked;               /* the worker count last asked for, before clamping */
+
+	/* GNU parallel's policies (pool_policy.c). */
+	int halt_status;         /* the exit status --halt decided, -1 until then */
+	double *run_times;       /* --timeout N%: run times of the latest jobs that succeeded */
+	int run_times_count, run_times_next;
+	double timeout_from_median;  /* --timeout N%: the limit now, 0 until a job succeeded */
 };
 
 /* ---- what the scheduler offers the kinds (pool.c) ---------------------- */
@@ -177,12 +184,35 @@ void slot_terminate(struct slot *slot);
 /* Arm --timeout for an item started at `started` (monotonic); 0 disarms. */
 void slot_arm_timeout(struct slot *slot, double started);
 
+/* ---- the policies (pool_policy.c) -------------------------------------- */
+
+/* An attempt ended (final: not retried): --delay auto and --timeout N% learn. */
+void pool_policy_attempt(struct pool *pool, double runtime, bool failed, bool final);
+/* A final result: halt when --halt's condition is met; status is the
+ * attempt's wait status. */
+void pool_check_halt(struct pool *pool, int status, bool failed);
+/* The exit status --halt decided, or -1 when it decides none. */
+int pool_halt_exit_status(const struct pool *pool);
+
 /* ---- process plumbing (proc.c) ---------------------------------------- */
 
 /* Start argv in its own process group with the given stdin, stdout and
  * stderr, dying with pooltop.  Returns the pid, or 0 with *exec_errno set
  * when it could not be started (fork or exec failed). */
 pid_t proc_spawn(char *const argv[], int in_fd, int out_fd, int err_fd, int *exec_errno);
+/* Who a job is, for its environment: PARALLEL_SEQ (left out when seq is
+ * 0), PARALLEL_JOBSLOT and --process-slot-var's variable (slot - 1). */
+struct proc_job {
+	uint64_t seq;
+	int slot;
+};
+/* proc_spawn for a job of the pool: its environment is pooltop's plus
+ * PARALLEL_SEQ, PARALLEL_JOBSLOT, PARALLEL_PID and --process-slot-var's
+ * variable (job NULL: pooltop's environment as it is). */
+pid_t proc_spawn_job(char *const argv[], const struct proc_job *job, int in_fd, int out_fd, int err_fd,
+		     int *exec_errno);
+/* --process-slot-var=NAME: jobs spawned from now on see NAME (NULL: none). */
+void proc_set_process_slot_var(const char *name);
 /* --nice: jobs spawned from now on run at niceness (when it is above
  * pooltop's own, as GNU parallel does locally); without nice, at pooltop's. */
 void proc_set_niceness(bool nice, int niceness);

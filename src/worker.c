@@ -260,7 +260,8 @@ static void worker_spawn(struct slot *slot)
 		return;
 	}
 	slot->error = NULL;
-	pid_t pid = proc_spawn(pool->config.worker_argv, in[0], out[1], err[1], &exec_errno);
+	struct proc_job job = { .slot = slot->number };  /* no seq: a worker runs many items */
+	pid_t pid = proc_spawn_job(pool->config.worker_argv, &job, in[0], out[1], err[1], &exec_errno);
 	close(in[0]);
 	close(out[1]);
 	close(err[1]);

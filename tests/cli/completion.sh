@@ -80,7 +80,8 @@ is "$(offered 'pooltop --shrink=')" "$(lines graceful kill)" \
 is "$(offered 'pooltop --shrink=gr')" "graceful" "pooltop --shrink=gr<TAB> completes graceful"
 is "$(offered 'pooltop -j 4 --shrink ')" "$(lines graceful kill)" \
 	"and so does --shrink with its value as the next word"
-is "$(offered 'pooltop --halt=')" "$(lines never now,fail= now,success= soon,fail= soon,success=)" \
+is "$(offered 'pooltop --halt=')" \
+	"$(lines never now,done= now,fail= now,success= soon,done= soon,fail= soon,success=)" \
 	"pooltop --halt=<TAB> offers never and the now/soon conditions"
 is "$(offered 'pooltop --halt=soon,f')" "soon,fail=" "pooltop --halt=soon,f<TAB> completes soon,fail="
 is "$(offered 'pooltop -j ')" "" "pooltop -j <TAB> offers nothing: a count is not a fixed set"

@@ -395,8 +395,83 @@ START_TEST(a_file_with_another_header_is_refused_and_left_alone)
 	expect_refused(JOBLOG_RESUME_FAILED, "seq,host,start\n1,:,1.0\n", "line 1 is not the header");
 	/* One line without a newline that does not begin the header. */
 	expect_refused(JOBLOG_RESUME, "garbage", "line 1 is not the header");
-	/* Lines of a joblog, but no header. */
-	expect_refused(JOBLOG_RESUME, LINE("1", "0", "0"), "line 1 is not the header");
+}
+END_TEST
+
+/* GNU parallel's --joblog +FILE starts a new file without the header. */
+START_TEST(a_log_without_its_header_is_read_from_its_first_job)
+{
+	make_directory();
+	write_file(LINE("1", "0", "0") LINE("2", "1", "0"));
+	struct joblog *joblog = joblog_open(path, JOBLOG_RESUME_FAILED, NULL, error, sizeof error);
+	ck_assert_msg(joblog != NULL, "%s", error);
+	ck_assert(joblog_should_skip(joblog, 1));
+	ck_assert(!joblog_should_skip(joblog, 2));
+	joblog_close(joblog);
+	remove_directory();
+}
+END_TEST
+
+/* --joblog +FILE appends, as GNU parallel; a new file gets the header. */
+START_TEST(a_plus_before_the_name_appends_to_the_log)
+{
+	make_directory();
+	char plus_path[300];
+	snprintf(plus_path, sizeof plus_path, "+%s", path);
+	write_file(HEADER LINE("1", "0", "0"));
+	struct joblog *joblog = joblog_open(plus_path, JOBLOG_FRESH, NULL, error, sizeof error);
+	ck_assert_msg(joblog != NULL, "%s", error);
+	ck_assert_int_eq(joblog_append(joblog, LINE("1", "0", "0")), 0);
+	joblog_close(joblog);
+	char *text = read_file();
+	ck_assert_str_eq(text, HEADER LINE("1", "0", "0") LINE("1", "0", "0"));
+	free(text);
+	unlink(path);
+	joblog = joblog_open(plus_path, JOBLOG_FRESH, NULL, error, sizeof error);
+	ck_assert_msg(joblog != NULL, "%s", error);
+	joblog_close(joblog);
+	text = read_file();
+	ck_assert_str_eq(text, HEADER);
+	free(text);
+	remove_directory();
+}
+END_TEST
+
+#define COMMAND_LINE(seq, exitval, command) seq "\t:\t1.000\t     0.006\t0\t2\t" exitval "\t0\t" command "\n"
+
+/* --retry-failed: the last command of each Seq that never succeeded, at its Seq. */
+START_TEST(retry_failed_gives_the_commands_of_the_failed_seqs_at_their_seqs)
+{
+	make_directory();
+	/* The log holds a NUL where the command had a newline, as parallel writes it. */
+	static const char log[] = HEADER COMMAND_LINE("1", "1", "echo one") COMMAND_LINE("2", "0", "echo two")
+		COMMAND_LINE("4", "1", "echo four") COMMAND_LINE("2", "1", "echo two again")
+		COMMAND_LINE("4", "2", "echo four\0second line") COMMAND_LINE("5", "0", "echo five");
+	FILE *file = fopen(path, "w");
+	ck_assert_ptr_nonnull(file);
+	ck_assert_uint_eq(fwrite(log, 1, sizeof log - 1, file), sizeof log - 1);
+	fclose(file);
+	struct joblog *joblog = joblog_open(path, JOBLOG_RETRY_FAILED, NULL, error, sizeof error);
+	ck_assert_msg(joblog != NULL, "%s", error);
+	struct items *items = joblog_retry_items(joblog);
+	const char *text;
+	size_t len;
+	ck_assert_int_eq(items_next(items, &text, &len), ITEMS_READY);
+	ck_assert_str_eq(text, "echo one");
+	ck_assert(!joblog_should_skip(joblog, 1));
+	for (uint64_t seq = 2; seq <= 3; seq++) {
+		ck_assert_int_eq(items_next(items, &text, &len), ITEMS_READY);
+		ck_assert_str_eq(text, "");
+		ck_assert(joblog_should_skip(joblog, seq));  /* 2 succeeded once; 3 is not in the log */
+	}
+	ck_assert_int_eq(items_next(items, &text, &len), ITEMS_READY);
+	ck_assert_uint_eq(len, strlen("echo four\nsecond line"));
+	ck_assert_str_eq(text, "echo four\nsecond line");
+	ck_assert(!joblog_should_skip(joblog, 4));
+	ck_assert_int_eq(items_next(items, &text, &len), ITEMS_END);
+	items_free(items);
+	joblog_close(joblog);
+	remove_directory();
 }
 END_TEST
 
@@ -503,6 +578,9 @@ static Suite *joblog_suite(void)
 	tcase_add_test(resuming, resuming_a_missing_or_empty_log_starts_it_with_the_header);
 	tcase_add_test(resuming, a_log_that_cannot_be_opened_is_an_error_the_caller_reports);
 	tcase_add_test(resuming, a_file_with_another_header_is_refused_and_left_alone);
+	tcase_add_test(resuming, a_log_without_its_header_is_read_from_its_first_job);
+	tcase_add_test(resuming, a_plus_before_the_name_appends_to_the_log);
+	tcase_add_test(resuming, retry_failed_gives_the_commands_of_the_failed_seqs_at_their_seqs);
 	tcase_add_test(resuming, a_line_that_does_not_parse_is_refused_with_its_number);
 	tcase_add_test(resuming, a_torn_header_is_written_again);
 	suite_add_tcase(suite, resuming);

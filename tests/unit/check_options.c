@@ -2,6 +2,8 @@
  * (-j, seconds, sizes, --halt), whole argv vectors as users type them,
  * the ::: split, the --demo defaults, and every mistake refused. */
 #include <check.h>
+#include <limits.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -298,7 +300,7 @@ START_TEST(long_options_take_values_with_or_without_equals_and_may_be_abbreviate
 				     "--joblog", "log.tsv", "--batch", "--progress", "--refresh=0.25",
 				     "echo"), 0);
 	ck_assert_int_eq(parsed.pool.jobs, 3);
-	ck_assert_int_eq(parsed.pool.retries, 2);
+	ck_assert_int_eq(parsed.pool.retries, 1);  /* --retries 2: two runs at most */
 	ck_assert_double_eq(parsed.pool.timeout, 1.5);
 	ck_assert(parsed.keep_order);
 	ck_assert_str_eq(parsed.joblog, "log.tsv");
@@ -547,7 +549,7 @@ END_TEST
 START_TEST(a_mistake_is_one_line_for_the_caller_to_print)
 {
 	ck_assert_int_eq(parse_words("--jobs=many", "echo"), OPTIONS_ERROR);
-	ck_assert_str_eq(error, "invalid --jobs 'many': give a number from 1 to 1024, +N, -N or N%");
+	ck_assert_str_eq(error, "invalid --jobs 'many': give a number from 0 (as many as possible) to 1024, +N, -N or N%");
 	ck_assert_int_eq(parse_words("--no-such-option", "echo"), OPTIONS_ERROR);
 	ck_assert_str_eq(error, "unknown option '--no-such-option' (try 'pooltop --help')");
 }
@@ -592,7 +594,6 @@ START_TEST(every_bad_command_line_is_refused)
 {
 	expect_refused("--bogus", "echo");
 	expect_refused("-x", "echo");
-	expect_refused("-j", "0", "echo");
 	expect_refused("-j", "abc", "echo");
 	expect_refused("-j", "99999999999", "echo");
 	expect_refused("-j");
@@ -671,6 +672,222 @@ START_TEST(grouping_mistakes_are_refused)
 }
 END_TEST
 
+/* ---- GNU parallel's policies ---------------------------------------------- */
+
+static double duration_of(const char *text)
+{
+	double seconds = -1;
+	ck_assert_msg(options_parse_duration(text, &seconds) == 0, "duration '%s' refused", text);
+	return seconds;
+}
+
+static void expect_bad_duration(const char *text)
+{
+	double seconds;
+	ck_assert_msg(options_parse_duration(text, &seconds) == -1, "duration '%s' accepted", text);
+}
+
+START_TEST(durations_take_parallels_units_s_m_h_d_and_their_combinations)
+{
+	ck_assert_double_eq(duration_of("30"), 30);
+	ck_assert_double_eq(duration_of("1.5"), 1.5);
+	ck_assert_double_eq(duration_of(".5"), 0.5);
+	ck_assert_double_eq(duration_of("30s"), 30);
+	ck_assert_double_eq(duration_of("30S"), 30);
+	ck_assert_double_eq(duration_of("2m"), 120);
+	ck_assert_double_eq(duration_of("1h"), 3600);
+	ck_assert_double_eq(duration_of("1d"), 86400);
+	ck_assert_double_eq(duration_of("1h30m"), 5400);
+	ck_assert_double_eq(duration_of("0.5m"), 30);
+	/* man parallel's example: 100000 and 1d3.5h16.6m4s are the same. */
+	ck_assert_double_eq_tol(duration_of("1d3.5h16.6m4s"), 100000, 1e-6);
+	expect_bad_duration("");
+	expect_bad_duration("1h30");  /* parallel: "--timeout must be seconds or percentage" */
+	expect_bad_duration("1m2");
+	expect_bad_duration("abc");
+	expect_bad_duration("-1");
+	expect_bad_duration("1e2");
+	expect_bad_duration("1x");
+	expect_bad_duration("s");
+	expect_bad_duration("1..2");
+	expect_bad_duration(" 1");
+	expect_bad_duration("99999999999d");
+}
+END_TEST
+
+START_TEST(a_timeout_is_a_duration_or_a_percentage_of_the_median)
+{
+	double seconds = -1, percent = -1;
+	ck_assert_int_eq(options_parse_timeout("2m", &seconds, &percent), 0);
+	ck_assert_double_eq(seconds, 120);
+	ck_assert_double_eq(percent, 0);
+	ck_assert_int_eq(options_parse_timeout("200%", &seconds, &percent), 0);
+	ck_assert_double_eq(seconds, 0);
+	ck_assert_double_eq(percent, 200);
+	ck_assert_int_eq(options_parse_timeout("1.5%", &seconds, &percent), 0);
+	ck_assert_double_eq(percent, 1.5);
+	ck_assert_int_eq(options_parse_timeout("%", &seconds, &percent), -1);
+	ck_assert_int_eq(options_parse_timeout("0%", &seconds, &percent), -1);
+	ck_assert_int_eq(options_parse_timeout("2s%", &seconds, &percent), -1);
+	ck_assert_int_eq(options_parse_timeout("-5%", &seconds, &percent), -1);
+}
+END_TEST
+
+START_TEST(a_delay_may_end_with_auto)
+{
+	double seconds = -1;
+	bool adjust = false;
+	ck_assert_int_eq(options_parse_delay("13m3sauto", &seconds, &adjust), 0);
+	ck_assert_double_eq(seconds, 783);
+	ck_assert(adjust);
+	ck_assert_int_eq(options_parse_delay("0.5", &seconds, &adjust), 0);
+	ck_assert_double_eq(seconds, 0.5);
+	ck_assert(!adjust);
+	ck_assert_int_eq(options_parse_delay("auto", &seconds, &adjust), 0);
+	ck_assert_double_eq(seconds, 0);
+	ck_assert(adjust);
+	ck_assert_int_eq(options_parse_delay("1xauto", &seconds, &adjust), -1);
+	ck_assert_int_eq(options_parse_delay("autox", &seconds, &adjust), -1);
+}
+END_TEST
+
+START_TEST(a_termseq_is_signals_and_waits_in_milliseconds)
+{
+	struct pool_term_step steps[POOL_TERM_STEPS];
+	int count = 0;
+	ck_assert_int_eq(options_parse_termseq("TERM,200,TERM,100,TERM,50,KILL,25", steps, &count), 0);
+	ck_assert_int_eq(count, 4);
+	ck_assert_int_eq(steps[0].signo, SIGTERM);
+	ck_assert_double_eq_tol(steps[0].wait, 0.2, 1e-9);
+	ck_assert_int_eq(steps[3].signo, SIGKILL);
+	ck_assert_double_eq_tol(steps[3].wait, 0.025, 1e-9);
+	/* Names with SIG, in any case, numbers, and a last wait left out. */
+	ck_assert_int_eq(options_parse_termseq("SIGINT,1000,hup,10,9", steps, &count), 0);
+	ck_assert_int_eq(count, 3);
+	ck_assert_int_eq(steps[0].signo, SIGINT);
+	ck_assert_int_eq(steps[1].signo, SIGHUP);
+	ck_assert_int_eq(steps[2].signo, SIGKILL);
+	ck_assert_double_eq(steps[2].wait, 0);
+	ck_assert_int_eq(options_parse_termseq("", steps, &count), -1);
+	ck_assert_int_eq(options_parse_termseq("NOSUCH,100", steps, &count), -1);
+	ck_assert_int_eq(options_parse_termseq("TERM,soon", steps, &count), -1);
+	ck_assert_int_eq(options_parse_termseq("TERM,100,", steps, &count), -1);
+	ck_assert_int_eq(options_parse_termseq("TERM,-1", steps, &count), -1);
+	ck_assert_int_eq(options_parse_termseq("0,100", steps, &count), -1);
+}
+END_TEST
+
+START_TEST(halt_takes_done_and_percentages)
+{
+	struct pool_config config = halt_of("now,done=3");
+	ck_assert_int_eq(config.halt, HALT_NOW);
+	ck_assert_int_eq(config.halt_done, 3);
+	ck_assert_int_eq(config.halt_fail, 0);
+	ck_assert(!config.halt_percent);
+
+	config = halt_of("soon,fail=20%");
+	ck_assert_int_eq(config.halt, HALT_SOON);
+	ck_assert_int_eq(config.halt_fail, 20);
+	ck_assert(config.halt_percent);
+
+	config = halt_of("now,success=3%");
+	ck_assert_int_eq(config.halt_success, 3);
+	ck_assert(config.halt_percent);
+
+	/* parallel's old forms: -1 soon,success=1, -2 now,success=1, N% soon,fail=N%. */
+	config = halt_of("-2");
+	ck_assert_int_eq(config.halt, HALT_NOW);
+	ck_assert_int_eq(config.halt_success, 1);
+	config = halt_of("-1");
+	ck_assert_int_eq(config.halt, HALT_SOON);
+	ck_assert_int_eq(config.halt_success, 1);
+	config = halt_of("5%");
+	ck_assert_int_eq(config.halt, HALT_SOON);
+	ck_assert_int_eq(config.halt_fail, 5);
+	ck_assert(config.halt_percent);
+
+	expect_bad_halt("now,done=0");
+	expect_bad_halt("now,fail=101%");
+	expect_bad_halt("now,fail=0%");
+	expect_bad_halt("now,fail=%");
+	expect_bad_halt("soon,done=1.5%");
+}
+END_TEST
+
+START_TEST(jobs_as_parallel_computes_them)
+{
+	/* N%: ceil(cpus * N / 100), N may have decimals. */
+	ck_assert_int_eq(jobs_of("30%", 4), 2);
+	ck_assert_int_eq(jobs_of("10.5%", 10), 2);
+	ck_assert_int_eq(jobs_of("150%", 2), 3);
+	ck_assert_int_eq(jobs_of("70%", 2), 2);
+	expect_bad_jobs(".5%");
+	/* -j 0: as many as --max-jobs allows; -P is -j, as in xargs. */
+	ck_assert_int_eq(parse_words("-j", "0", "echo"), 0);
+	ck_assert_int_eq(parsed.pool.jobs, POOL_MAX_JOBS);
+	ck_assert_int_eq(parse_words("-j", "0", "--max-jobs=40", "echo"), 0);
+	ck_assert_int_eq(parsed.pool.jobs, 40);
+	ck_assert_int_eq(parse_words("-P", "2", "echo"), 0);
+	ck_assert_int_eq(parsed.pool.jobs, 2);
+	ck_assert_int_eq(parse_words("--max-procs=3", "echo"), 0);
+	ck_assert_int_eq(parsed.pool.jobs, 3);
+}
+END_TEST
+
+START_TEST(the_policy_options_are_recorded)
+{
+	ck_assert_int_eq(parse_words("--retries", "1", "echo"), 0);
+	ck_assert_int_eq(parsed.pool.retries, 0);  /* one run */
+	ck_assert_int_eq(parse_words("--retries", "0", "echo"), 0);
+	ck_assert_int_eq(parsed.pool.retries, INT_MAX);  /* parallel: 0 is no limit */
+	ck_assert_int_eq(parse_words("--timeout", "1h30m", "--grace=2m", "--delay=1sauto", "echo"), 0);
+	ck_assert_double_eq(parsed.pool.timeout, 5400);
+	ck_assert_double_eq(parsed.pool.grace, 120);
+	ck_assert_double_eq(parsed.pool.delay, 1);
+	ck_assert(parsed.pool.delay_auto);
+	ck_assert_int_eq(parse_words("--timeout=300%", "--term-seq=INT,10,KILL", "echo"), 0);
+	ck_assert_double_eq(parsed.pool.timeout_percent, 300);
+	ck_assert_int_eq(parsed.pool.term_steps, 2);
+	ck_assert_int_eq(parse_words("--process-slot-var=SLOT", "-r", "echo"), 0);
+	ck_assert_str_eq(parsed.pool.process_slot_var, "SLOT");
+	ck_assert(parsed.pool.skip_blank);
+	ck_assert_int_eq(parse_words("--no-run-if-empty", "--termseq", "KILL", "echo"), 0);
+	ck_assert(parsed.pool.skip_blank);
+	ck_assert_int_eq(parse_words("--retry-failed", "--joblog=log"), 0);
+	ck_assert(parsed.retry_failed);
+	expect_refused("--retry-failed", "echo");
+	expect_refused("--retry-failed", "--joblog=log", "--resume", "echo");
+	expect_refused("--retry-failed", "--joblog=log", "--worker", "cat");
+	expect_refused("--process-slot-var=", "echo");
+	expect_refused("--process-slot-var=A=B", "echo");
+	expect_refused("--termseq=TERM,x", "echo");
+	expect_refused("--timeout=1h30", "echo");
+}
+END_TEST
+
+START_TEST(gnu_parallel_options_pooltop_lacks_are_refused_by_name)
+{
+	ck_assert_int_eq(parse_words("--sqlmaster", "DBURL", "echo"), -1);
+	ck_assert_str_eq(error, "--sqlmaster (GNU parallel's job queue in an SQL database) is not supported");
+	ck_assert_int_eq(parse_words("--sshdelay=1", "echo"), -1);
+	ck_assert_str_eq(error, "--sshdelay (GNU parallel's delay between ssh starts) is not supported: --delay");
+	ck_assert_int_eq(parse_words("-q", "echo"), -1);
+	ck_assert_ptr_nonnull(strstr(error, "-q (GNU parallel's command quoted) is not supported"));
+	/* Every name in the table, as pooltop sees it on a command line. */
+	size_t count = 0;
+	for (const char *name; (name = options_refused_name(count)); count++) {
+		char word[80];
+		snprintf(word, sizeof word, "--%s", name);
+		ck_assert_int_eq(parse_words(word, "echo"), -1);
+		ck_assert_msg(strstr(error, "is not supported") && !strchr(error, '\n'), "%s: %s", word, error);
+	}
+	ck_assert_uint_gt(count, 100);
+	/* An unknown option that is not parallel's stays unknown. */
+	ck_assert_int_eq(parse_words("--bogus", "echo"), -1);
+	ck_assert_ptr_nonnull(strstr(error, "unknown option"));
+}
+END_TEST
+
 static Suite *options_suite(void)
 {
 	Suite *suite = suite_create("options");
@@ -686,6 +903,12 @@ static Suite *options_suite(void)
 	tcase_add_test(values, halt_takes_when_and_a_failure_or_success_count);
 	tcase_add_test(values, halt_accepts_gnu_parallels_old_numbers);
 	tcase_add_test(values, halt_refuses_anything_else);
+	tcase_add_test(values, durations_take_parallels_units_s_m_h_d_and_their_combinations);
+	tcase_add_test(values, a_timeout_is_a_duration_or_a_percentage_of_the_median);
+	tcase_add_test(values, a_delay_may_end_with_auto);
+	tcase_add_test(values, a_termseq_is_signals_and_waits_in_milliseconds);
+	tcase_add_test(values, halt_takes_done_and_percentages);
+	tcase_add_test(values, jobs_as_parallel_computes_them);
 	suite_add_tcase(suite, values);
 
 	tcase_add_test(argv, a_typical_command_line_runs_in_command_mode);
@@ -718,6 +941,8 @@ static Suite *options_suite(void)
 	tcase_add_test(argv, several_items_per_job_are_recorded);
 	tcase_add_test(argv, max_lines_implies_context_replace_unless_m);
 	tcase_add_test(argv, grouping_mistakes_are_refused);
+	tcase_add_test(argv, the_policy_options_are_recorded);
+	tcase_add_test(argv, gnu_parallel_options_pooltop_lacks_are_refused_by_name);
 	suite_add_tcase(suite, argv);
 	return suite;
 }

@@ -889,6 +889,80 @@ END_TEST
 
 /* ---- halting ------------------------------------------------------------ */
 
+START_TEST(halt_now_at_one_failure_exits_with_that_jobs_status)
+{
+	struct pool_config config = job_config(1);
+	config.halt = HALT_NOW;
+	config.halt_fail = 1;
+	start_pool(&fake_job_kind, &config, 3);
+	end_slot(1, exit_code(0));
+	end_slot(1, exit_code(7));
+	ck_assert(saw_message("halting"));
+	ck_assert_int_eq(fake.finished, 1);
+	ck_assert_int_eq(fake.nstarts, 2);
+	ck_assert_int_eq(pool_exit_status(fake.pool), 7);
+}
+END_TEST
+
+START_TEST(halt_done_counts_every_finished_job)
+{
+	struct pool_config config = job_config(1);
+	config.halt = HALT_SOON;
+	config.halt_done = 3;
+	start_pool(&fake_job_kind, &config, 6);
+	end_slot(1, exit_code(0));
+	end_slot(1, exit_code(2));
+	ck_assert(!saw_message("halting"));
+	end_slot(1, exit_code(0));
+	ck_assert(saw_message("halting"));
+	ck_assert_int_eq(fake.nstarts, 3);
+	ck_assert_int_eq(fake.finished, 1);
+	ck_assert_int_eq(pool_exit_status(fake.pool), 1);  /* the failures, as parallel */
+}
+END_TEST
+
+START_TEST(halt_at_a_percentage_of_the_jobs_exits_with_the_failed_share)
+{
+	/* 10 items known from the start: 20% is 2 failures; status ceil(2/10 * 100). */
+	struct pool_config config = job_config(1);
+	config.halt = HALT_SOON;
+	config.halt_fail = 20;
+	config.halt_percent = true;
+	start_pool(&fake_job_kind, &config, 10);
+	end_slot(1, exit_code(1));
+	ck_assert(!saw_message("halting"));
+	end_slot(1, exit_code(0));
+	end_slot(1, exit_code(1));
+	ck_assert(saw_message("halting"));
+	ck_assert_int_eq(fake.finished, 1);
+	ck_assert_int_eq(pool_exit_status(fake.pool), 20);
+}
+END_TEST
+
+static bool killed_in_sequence(void)
+{
+	return signals_to(FIRST_FAKE_PID, SIGKILL) >= 1;
+}
+
+START_TEST(a_termseq_sends_its_signals_in_turn_to_a_job_that_stays)
+{
+	struct pool_config config = job_config(1);
+	config.term_seq[0] = (struct pool_term_step){ .signo = SIGINT, .wait = 0.01 };
+	config.term_seq[1] = (struct pool_term_step){ .signo = SIGHUP, .wait = 0.01 };
+	config.term_seq[2] = (struct pool_term_step){ .signo = SIGKILL, .wait = 0.01 };
+	config.term_steps = 3;
+	start_pool(&fake_job_kind, &config, 1);
+	ck_assert_int_eq(pool_kill_item(fake.pool, 1), 0);
+	ck_assert_int_eq(signals_to(FIRST_FAKE_PID, SIGINT), 1);
+	ck_assert_int_eq(signals_to(FIRST_FAKE_PID, SIGTERM), 0);
+	ck_assert_msg(run_until(killed_in_sequence), "no KILL at the end of the sequence");
+	ck_assert_int_eq(signals_to(FIRST_FAKE_PID, SIGHUP), 1);
+	end_slot(1, killed_by(SIGKILL));
+	ck_assert_int_eq(fake.nresults, 1);
+	ck_assert(fake.results[0].failed);
+}
+END_TEST
+
 START_TEST(halt_soon_at_the_failure_limit_starts_nothing_and_lets_running_items_finish)
 {
 	struct pool_config config = job_config(2);
@@ -944,7 +1018,9 @@ START_TEST(halt_now_at_the_success_limit_terminates_the_running_items)
 	}
 	ck_assert_int_eq(fake.nstarts, 3);
 	ck_assert_int_eq(fake.finished, 1);
-	ck_assert_int_eq(pool_exit_status(fake.pool), 2);
+	/* GNU parallel's status when a success limit halts the run: 0, the
+	 * jobs it killed notwithstanding. */
+	ck_assert_int_eq(pool_exit_status(fake.pool), 0);
 }
 END_TEST
 
@@ -1941,6 +2017,10 @@ static Suite *pool_suite(void)
 
 	tcase_add_test(halt, halt_soon_at_the_failure_limit_starts_nothing_and_lets_running_items_finish);
 	tcase_add_test(halt, halt_now_at_the_success_limit_terminates_the_running_items);
+	tcase_add_test(halt, halt_now_at_one_failure_exits_with_that_jobs_status);
+	tcase_add_test(halt, halt_done_counts_every_finished_job);
+	tcase_add_test(halt, halt_at_a_percentage_of_the_jobs_exits_with_the_failed_share);
+	tcase_add_test(halt, a_termseq_sends_its_signals_in_turn_to_a_job_that_stays);
 	suite_add_tcase(suite, halt);
 
 	tcase_add_test(inflight, items_go_to_the_least_loaded_worker);
