@@ -662,12 +662,12 @@ static int configure(struct sources *sources, const struct sources_config *confi
 
 	if (sources_check_config(config, error, size) < 0)
 		return -1;
-	/* As parallel: --header splits its line (and the items) at tabs
-	 * unless --colsep says otherwise, and columns are trimmed unless
-	 * --trim says otherwise. */
+	/* As parallel: --colsep's columns are trimmed unless --trim says
+	 * otherwise; --header alone splits its line (and the items) at tabs,
+	 * untrimmed. */
+	sources->trim = colsep ? TRIM_BOTH : TRIM_NONE;
 	if (!colsep && config->header)
 		colsep = "\t";
-	sources->trim = colsep ? TRIM_BOTH : TRIM_NONE;
 	if (config->trim)
 		columns_parse_trim(config->trim, &sources->trim);
 	if (colsep && !(sources->colsep = columns_regex_new(colsep, error, size)))

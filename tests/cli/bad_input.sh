@@ -35,7 +35,8 @@ refused "--range x" "range.*'x'" --range x touch started
 refused "a missing -a file" "missing-file" -a missing-file touch started
 refused "no command and no --demo" "command" --range=1..3
 refused "only items after :::" "command" ::: a b
-refused "two item sources" "source" --range=1..3 touch started ::: a
+refused "a missing :::: file" "missing-list" --range=1..3 touch started ::: a :::: missing-list
+refused "standard input as two sources" "standard input" touch started :::: - -
 refused "--resume without --joblog" "joblog" --resume touch started ::: a
 refused "--min-jobs above --max-jobs" "min-jobs" --min-jobs=4 --max-jobs=2 touch started ::: a
 refused "a delimiter of two characters" "delimiter" -d ab touch started ::: a

@@ -63,6 +63,8 @@ same_as_parallel /dev/null "-a twice: two sources" \
 	-a f1 -a f2 echo
 same_as_parallel stdin.txt "-a - is standard input, combined with another -a" \
 	-a - -a f1 echo
+same_as_parallel stdin.txt "-a - after another source is read whole and held" \
+	-a f1 -a - echo
 same_as_parallel stdin.txt ":::: - is standard input too" \
 	echo :::: - ::: x y
 same_as_parallel /dev/null "-a sources come before the ::: and :::: ones" \
@@ -119,6 +121,9 @@ same_as_parallel /dev/null "--header : names ::: sources by their first word" \
 	--header : echo {foo}-{bar} ::: foo a b ::: bar 1 2
 same_as_parallel /dev/null "--header names count across sources" \
 	--header : --colsep , echo {name}-{x}-{3}-{4} :::: fruit.csv ::: x y z
+printf 'a\tb\n x \t y\n' > spaced.tsv
+same_as_parallel /dev/null "--header alone cuts at tabs and trims nothing" \
+	--header : echo '[{a}][{b}]' :::: spaced.tsv
 same_as_parallel /dev/null "{name.} and {name/} take the modifiers" \
 	--header : echo {path.} {path/} ::: path dir/file.txt
 

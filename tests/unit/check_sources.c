@@ -35,7 +35,7 @@ static void teardown(void)
 }
 
 /* One ::: source (":::+" when linked) of the words up to NULL. */
-static void add_words(bool linked, ...)
+static void add_words(int linked, ...)
 {
 	int source = config.count;
 	int count = 0;
@@ -46,7 +46,7 @@ static void add_words(bool linked, ...)
 		words_storage[source][count++] = (char *)word;
 	va_end(list);
 	config.specs[config.count++] = (struct source_spec){
-		.type = SOURCE_WORDS, .linked = linked, .words = words_storage[source], .word_count = count,
+		.type = SOURCE_WORDS, .linked = linked != 0, .words = words_storage[source], .word_count = count,
 	};
 }
 
