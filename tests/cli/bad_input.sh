@@ -26,7 +26,7 @@ refused() {
 
 refused "an unknown flag" "--bogus" --bogus touch started ::: a
 refused "an unknown short flag" "-Q" -Q touch started ::: a
-refused "-j 0" "jobs.*'0'" -j 0 touch started ::: a
+refused "-j 0%" "jobs.*'0%'" -j 0% touch started ::: a
 refused "-j abc" "jobs.*'abc'" -j abc touch started ::: a
 refused "-j 99999999999" "jobs.*99999999999" -j 99999999999 touch started ::: a
 refused "-j with no value" "-j.*value" -j

@@ -120,8 +120,11 @@ printf 'shopping list\nmilk\n' > notes.log
 refused "a text file given to --resume" 1 --resume
 { echo "$header"; job_line 1 0; echo "garbage"; job_line 3 0; } > notes.log
 refused "a line that does not parse" 3 --resume-failed
-{ job_line 1 0; job_line 2 0; } > notes.log
-refused "a log without its header" 1 --resume
+# GNU parallel's --joblog +FILE starts a log without the header: it is read
+# from its first job.
+{ job_line 1 0; job_line 2 0; } > headless.log
+run "$POOLTOP" --batch -k --resume --joblog=headless.log echo ran ::: a b c
+is "$status|$output" "0|ran c" "a log without its header (as parallel's +FILE) is resumed from"
 
 # A log torn by a kill in the middle of its last line is still a log: the
 # torn line is dropped and its item runs again.

@@ -92,9 +92,10 @@ echo x >> "tries.$1"
 [ "$(wc -l < "tries.$1")" -ge 2 ]
 EOF
 chmod +x flaky.sh
-run "$POOLTOP" --batch -k --retries=2 --joblog=retries.log ./flaky.sh ::: good second bad
-is "$status" 1 "with --retries=2 only the item that always fails counts"
-is "$(cat tries.good tries.second tries.bad | wc -l)" 6 "good ran once, second twice, bad three times"
+run "$POOLTOP" --batch -k --retries=3 --joblog=retries.log ./flaky.sh ::: good second bad
+is "$status" 1 "with --retries=3 only the item that always fails counts"
+is "$(cat tries.good tries.second tries.bad | wc -l)" 6 \
+	"good ran once, second twice, bad three times (--retries=3: three runs at most)"
 is "$(column retries.log 1)" "1 2 3 " "each item is logged once, with its last attempt, as GNU parallel does"
 is "$(column retries.log 7)" "0 0 5 " "the logged status is that of the last attempt"
 

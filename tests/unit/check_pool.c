@@ -939,6 +939,29 @@ START_TEST(halt_at_a_percentage_of_the_jobs_exits_with_the_failed_share)
 }
 END_TEST
 
+START_TEST(delay_auto_grows_after_a_failure)
+{
+	struct pool_config config = job_config(1);
+	config.delay = 1.0;
+	config.delay_auto = true;
+	start_pool(&fake_job_kind, &config, 3);
+	end_slot(1, exit_code(1));
+	ck_assert_double_eq_tol(fake.pool->config.delay, 1.3, 1e-9);
+	ck_assert_int_eq(fake.nstarts, 1);  /* the next start waits for the delay */
+}
+END_TEST
+
+START_TEST(delay_auto_shrinks_after_a_success)
+{
+	struct pool_config config = job_config(1);
+	config.delay = 1.0;
+	config.delay_auto = true;
+	start_pool(&fake_job_kind, &config, 3);
+	end_slot(1, exit_code(0));
+	ck_assert_double_eq_tol(fake.pool->config.delay, 0.9, 1e-9);
+}
+END_TEST
+
 static bool killed_in_sequence(void)
 {
 	return signals_to(FIRST_FAKE_PID, SIGKILL) >= 1;
@@ -2021,6 +2044,8 @@ static Suite *pool_suite(void)
 	tcase_add_test(halt, halt_done_counts_every_finished_job);
 	tcase_add_test(halt, halt_at_a_percentage_of_the_jobs_exits_with_the_failed_share);
 	tcase_add_test(halt, a_termseq_sends_its_signals_in_turn_to_a_job_that_stays);
+	tcase_add_test(halt, delay_auto_grows_after_a_failure);
+	tcase_add_test(halt, delay_auto_shrinks_after_a_success);
 	suite_add_tcase(suite, halt);
 
 	tcase_add_test(inflight, items_go_to_the_least_loaded_worker);
