@@ -17,6 +17,7 @@
 #include "cpu_account.h"
 #include "ctlsock.h"
 #include "demo.h"
+#include "dryrun.h"
 #include "guardian.h"
 #include "items.h"
 #include "joblog.h"
@@ -25,7 +26,9 @@
 #include "loop.h"
 #include "options.h"
 #include "output.h"
+#include "output_lines.h"
 #include "pool.h"
+#include "results.h"
 #include "rlimits.h"
 #include "spool.h"
 #include "template.h"
@@ -49,6 +52,8 @@ struct app {
 	struct ctlsock *ctlsock; /* --control, or NULL */
 	struct jobsfile *jobsfile;  /* --jobs-file, or NULL */
 	struct autotune *autotune;  /* --autotune or `autotune on`, else NULL */
+	struct output_tagger *tagger;  /* --tag, --tagstring, else NULL */
+	struct results *results;    /* --results, --files, else NULL */
 	struct cpu_account account; /* CPU and memory for status when no TUI counts them */
 	bool account_open;       /* account is in use */
 	uint64_t account_timer;  /* its next sample */
@@ -169,15 +174,73 @@ static void app_warn_about_nul(struct app *app)
 	app_message(app, text);
 }
 
+/* --results, --files: the output goes to files first. */
+static void app_store_results(struct app *app, struct pool_result *result)
+{
+	char message[512];
+	if (app->results && results_store(app->results, result, message, sizeof message))
+		app_message(app, message);
+}
+
+/* -t, --verbose: the command on stderr as its job starts. */
+static void app_started(void *data, const struct pool_started *started)
+{
+	struct app *app = data;
+	if (!app->template)
+		return;
+	char **argv = template_argv(app->template, started->item, started->item_len, started->seq, started->slot);
+	char *line = dryrun_command_line(argv);
+	output_text_to(app->output, 2, line, strlen(line));
+	free(line);
+	free(argv);
+}
+
+/* --line-buffer, -u: a running job's output, passed on as it comes. */
+static void app_live_output(void *data, const struct pool_live_output *live)
+{
+	struct app *app = data;
+	output_live(app->output, live);
+}
+
+/* --tag, --tagstring, --line-buffer, -u, --results, --files. */
+static void setup_output_format(struct app *app, struct pool_events *events)
+{
+	const struct options *options = &app->options;
+	bool to_files = options->results || options->files;
+	enum output_mode mode = OUTPUT_GROUP;
+	/* Files take whole jobs; -k with --line-buffer gives each job's lines
+	 * in turn, whole: the bytes GNU parallel gives. */
+	if (options->ungroup && !to_files)
+		mode = OUTPUT_UNGROUP;
+	else if (options->line_buffer && !to_files && !options->keep_order)
+		mode = OUTPUT_LINES;
+	output_set_mode(app->output, mode);
+	if (mode != OUTPUT_GROUP && options->mode == MODE_COMMAND && !options->dry_run)
+		events->live_output = app_live_output;
+	/* As GNU parallel: -u passes bytes on untouched, tags included. */
+	if ((options->tag || options->tagstring) && mode != OUTPUT_UNGROUP) {
+		app->tagger = output_tagger_new(options->tagstring);
+		output_set_tagger(app->output, app->tagger);
+	}
+	if (to_files)
+		app->results = results_new(options->results, options->files, options->tmpdir,
+					   options->max_args ? 1 : 0);
+	if (options->print_commands)
+		events->started = app_started;
+}
+
 static void app_result(void *data, struct pool_result *result)
 {
 	struct app *app = data;
 	app_warn_about_nul(app);
 	if (app->tui)
 		tui_result(app->tui, result);
-	if (result->will_retry)
+	if (result->will_retry) {
+		output_attempt_retried(app->output, result);
 		return;
+	}
 	jobsfile_item_done(app->jobsfile);
+	app_store_results(app, result);
 	/* Jobs killed because stdout's reader left need no word each. */
 	if (result->error && !app->tui && app->exit_signal_status != 128 + SIGPIPE) {
 		char text[512];
@@ -666,6 +729,8 @@ static int exit_status(struct app *app)
 			batch_message(app->batch, message);
 		status = 255;
 	}
+	if (results_error(app->results, message, sizeof message))
+		status = 255;  /* told when it happened */
 	if (joblog_error(app->joblog, message, sizeof message)) {
 		if (!app->joblog_loss_told)
 			batch_message(app->batch, message);
@@ -732,6 +797,7 @@ static int run(struct app *app)
 		.finished = app_finished, .data = app,
 	};
 	app->output = output_new(app->loop, options->keep_order);
+	setup_output_format(app, &events);
 	if (open_joblog(app) || choose_initial_jobs(app))
 		return 255;
 	app->pool = pool_new(&options->pool, app->loop, app->items, &events);
@@ -851,6 +917,8 @@ int main(int argc, char **argv)
 	jobsfile_free(app.jobsfile);
 	pool_free(app.pool);
 	output_free(app.output);
+	output_tagger_free(app.tagger);
+	results_free(app.results);
 	batch_free(app.batch);
 	demo_free(app.demo);
 	joblog_close(app.joblog);

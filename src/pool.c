@@ -573,6 +573,10 @@ void pool_dispatch(struct pool *pool)
 		pool->last_start = item->started;
 		log_debug("dispatch: item %" PRIu64 " (%s) to slot %d", item->seq, log_text(item->text, item->len),
 			  slot->number);
+		if (pool->events.started) {
+			struct pool_started start = { item->seq, item->text, item->len, slot->number };
+			pool->events.started(pool->events.data, &start);
+		}
 		pool->kind->start(slot, item);
 	}
 	if (pool->started != started)
@@ -645,6 +649,8 @@ struct pool *pool_new(const struct pool_config *config, struct loop *loop, struc
 {
 	if (config->kind == POOL_WORKER)
 		return pool_new_with_kind(config, loop, items, events, &worker_slot_kind);
+	if (config->kind == POOL_DRY_RUN)
+		return pool_new_with_kind(config, loop, items, events, &dryrun_slot_kind);
 	struct pool_config one_at_a_time = *config;
 	one_at_a_time.inflight = 1;  /* a job runs one item */
 	return pool_new_with_kind(&one_at_a_time, loop, items, events, &job_slot_kind);
