@@ -15,12 +15,14 @@ _pooltop_long_options=(
 	--jobs= --min-jobs= --max-jobs= --autotune --shrink= --retries= --timeout=
 	--grace= --delay= --halt=
 	--keep-order --joblog= --resume --resume-failed
+	--tag --tagstring= --line-buffer --ungroup --group --results= --files --tmpdir=
+	--dry-run --verbose
 	--load= --memfree= --memsuspend= --nice=
 	--batch --progress --refresh= --hold --no-color --no-config --control=
 	--jobs-file= --log=
 	--help --version
 )
-_pooltop_short_options=(-a -0 -d -j -k -h -V)
+_pooltop_short_options=(-a -0 -d -j -k -u -t -h -V)
 # The verbs of the control socket, in the order its error reply lists them.
 _pooltop_ctl_verbs=(jobs pause resume suspend continue status watch kill requeue autotune
 	load memfree memsuspend quit)
@@ -33,7 +35,7 @@ _pooltop_takes_value() {
 	--max-items-per-worker | --max-line | --jobs | --min-jobs | --max-jobs | \
 	--shrink | --retries | --timeout | --grace | --delay | --halt | --joblog | \
 	--refresh | --control | --jobs-file | --log | --load | --memfree | \
-	--memsuspend | --nice)
+	--memsuspend | --nice | --tagstring | --results | --tmpdir)
 		return 0
 		;;
 	esac
@@ -75,7 +77,7 @@ _pooltop_value() {
 	local option=$1 prefix=
 	[[ $_pooltop_word == --*=* ]] && prefix=${_pooltop_word%%=*}=
 	case $option in
-	-a | --arg-file | --joblog | --log | --jobs-file | --control)
+	-a | --arg-file | --joblog | --log | --jobs-file | --control | --results | --tmpdir)
 		_pooltop_files
 		;;
 	--shrink)
