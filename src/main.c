@@ -174,12 +174,15 @@ static void app_warn_about_nul(struct app *app)
 	app_message(app, text);
 }
 
-/* --results, --files: the output goes to files first. */
-static void app_store_results(struct app *app, struct pool_result *result)
+/* --results, --files: the output goes to files first.  False when it
+ * could not be written: the item then gets no joblog line. */
+static bool app_store_results(struct app *app, struct pool_result *result)
 {
 	char message[512];
-	if (app->results && results_store(app->results, result, message, sizeof message))
-		app_message(app, message);
+	if (!app->results || !results_store(app->results, result, message, sizeof message))
+		return true;
+	app_message(app, message);
+	return false;
 }
 
 /* -t, --verbose: the command on stderr as its job starts. */
@@ -240,7 +243,6 @@ static void app_result(void *data, struct pool_result *result)
 		return;
 	}
 	jobsfile_item_done(app->jobsfile);
-	app_store_results(app, result);
 	/* Jobs killed because stdout's reader left need no word each. */
 	if (result->error && !app->tui && app->exit_signal_status != 128 + SIGPIPE) {
 		char text[512];
@@ -253,6 +255,10 @@ static void app_result(void *data, struct pool_result *result)
 	}
 	/* The joblog line waits for the output: a record means the output is there. */
 	char *line = joblog_line(app->joblog, result);
+	if (!app_store_results(app, result)) {
+		free(line);
+		line = NULL;
+	}
 	if (app->demo) {
 		demo_result(app->demo, result);
 		app_log_line(app, line, true);
