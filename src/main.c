@@ -17,7 +17,6 @@
 #include "cpu_account.h"
 #include "ctlsock.h"
 #include "demo.h"
-#include "dryrun.h"
 #include "guardian.h"
 #include "items.h"
 #include "joblog.h"
@@ -26,9 +25,8 @@
 #include "loop.h"
 #include "options.h"
 #include "output.h"
-#include "output_lines.h"
+#include "output_format.h"
 #include "pool.h"
-#include "results.h"
 #include "rlimits.h"
 #include "spool.h"
 #include "template.h"
@@ -52,8 +50,7 @@ struct app {
 	struct ctlsock *ctlsock; /* --control, or NULL */
 	struct jobsfile *jobsfile;  /* --jobs-file, or NULL */
 	struct autotune *autotune;  /* --autotune or `autotune on`, else NULL */
-	struct output_tagger *tagger;  /* --tag, --tagstring, else NULL */
-	struct results *results;    /* --results, --files, else NULL */
+	struct output_format *format;  /* --tag, --line-buffer, --results... */
 	struct cpu_account account; /* CPU and memory for status when no TUI counts them */
 	bool account_open;       /* account is in use */
 	uint64_t account_timer;  /* its next sample */
@@ -174,62 +171,16 @@ static void app_warn_about_nul(struct app *app)
 	app_message(app, text);
 }
 
-/* --results, --files: the output goes to files first.  False when it
- * could not be written: the item then gets no joblog line. */
-static bool app_store_results(struct app *app, struct pool_result *result)
-{
-	char message[512];
-	if (!app->results || !results_store(app->results, result, message, sizeof message))
-		return true;
-	app_message(app, message);
-	return false;
-}
-
-/* -t, --verbose: the command on stderr as its job starts. */
 static void app_started(void *data, const struct pool_started *started)
 {
 	struct app *app = data;
-	if (!app->template)
-		return;
-	char **argv = template_argv(app->template, started->item, started->item_len, started->seq, started->slot);
-	char *line = dryrun_command_line(argv);
-	output_text_to(app->output, 2, line, strlen(line));
-	free(line);
-	free(argv);
+	output_format_started(app->format, started);
 }
 
-/* --line-buffer, -u: a running job's output, passed on as it comes. */
 static void app_live_output(void *data, const struct pool_live_output *live)
 {
 	struct app *app = data;
 	output_live(app->output, live);
-}
-
-/* --tag, --tagstring, --line-buffer, -u, --results, --files. */
-static void setup_output_format(struct app *app, struct pool_events *events)
-{
-	const struct options *options = &app->options;
-	bool to_files = options->results || options->files;
-	enum output_mode mode = OUTPUT_GROUP;
-	/* Files take whole jobs; -k with --line-buffer gives each job's lines
-	 * in turn, whole: the bytes GNU parallel gives. */
-	if (options->ungroup && !to_files)
-		mode = OUTPUT_UNGROUP;
-	else if (options->line_buffer && !to_files && !options->keep_order)
-		mode = OUTPUT_LINES;
-	output_set_mode(app->output, mode);
-	if (mode != OUTPUT_GROUP && options->mode == MODE_COMMAND && !options->dry_run)
-		events->live_output = app_live_output;
-	/* As GNU parallel: -u passes bytes on untouched, tags included. */
-	if ((options->tag || options->tagstring) && mode != OUTPUT_UNGROUP) {
-		app->tagger = output_tagger_new(options->tagstring);
-		output_set_tagger(app->output, app->tagger);
-	}
-	if (to_files)
-		app->results = results_new(options->results, options->files, options->tmpdir,
-					   options->max_args ? 1 : 0);
-	if (options->print_commands)
-		events->started = app_started;
 }
 
 static void app_result(void *data, struct pool_result *result)
@@ -254,8 +205,10 @@ static void app_result(void *data, struct pool_result *result)
 		batch_message(app->batch, text);
 	}
 	/* The joblog line waits for the output: a record means the output is there. */
-	char *line = joblog_line(app->joblog, result);
-	if (!app_store_results(app, result)) {
+	char *line = joblog_line(app->joblog, result), message[512];
+	/* --results, --files: an item whose files were lost gets no joblog line. */
+	if (output_format_store(app->format, result, message, sizeof message)) {
+		app_message(app, message);
 		free(line);
 		line = NULL;
 	}
@@ -735,7 +688,7 @@ static int exit_status(struct app *app)
 			batch_message(app->batch, message);
 		status = 255;
 	}
-	if (results_error(app->results, message, sizeof message))
+	if (output_format_error(app->format, message, sizeof message))
 		status = 255;  /* told when it happened */
 	if (joblog_error(app->joblog, message, sizeof message)) {
 		if (!app->joblog_loss_told)
@@ -803,7 +756,11 @@ static int run(struct app *app)
 		.finished = app_finished, .data = app,
 	};
 	app->output = output_new(app->loop, options->keep_order);
-	setup_output_format(app, &events);
+	app->format = output_format_new(app->output, options, app->template);
+	if (output_format_live(app->format))
+		events.live_output = app_live_output;
+	if (output_format_prints_commands(app->format))
+		events.started = app_started;
 	if (open_joblog(app) || choose_initial_jobs(app))
 		return 255;
 	app->pool = pool_new(&options->pool, app->loop, app->items, &events);
@@ -923,8 +880,7 @@ int main(int argc, char **argv)
 	jobsfile_free(app.jobsfile);
 	pool_free(app.pool);
 	output_free(app.output);
-	output_tagger_free(app.tagger);
-	results_free(app.results);
+	output_format_free(app.format);
 	batch_free(app.batch);
 	demo_free(app.demo);
 	joblog_close(app.joblog);
