@@ -80,9 +80,11 @@ char *dryrun_command_line(char *const *argv)
 	return line;
 }
 
+/* The commands wait while the output is behind its reader, as jobs'
+ * output does: a dry run of endless input never piles up. */
 static int dryrun_accepts_more(const struct slot *slot)
 {
-	return !slot->inflight_count;
+	return !slot->inflight_count && !slot->pool->output_paused;
 }
 
 static void dryrun_start(struct slot *slot, struct pending *item)

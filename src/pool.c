@@ -797,6 +797,9 @@ void pool_set_output_paused(struct pool *pool, bool paused)
 	pool->output_paused = paused;
 	for (int i = 0; i < pool->nslots; i++)
 		slot_pause_output(pool->slots[i], paused);
+	/* A kind that waited for the reader (dry-run) goes on, from the loop. */
+	if (!paused && !pool->delay_timer)
+		pool->delay_timer = loop_add_timer(pool->loop, 0, delay_done, pool);
 }
 
 void pool_set_suspended(struct pool *pool, bool suspended)
