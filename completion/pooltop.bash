@@ -16,6 +16,8 @@ _pooltop_long_options=(
 	--jobs= --min-jobs= --max-jobs= --autotune --shrink= --retries= --timeout=
 	--grace= --delay= --halt=
 	--keep-order --joblog= --resume --resume-failed
+	--tag --tagstring= --line-buffer --ungroup --group --results= --files --tmpdir=
+	--dry-run --verbose
 	--load= --memfree= --memsuspend= --nice=
 	--batch --progress --refresh= --hold --no-color --no-config --control=
 	--jobs-file= --log=
@@ -23,7 +25,7 @@ _pooltop_long_options=(
 	--link --xapply --colsep= --trim= --header= --shuf --arg-sep= --arg-file-sep=
 	--max-procs= --termseq= --process-slot-var= --no-run-if-empty --retry-failed
 )
-_pooltop_short_options=(-a -0 -C -d -j -k -n -N -m -X -L -s -I -h -V -P -r)
+_pooltop_short_options=(-a -0 -C -d -j -k -n -N -m -X -L -s -I -h -V -P -r -u -t)
 # The verbs of the control socket, in the order its error reply lists them.
 _pooltop_ctl_verbs=(jobs pause resume suspend continue status watch kill requeue autotune
 	load memfree memsuspend quit)
@@ -38,7 +40,8 @@ _pooltop_takes_value() {
 	--shrink | --retries | --timeout | --grace | --delay | --halt | --joblog | \
 	--refresh | --control | --jobs-file | --log | --load | --memfree | \
 	--memsuspend | --nice | -C | --colsep | --trim | --header | --arg-sep | \
-	--arg-file-sep | -P | --max-procs | --termseq | --term-seq | --process-slot-var)
+	--arg-file-sep | -P | --max-procs | --termseq | --term-seq | --process-slot-var | \
+	--tagstring | --results | --tmpdir)
 		return 0
 		;;
 	esac
@@ -80,7 +83,7 @@ _pooltop_value() {
 	local option=$1 prefix=
 	[[ $_pooltop_word == --*=* ]] && prefix=${_pooltop_word%%=*}=
 	case $option in
-	-a | --arg-file | --joblog | --log | --jobs-file | --control)
+	-a | --arg-file | --joblog | --log | --jobs-file | --control | --results | --tmpdir)
 		_pooltop_files
 		;;
 	--shrink)

@@ -57,6 +57,14 @@ static void job_start(struct slot *slot, struct pending *item)
 
 static void job_output(struct slot *slot, int stream, const char *data, size_t len)
 {
+	struct pool *pool = slot->pool;
+	struct pending *item = slot_oldest(slot);
+	if (len && pool->events.live_output && item) {
+		/* --line-buffer, -u: the output leaves as it comes, unspooled. */
+		struct pool_live_output live = { item->seq, item->text, item->len, slot->number, stream, data, len };
+		pool->events.live_output(pool->events.data, &live);
+		return;
+	}
 	if (len)
 		spool_append(stream == 1 ? &slot->out : &slot->err, data, len);
 }

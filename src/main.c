@@ -26,6 +26,7 @@
 #include "loop.h"
 #include "options.h"
 #include "output.h"
+#include "output_format.h"
 #include "pool.h"
 #include "rlimits.h"
 #include "sources.h"
@@ -52,6 +53,7 @@ struct app {
 	struct ctlsock *ctlsock; /* --control, or NULL */
 	struct jobsfile *jobsfile;  /* --jobs-file, or NULL */
 	struct autotune *autotune;  /* --autotune or `autotune on`, else NULL */
+	struct output_format *format;  /* --tag, --line-buffer, --results... */
 	struct cpu_account account; /* CPU and memory for status when no TUI counts them */
 	bool account_open;       /* account is in use */
 	uint64_t account_timer;  /* its next sample */
@@ -172,14 +174,28 @@ static void app_warn_about_nul(struct app *app)
 	app_message(app, text);
 }
 
+static void app_started(void *data, const struct pool_started *started)
+{
+	struct app *app = data;
+	output_format_started(app->format, started);
+}
+
+static void app_live_output(void *data, const struct pool_live_output *live)
+{
+	struct app *app = data;
+	output_live(app->output, live);
+}
+
 static void app_result(void *data, struct pool_result *result)
 {
 	struct app *app = data;
 	app_warn_about_nul(app);
 	if (app->tui)
 		tui_result(app->tui, result);
-	if (result->will_retry)
+	if (result->will_retry) {
+		output_attempt_retried(app->output, result);
 		return;
+	}
 	jobsfile_item_done(app->jobsfile);
 	/* Jobs killed because stdout's reader left need no word each. */
 	if (result->error && !app->tui && app->exit_signal_status != 128 + SIGPIPE) {
@@ -192,7 +208,13 @@ static void app_result(void *data, struct pool_result *result)
 		batch_message(app->batch, text);
 	}
 	/* The joblog line waits for the output: a record means the output is there. */
-	char *line = joblog_line(app->joblog, result);
+	char *line = joblog_line(app->joblog, result), message[512];
+	/* --results, --files: an item whose files were lost gets no joblog line. */
+	if (output_format_store(app->format, result, message, sizeof message)) {
+		app_message(app, message);
+		free(line);
+		line = NULL;
+	}
 	if (app->demo) {
 		demo_result(app->demo, result);
 		app_log_line(app, line, true);
@@ -661,6 +683,8 @@ static int exit_status(struct app *app)
 			batch_message(app->batch, message);
 		status = 255;
 	}
+	if (output_format_error(app->format, message, sizeof message))
+		status = 255;  /* told when it happened */
 	if (joblog_error(app->joblog, message, sizeof message)) {
 		if (!app->joblog_loss_told)
 			batch_message(app->batch, message);
@@ -726,6 +750,11 @@ static int run(struct app *app)
 		.finished = app_finished, .data = app,
 	};
 	app->output = output_new(app->loop, options->keep_order);
+	app->format = output_format_new(app->output, options, app->template);
+	if (output_format_live(app->format))
+		events.live_output = app_live_output;
+	if (output_format_prints_commands(app->format))
+		events.started = app_started;
 	if (open_joblog(app) || choose_initial_jobs(app))
 		return 255;
 	app->pool = pool_new(&options->pool, app->loop, app->items, &events);
@@ -856,6 +885,7 @@ int main(int argc, char **argv)
 	jobsfile_free(app.jobsfile);
 	pool_free(app.pool);
 	output_free(app.output);
+	output_format_free(app.format);
 	batch_free(app.batch);
 	demo_free(app.demo);
 	joblog_close(app.joblog);

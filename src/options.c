@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "autotune.h"
@@ -101,6 +102,17 @@ static const char help_text[] =
 	"      --resume              skip items the joblog shows as run\n"
 	"      --resume-failed       skip items the joblog shows as succeeded\n"
 	"      --retry-failed        run again the commands the joblog shows as failed\n"
+	"      --tag                 put each job's arguments and a TAB before its lines\n"
+	"      --tagstring=STR       put STR (placeholders allowed) and a TAB before them\n"
+	"      --line-buffer         pass whole lines on as they come, not whole jobs\n"
+	"                            (also --lb)\n"
+	"  -u, --ungroup             pass output on as it comes, even half lines\n"
+	"      --group               each job's output as one block (the default)\n"
+	"      --results=DIR         write output to DIR/1/ITEM/stdout, stderr and seq\n"
+	"      --files               write stdout to temporary files, print their names\n"
+	"      --tmpdir=DIR          where --files makes its files (default: $TMPDIR)\n"
+	"      --dry-run             print each command instead of running it\n"
+	"  -t, --verbose             print each command on stderr as it starts\n"
 	"\n"
 	"Interface:\n"
 	"      --batch               no terminal interface\n"
@@ -164,6 +176,7 @@ enum {
 	OPT_LINK, OPT_TRIM, OPT_HEADER, OPT_SHUF, OPT_ARG_SEP, OPT_ARG_FILE_SEP,
 	/* GNU parallel's policies */
 	OPT_TERMSEQ, OPT_PROCESS_SLOT_VAR, OPT_RETRY_FAILED,
+	OPT_TAG, OPT_TAGSTRING, OPT_LINE_BUFFER, OPT_GROUP, OPT_RESULTS, OPT_FILES, OPT_TMPDIR, OPT_DRY_RUN,
 };
 
 static const struct option long_options[] = {
@@ -210,6 +223,19 @@ static const struct option long_options[] = {
 	{ "control", required_argument, NULL, OPT_CONTROL },
 	{ "jobs-file", required_argument, NULL, OPT_JOBS_FILE },
 	{ "log", required_argument, NULL, OPT_LOG },
+	{ "tag", no_argument, NULL, OPT_TAG },
+	{ "tagstring", required_argument, NULL, OPT_TAGSTRING },
+	{ "line-buffer", no_argument, NULL, OPT_LINE_BUFFER },
+	{ "lb", no_argument, NULL, OPT_LINE_BUFFER },
+	{ "ungroup", no_argument, NULL, 'u' },
+	{ "group", no_argument, NULL, OPT_GROUP },
+	{ "results", required_argument, NULL, OPT_RESULTS },
+	{ "res", required_argument, NULL, OPT_RESULTS },
+	{ "files", no_argument, NULL, OPT_FILES },
+	{ "output-as-files", no_argument, NULL, OPT_FILES },
+	{ "tmpdir", required_argument, NULL, OPT_TMPDIR },
+	{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
+	{ "verbose", no_argument, NULL, 't' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	/* input sources as GNU parallel has them */
@@ -380,6 +406,57 @@ static int split_sources(struct options *options, char **words, int count)
 				       .path = words[file] }))
 				return -1;
 		}
+	}
+	return 0;
+}
+
+/* The options of how job output is passed on, as GNU parallel's. */
+static int parse_output_option(struct options *options, int option, const char *arg)
+{
+	switch (option) {
+	case OPT_TAG:
+		options->tag = true;
+		break;
+	case OPT_TAGSTRING:
+		options->tagstring = arg;
+		break;
+	case OPT_LINE_BUFFER:
+		options->line_buffer = true;
+		options->ungroup = false;
+		break;
+	case 'u':
+		options->ungroup = true;
+		options->line_buffer = false;
+		break;
+	case OPT_GROUP:
+		options->ungroup = options->line_buffer = false;
+		break;
+	case OPT_RESULTS: {
+		size_t len = strlen(arg);
+		if (!len)
+			return fail("invalid --results '': give a directory");
+		const char *suffix = len >= 5 ? arg + len - 5 : "";
+		if (len >= 4 && (!strcasecmp(arg + len - 4, ".csv") || !strcasecmp(arg + len - 4, ".tsv") ||
+				 !strcasecmp(suffix, ".json")))
+			return fail("--results to a CSV, TSV or JSON file ('%s') is not supported: "
+				    "give a directory", arg);
+		options->results = arg;
+		break;
+	}
+	case OPT_FILES:
+		options->files = true;
+		break;
+	case OPT_TMPDIR:
+		if (!*arg)
+			return fail("invalid --tmpdir '': give a directory");
+		options->tmpdir = arg;
+		break;
+	case OPT_DRY_RUN:
+		options->dry_run = true;
+		break;
+	case 't':
+		options->print_commands = true;
+		break;
 	}
 	return 0;
 }
@@ -640,6 +717,17 @@ static int parse_option(struct options *options, int option, const char *arg,
 				    option == OPT_ARG_SEP ? "arg-sep" : "arg-file-sep");
 		*(option == OPT_ARG_SEP ? &options->arg_sep : &options->arg_file_sep) = arg;
 		break;
+	case OPT_TAG:
+	case OPT_TAGSTRING:
+	case OPT_LINE_BUFFER:
+	case 'u':
+	case OPT_GROUP:
+	case OPT_RESULTS:
+	case OPT_FILES:
+	case OPT_TMPDIR:
+	case OPT_DRY_RUN:
+	case 't':
+		return parse_output_option(options, option, arg);
 	case 'h':
 		*done = OPTIONS_HELP;
 		break;
@@ -696,6 +784,14 @@ static int validate(struct options *options)
 		return fail("--retry-failed needs --joblog=FILE");
 	if (options->retry_failed && options->mode != MODE_COMMAND)
 		return fail("--retry-failed runs the commands of a joblog: it takes no --worker or --demo");
+	if (options->results && options->files)
+		return fail("give --results or --files, not both");
+	if (options->dry_run && options->mode != MODE_COMMAND)
+		return fail("--dry-run prints commands: it goes with neither --worker nor --demo");
+	if (options->dry_run) {
+		pool->kind = POOL_DRY_RUN;
+		options->batch = true;  /* nothing runs: there is nothing to watch */
+	}
 	if ((options->resume || options->resume_failed) && !options->joblog)
 		return fail("--resume needs --joblog=FILE");
 	if (options->mode == MODE_DEMO) {
@@ -744,7 +840,7 @@ enum options_result options_parse(int argc, char **argv, struct options *options
 	int option;
 	opterr = 0;  /* our own one-line messages instead of getopt's */
 	optind = 1;
-	while ((option = getopt_long(argc, argv, "+:a:0C:d:j:kn:N:mXL:s:I:hVP:r", long_options, NULL)) != -1) {
+	while ((option = getopt_long(argc, argv, "+:a:0C:d:j:kn:N:mXL:s:I:hVP:rut", long_options, NULL)) != -1) {
 		current_option = argv[optind - 1 < argc ? optind - 1 : argc - 1];
 		if (parse_option(options, option, optarg, &done))
 			return OPTIONS_ERROR;

@@ -62,6 +62,16 @@ struct options {
 	/* GNU parallel's policies (options_policies.c). */
 	bool retry_failed;           /* --retry-failed: run the joblog's failed commands */
 	bool jobs_as_many;           /* -j 0: as many workers as --max-jobs allows */
+	/* How job output is passed on (GNU parallel's options). */
+	bool tag;                    /* --tag: each line after the job's arguments and a TAB */
+	const char *tagstring;       /* --tagstring=STR (placeholders allowed), or NULL */
+	bool line_buffer;            /* --line-buffer, --lb: whole lines as they come */
+	bool ungroup;                /* -u, --ungroup: bytes as they come */
+	const char *results;         /* --results=DIR, or NULL */
+	bool files;                  /* --files: stdout to temporary files, their names printed */
+	const char *tmpdir;          /* --tmpdir=DIR for --files, or NULL */
+	bool dry_run;                /* --dry-run: print the commands, run none */
+	bool print_commands;         /* -t, --verbose: each command on stderr as it starts */
 
 	const char *ctl_socket;      /* pooltop ctl SOCKET WORD... */
 	char **ctl_words;

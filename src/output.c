@@ -4,6 +4,7 @@
  * in a min-heap keyed by sequence number, their bytes in one store.  A
  * result's token (its joblog line) comes back once its bytes are written. */
 #include "output.h"
+#include "output_internal.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -17,75 +18,6 @@
 
 #include "spool.h"
 #include "xalloc.h"
-
-/* Where a held result's bytes lie in the store. */
-struct held_result {
-	uint64_t seq;
-	off_t out_at, out_len, err_at, err_len;
-	bool intact;           /* every byte of it reached the store */
-	void *token;
-};
-
-/* One spool waiting for its stream's reader. */
-struct queued {
-	struct queued *next;
-	struct spool spool;
-	off_t taken;           /* bytes of it already taken for writing */
-};
-
-/* A result's token, and where the result's bytes lie in each stream's
- * sequence of queued bytes: it comes back once both were written. */
-struct token_mark {
-	struct token_mark *next;
-	void *token;
-	uint64_t from[2], to[2];
-	bool intact;           /* every byte of the result was queued */
-};
-
-struct stream {
-	struct output *output;
-	int std_fd;            /* 1 or 2 */
-	int fd;                /* where it is written: std_fd or our own opening of it; -1 until needed */
-	bool own_fd;           /* fd is our own non-blocking opening of std_fd */
-	bool never_waits;      /* a regular file or block device: writes never wait for a reader */
-	bool nonblocking;      /* EAGAIN means: wait for POLLOUT */
-	bool watching;         /* waiting in the loop for POLLOUT */
-	bool closed;           /* a write failed (reader gone, disk full): the rest is dropped */
-	bool held;             /* queue everything until output_release */
-	struct queued *head, *tail;
-	char *chunk;           /* bytes taken from the head, being written */
-	size_t chunk_at, chunk_len;
-	uint64_t queued;       /* bytes ever queued */
-	uint64_t done;         /* bytes written (or lost reading them back) */
-	uint64_t hole_from, hole_to;  /* the bytes lost reading back lie in here */
-};
-
-struct output {
-	struct loop *loop;
-	bool keep_order;
-	uint64_t next_seq;             /* -k: the next sequence number to write */
-	struct held_result *heap;      /* -k: results waiting for earlier ones */
-	size_t heap_len, heap_cap;
-	struct spool store;            /* -k: the held results' bytes, one after another */
-	uint64_t *skipped;             /* -k: skipped seqs not yet reached (unsorted, few) */
-	size_t skipped_len, skipped_cap;
-	struct stream streams[2];      /* stdout, stderr */
-	struct token_mark *tokens, *tokens_tail;  /* in the order their results were queued */
-	uint64_t flush_timer;
-	bool backlog_full;             /* the backlog hook was told to pause */
-	void (*on_closed)(void *data); /* told once when stdout's reader is gone */
-	void *on_closed_data;
-	void (*on_lost)(void *data, const char *message);
-	void *on_lost_data;
-	void (*on_backlog)(void *data, bool full);
-	void *on_backlog_data;
-	void (*on_written)(void *data, void *token, bool written);
-	void *on_written_data;
-	void (*on_drained)(void *data); /* output_drain's caller, until all was written */
-	void *on_drained_data;
-	const char *lost_what;         /* what could not be done when output was first lost, or NULL */
-	int lost_errno;                /* and why */
-};
 
 /* Bytes taken from a queue for one write(). */
 #define CHUNK_SIZE 65536
@@ -115,7 +47,7 @@ struct output *output_new(struct loop *loop, bool keep_order)
 /* ---- losses ----------------------------------------------------------------- */
 
 /* Output was lost: the first loss is kept for output_error() and told. */
-static void output_lost(struct output *output, const char *what, int error)
+void output_lose(struct output *output, const char *what, int error)
 {
 	if (output->lost_what)
 		return;
@@ -128,15 +60,15 @@ static void output_lost(struct output *output, const char *what, int error)
 }
 
 /* Bytes a spool lost before it got here are output lost, too. */
-static bool spool_intact(struct output *output, const struct spool *spool)
+bool output_spool_intact(struct output *output, const struct spool *spool)
 {
 	if (!spool->error)
 		return true;
 	if (spool->error == ENOBUFS)
-		output_lost(output, "keep job output: no temporary file could be written, and the memory cap "
+		output_lose(output, "keep job output: no temporary file could be written, and the memory cap "
 				    "for output was reached", spool->error);
 	else
-		output_lost(output, "read back output held in a temporary file", spool->error);
+		output_lose(output, "read back output held in a temporary file", spool->error);
 	return false;
 }
 
@@ -168,13 +100,13 @@ static void tokens_settle(struct output *output)
 }
 
 /* Where the next bytes queued on each stream will lie. */
-static void mark_begin(const struct output *output, uint64_t from[2])
+void output_mark_begin(const struct output *output, uint64_t from[2])
 {
 	from[0] = output->streams[0].queued;
 	from[1] = output->streams[1].queued;
 }
 
-static void mark_end(struct output *output, void *token, const uint64_t from[2], bool intact)
+void output_mark_end(struct output *output, void *token, const uint64_t from[2], bool intact)
 {
 	if (!token)
 		return;
@@ -244,7 +176,7 @@ static void queue_drop(struct stream *stream)
 
 /* Append bytes to the last queued spool (it spills to a file when large).
  * Returns false when some could not be kept. */
-static bool queue_bytes(struct stream *stream, const char *data, size_t len)
+bool output_queue_bytes(struct stream *stream, const char *data, size_t len)
 {
 	if (stream->closed) {
 		stream->queued += len;  /* never written: their tokens come back unwritten */
@@ -257,7 +189,7 @@ static bool queue_bytes(struct stream *stream, const char *data, size_t len)
 	stream->queued += added;
 	bool intact = added == len && !tail->error;
 	if (!intact)
-		spool_intact(stream->output, tail);
+		output_spool_intact(stream->output, tail);
 	tail->error = 0;  /* told; what follows is judged on its own */
 	return intact;
 }
@@ -270,7 +202,7 @@ static bool queue_bytes(struct stream *stream, const char *data, size_t len)
 static bool queue_spool(struct stream *stream, struct spool *spool)
 {
 	struct output *output = stream->output;
-	bool intact = spool_intact(output, spool);
+	bool intact = output_spool_intact(output, spool);
 	size_t size = spool_size(spool);
 	if (!size)
 		return intact;
@@ -291,7 +223,7 @@ static bool queue_spool(struct stream *stream, struct spool *spool)
 	size_t added = spool_size(tail) - before;
 	stream->queued += added;
 	if (added != size || (tail->error && intact)) {
-		spool_intact(output, tail);
+		output_spool_intact(output, tail);
 		intact = false;
 	}
 	tail->error = 0;
@@ -364,10 +296,10 @@ static void stream_failed(struct stream *stream, int error)
 	stream_watch(stream, false);
 	queue_drop(stream);
 	if (error == ECANCELED)
-		output_lost(output, stream->std_fd == 1 ? "write all of standard output before the run was stopped"
+		output_lose(output, stream->std_fd == 1 ? "write all of standard output before the run was stopped"
 							: "write all of standard error before the run was stopped", error);
 	else if (error != EPIPE)
-		output_lost(output, stream->std_fd == 1 ? "write standard output" : "write standard error", error);
+		output_lose(output, stream->std_fd == 1 ? "write standard output" : "write standard error", error);
 	else if (stream->std_fd == 1 && output->on_closed)
 		output->on_closed(output->on_closed_data);
 }
@@ -380,7 +312,7 @@ static void stream_lost_bytes(struct stream *stream, uint64_t count, int error)
 		stream->hole_from = stream->done;  /* the first hole; later ones widen it */
 	stream->done += count;
 	stream->hole_to = stream->done;
-	output_lost(stream->output, "read back output held in a temporary file", error ? error : EIO);
+	output_lose(stream->output, "read back output held in a temporary file", error ? error : EIO);
 }
 
 /* Fill the chunk from the queue's head.  False when nothing is left. */
@@ -487,7 +419,7 @@ static void flush_timer_fired(struct loop *loop, void *data)
 }
 
 /* New bytes were queued: write them soon, or at once when many wait. */
-static void stream_kick(struct stream *stream)
+void output_stream_kick(struct stream *stream)
 {
 	struct output *output = stream->output;
 	if (stream->held || stream->closed || stream->watching) {
@@ -525,12 +457,12 @@ static void stream_drain(struct stream *stream)
 static void write_result(struct output *output, struct spool *out, struct spool *err, void *token)
 {
 	uint64_t from[2];
-	mark_begin(output, from);
+	output_mark_begin(output, from);
 	bool intact = queue_spool(&output->streams[0], out);
 	intact = queue_spool(&output->streams[1], err) && intact;
-	mark_end(output, token, from, intact);
-	stream_kick(&output->streams[0]);
-	stream_kick(&output->streams[1]);
+	output_mark_end(output, token, from, intact);
+	output_stream_kick(&output->streams[0]);
+	output_stream_kick(&output->streams[1]);
 }
 
 /* ---- -k: a min-heap of early results ------------------------------------ */
@@ -550,7 +482,7 @@ static void heap_swap(struct held_result *a, struct held_result *b)
 static void store_result(struct output *output, struct held_result *held, const struct spool *out,
 			 const struct spool *err)
 {
-	held->intact = spool_intact(output, out) && spool_intact(output, err);
+	held->intact = output_spool_intact(output, out) && output_spool_intact(output, err);
 	held->out_at = (off_t)spool_size(&output->store);
 	spool_append_spool(&output->store, out);
 	held->err_at = (off_t)spool_size(&output->store);
@@ -558,7 +490,7 @@ static void store_result(struct output *output, struct held_result *held, const 
 	spool_append_spool(&output->store, err);
 	held->err_len = (off_t)spool_size(&output->store) - held->err_at;
 	if (held->out_len + held->err_len != (off_t)(spool_size(out) + spool_size(err)) || output->store.error) {
-		spool_intact(output, &output->store);
+		output_spool_intact(output, &output->store);
 		held->intact = false;
 	}
 	output->store.error = 0;
@@ -608,11 +540,11 @@ static bool write_stored(struct output *output, struct stream *stream, off_t fro
 		errno = 0;
 		size_t n = spool_read(&output->store, at, buffer, want);
 		if (!n) {
-			output_lost(output, "read back output held in a temporary file", errno ? errno : EIO);
+			output_lose(output, "read back output held in a temporary file", errno ? errno : EIO);
 			intact = false;
 			break;
 		}
-		intact = queue_bytes(stream, buffer, n) && intact;
+		intact = output_queue_bytes(stream, buffer, n) && intact;
 		at += (off_t)n;
 	}
 	spool_discard(&output->store, from, len);
@@ -624,14 +556,14 @@ static bool write_stored(struct output *output, struct stream *stream, off_t fro
 static void write_held(struct output *output, const struct held_result *held)
 {
 	uint64_t from[2];
-	mark_begin(output, from);
+	output_mark_begin(output, from);
 	bool intact = write_stored(output, &output->streams[0], held->out_at, held->out_len);
 	intact = write_stored(output, &output->streams[1], held->err_at, held->err_len) && intact;
-	mark_end(output, held->token, from, intact && held->intact);
+	output_mark_end(output, held->token, from, intact && held->intact);
 	if (!output->heap_len)
 		spool_clear(&output->store);
-	stream_kick(&output->streams[0]);
-	stream_kick(&output->streams[1]);
+	output_stream_kick(&output->streams[0]);
+	output_stream_kick(&output->streams[1]);
 }
 
 static bool skipped_contains_next(struct output *output)
@@ -664,6 +596,8 @@ static void write_ready(struct output *output)
 
 void output_result(struct output *output, struct pool_result *result, void *token)
 {
+	if (output_live_result(output, result, token))
+		return;
 	if (!output->keep_order) {
 		write_result(output, result->out, result->err, token);
 		return;
@@ -692,8 +626,13 @@ void output_skip(struct output *output, uint64_t seq)
 
 void output_text(struct output *output, const char *text, size_t len)
 {
-	queue_bytes(&output->streams[0], text, len);
-	stream_kick(&output->streams[0]);
+	output_text_to(output, 1, text, len);
+}
+
+void output_text_to(struct output *output, int stream, const char *text, size_t len)
+{
+	output_queue_bytes(&output->streams[stream == 2], text, len);
+	output_stream_kick(&output->streams[stream == 2]);
 }
 
 void output_on_closed(struct output *output, void (*fn)(void *data), void *data)
@@ -801,6 +740,7 @@ void output_free(struct output *output)
 		free(stream->chunk);
 	}
 	tokens_settle(output);
+	output_live_free(output);
 	spool_clear(&output->store);
 	free(output->heap);
 	free(output->skipped);

@@ -19,6 +19,12 @@
 #define OUTPUT_QUEUE_LIMIT ((uint64_t)1024 * 1024)
 
 struct output;
+struct output_tagger;
+
+/* How jobs' output is passed on: each job's as one block when it ends
+ * (the default), complete lines as they come (--line-buffer), or bytes as
+ * they come (-u).  The last two take the pool's live_output event. */
+enum output_mode { OUTPUT_GROUP, OUTPUT_LINES, OUTPUT_UNGROUP };
 
 struct output *output_new(struct loop *loop, bool keep_order);  /* never NULL */
 /* fn(data) is called once when stdout's reader goes away (EPIPE); what
@@ -48,6 +54,19 @@ void output_result(struct output *output, struct pool_result *result, void *toke
 void output_skip(struct output *output, uint64_t seq);
 /* Text of pooltop's own for stdout (the demo's lines). */
 void output_text(struct output *output, const char *text, size_t len);
+/* Text of pooltop's own for stream 1 (stdout) or 2 (stderr): -t's command lines. */
+void output_text_to(struct output *output, int stream, const char *text, size_t len);
+
+/* The mode (OUTPUT_GROUP until set). */
+void output_set_mode(struct output *output, enum output_mode mode);
+/* Tag every line of job output with tagger's tag (not owned; NULL: none). */
+void output_set_tagger(struct output *output, const struct output_tagger *tagger);
+/* Bytes of a running job (OUTPUT_LINES, OUTPUT_UNGROUP): passed on as the
+ * mode says; its result, later, passes on the rest (the last line). */
+void output_live(struct output *output, const struct pool_live_output *live);
+/* An attempt that will be retried ended: its last, unfinished line is
+ * passed on, so that the next attempt starts a line of its own. */
+void output_attempt_retried(struct output *output, const struct pool_result *result);
 /* Write whatever -k still holds (in input order), then call fn(data) once
  * the reader took everything queued on streams that are not held, or
  * they failed (at once when nothing waits): the loop goes on meanwhile. */

@@ -539,6 +539,10 @@ void pool_dispatch(struct pool *pool)
 		pool->last_start = item->started;
 		log_debug("dispatch: item %" PRIu64 " (%s) to slot %d", item->seq, log_text(item->text, item->len),
 			  slot->number);
+		if (pool->events.started) {
+			struct pool_started start = { item->seq, item->text, item->len, slot->number };
+			pool->events.started(pool->events.data, &start);
+		}
 		pool->kind->start(slot, item);
 	}
 	if (pool->started != started)
@@ -613,6 +617,8 @@ struct pool *pool_new(const struct pool_config *config, struct loop *loop, struc
 {
 	if (config->kind == POOL_WORKER)
 		return pool_new_with_kind(config, loop, items, events, &worker_slot_kind);
+	if (config->kind == POOL_DRY_RUN)
+		return pool_new_with_kind(config, loop, items, events, &dryrun_slot_kind);
 	struct pool_config one_at_a_time = *config;
 	one_at_a_time.inflight = 1;  /* a job runs one item */
 	return pool_new_with_kind(&one_at_a_time, loop, items, events, &job_slot_kind);
@@ -760,6 +766,9 @@ void pool_set_output_paused(struct pool *pool, bool paused)
 	pool->output_paused = paused;
 	for (int i = 0; i < pool->nslots; i++)
 		slot_pause_output(pool->slots[i], paused);
+	/* A kind that waited for the reader (dry-run) goes on, from the loop. */
+	if (!paused && !pool->delay_timer)
+		pool->delay_timer = loop_add_timer(pool->loop, 0, delay_done, pool);
 }
 
 void pool_set_suspended(struct pool *pool, bool suspended)

@@ -17,7 +17,7 @@
 #include "template.h"
 #include "throttle.h"
 
-enum pool_kind { POOL_COMMAND, POOL_WORKER };
+enum pool_kind { POOL_COMMAND, POOL_WORKER, POOL_DRY_RUN };
 enum shrink_mode { SHRINK_GRACEFUL, SHRINK_KILL };
 enum halt_mode { HALT_NEVER, HALT_SOON, HALT_NOW };
 
@@ -102,11 +102,34 @@ struct pool_reaped {
 				    0 when not above pooltop's own (see child_max_rss) */
 };
 
+/* An item is about to start on a slot (-t prints its command). */
+struct pool_started {
+	uint64_t seq;            /* 1-based input position */
+	const char *item;        /* the item's text (NUL-terminated) */
+	size_t item_len;
+	int slot;                /* slot number, 1-based */
+};
+
+/* Bytes a running job wrote (--line-buffer, -u): given as they come
+ * instead of being spooled for the result. */
+struct pool_live_output {
+	uint64_t seq;            /* the item the job runs */
+	const char *item;
+	size_t item_len;
+	int slot;                /* slot number, 1-based */
+	int stream;              /* 1 stdout, 2 stderr */
+	const char *data;
+	size_t len;
+};
+
 struct pool_events {
 	void (*result)(void *data, struct pool_result *result);
 	void (*reaped)(void *data, const struct pool_reaped *reaped);  /* may be NULL */
 	void (*message)(void *data, const char *text);  /* a line for the log / stderr */
 	void (*finished)(void *data);                   /* nothing runs and nothing will */
+	void (*started)(void *data, const struct pool_started *started);  /* may be NULL */
+	/* When set, command jobs' output comes here as it arrives (may be NULL). */
+	void (*live_output)(void *data, const struct pool_live_output *output);
 	void *data;
 };
 

@@ -88,6 +88,7 @@ struct slot_kind {
 
 extern const struct slot_kind job_slot_kind;
 extern const struct slot_kind worker_slot_kind;
+extern const struct slot_kind dryrun_slot_kind;
 
 #define RATE_BUCKETS 10
 #define RATE_BUCKET_SECONDS 0.5

@@ -2,7 +2,10 @@
  * back only once its bytes reached stdout (with -k, in input order), and
  * unwritten when they never will; a reader that falls behind makes the
  * backlog hook ask for a pause, and its catching up for the end of it.
- * Each test puts a pipe of its own in place of stdout. */
+ * Tags go before every line as GNU parallel puts them, and with
+ * --line-buffer whole lines of running jobs interleave, a job's unfinished
+ * line waiting for its end.  Each test puts a pipe of its own in place of
+ * stdout. */
 #include <check.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -14,6 +17,7 @@
 
 #include "loop.h"
 #include "output.h"
+#include "output_lines.h"
 #include "spool.h"
 
 #define MAX_TOKENS 16
@@ -225,6 +229,155 @@ START_TEST(a_full_stdout_is_output_lost)
 }
 END_TEST
 
+/* ---- tags and lines ------------------------------------------------------ */
+
+static char token_a[] = "a", token_b[] = "b";
+
+static char emitted[256];
+static size_t emitted_len;
+
+static void emit_here(void *data, const char *bytes, size_t len)
+{
+	(void)data;
+	ck_assert_uint_le(emitted_len + len, sizeof emitted - 1);
+	memcpy(emitted + emitted_len, bytes, len);
+	emitted_len += len;
+	emitted[emitted_len] = '\0';
+}
+
+START_TEST(a_tag_goes_before_every_line_across_chunks)
+{
+	emitted_len = 0;
+	emitted[0] = '\0';
+	bool line_start = true;
+	/* A line cut between two reads is tagged once; after \r (a progress
+	 * line) the tag comes again; the last line, without its newline, too. */
+	const char *chunks[] = { "one\ntw", "o\nthree\r", "four", "" };
+	for (size_t i = 0; i < sizeof chunks / sizeof chunks[0]; i++)
+		output_tag_lines("T\t", 2, &line_start, chunks[i], strlen(chunks[i]), emit_here, NULL);
+	ck_assert_str_eq(emitted, "T\tone\nT\ttwo\nT\tthree\rT\tfour");
+}
+END_TEST
+
+START_TEST(no_output_has_no_tag)
+{
+	emitted_len = 0;
+	emitted[0] = '\0';
+	bool line_start = true;
+	output_tag_lines("T\t", 2, &line_start, "", 0, emit_here, NULL);
+	ck_assert_uint_eq(emitted_len, 0);
+	output_tag_lines("T\t", 2, &line_start, "x\n", 2, emit_here, NULL);
+	ck_assert_str_eq(emitted, "T\tx\n");
+}
+END_TEST
+
+START_TEST(complete_lines_end_at_the_last_newline_or_else_the_last_return)
+{
+	ck_assert_uint_eq(output_complete_lines("a\nb", 3), 2);
+	ck_assert_uint_eq(output_complete_lines("a\nb\rc", 5), 2);
+	ck_assert_uint_eq(output_complete_lines("a\rb", 3), 2);
+	ck_assert_uint_eq(output_complete_lines("ab", 2), 0);
+	ck_assert_uint_eq(output_complete_lines("ab\n", 3), 3);
+}
+END_TEST
+
+START_TEST(the_tag_is_the_arguments_or_the_expanded_tagstring)
+{
+	struct output_tagger *tag = output_tagger_new(NULL);
+	char *text = output_tagger_tag(tag, "a\0" "1", 3, 7, 2);
+	ck_assert_str_eq(text, "a 1\t");
+	free(text);
+	output_tagger_free(tag);
+
+	struct output_tagger *tagstring = output_tagger_new("T{}-{#}");
+	text = output_tagger_tag(tagstring, "x", 1, 7, 2);
+	ck_assert_str_eq(text, "Tx-7\t");
+	free(text);
+	output_tagger_free(tagstring);
+
+	/* Without placeholders, nothing is appended to the tagstring. */
+	struct output_tagger *fixed = output_tagger_new("FIX");
+	text = output_tagger_tag(fixed, "x", 1, 7, 2);
+	ck_assert_str_eq(text, "FIX\t");
+	free(text);
+	output_tagger_free(fixed);
+}
+END_TEST
+
+START_TEST(a_grouped_result_is_tagged_line_by_line)
+{
+	start(false);
+	struct output_tagger *tagger = output_tagger_new(NULL);
+	output_set_tagger(t.output, tagger);
+	struct spool out = SPOOL_INIT, err = SPOOL_INIT;
+	spool_append(&out, "x\ny", 3);
+	struct pool_result result = { .seq = 1, .item = "item", .item_len = 4, .out = &out, .err = &err };
+	output_result(t.output, &result, token_a);
+	spool_clear(&out);
+	spool_clear(&err);
+	run_until_tokens(1);
+	read_pipe_now();
+	t.read_back[t.read_len] = '\0';
+	ck_assert_str_eq(t.read_back, "item\tx\nitem\ty");
+	output_free(t.output);
+	t.output = NULL;
+	output_tagger_free(tagger);
+}
+END_TEST
+
+static void give_live(uint64_t seq, const char *item, const char *text)
+{
+	struct pool_live_output live = { .seq = seq, .item = item, .item_len = strlen(item), .slot = 1,
+					 .stream = 1, .data = text, .len = strlen(text) };
+	output_live(t.output, &live);
+}
+
+START_TEST(with_line_buffer_whole_lines_of_running_jobs_interleave)
+{
+	start(false);
+	output_set_mode(t.output, OUTPUT_LINES);
+	struct output_tagger *tagger = output_tagger_new(NULL);
+	output_set_tagger(t.output, tagger);
+	give_live(1, "A", "a1\na2-beg");
+	give_live(2, "B", "b1\n");
+	give_live(1, "A", "un\na3-last");
+	/* A's last line waits for its end; B's output is there already. */
+	struct spool out = SPOOL_INIT, err = SPOOL_INIT;
+	struct pool_result result = { .seq = 2, .item = "B", .item_len = 1, .out = &out, .err = &err };
+	output_result(t.output, &result, token_b);
+	run_until_tokens(1);
+	read_pipe_now();
+	t.read_back[t.read_len] = '\0';
+	ck_assert_str_eq(t.read_back, "A\ta1\nB\tb1\nA\ta2-begun\n");
+	result.seq = 1;
+	result.item = "A";
+	output_result(t.output, &result, token_a);
+	run_until_tokens(2);
+	read_pipe_now();
+	t.read_back[t.read_len] = '\0';
+	ck_assert_str_eq(t.read_back, "A\ta1\nB\tb1\nA\ta2-begun\nA\ta3-last");
+	output_free(t.output);
+	t.output = NULL;
+	output_tagger_free(tagger);
+}
+END_TEST
+
+START_TEST(ungrouped_output_passes_on_as_it_comes)
+{
+	start(false);
+	output_set_mode(t.output, OUTPUT_UNGROUP);
+	give_live(1, "A", "half-");
+	give_live(2, "B", "other\n");
+	struct spool out = SPOOL_INIT, err = SPOOL_INIT;
+	struct pool_result result = { .seq = 1, .item = "A", .item_len = 1, .out = &out, .err = &err };
+	output_result(t.output, &result, token_a);
+	run_until_tokens(1);
+	read_pipe_now();
+	t.read_back[t.read_len] = '\0';
+	ck_assert_str_eq(t.read_back, "half-other\n");
+}
+END_TEST
+
 static Suite *output_suite(void)
 {
 	Suite *suite = suite_create("output");
@@ -240,6 +393,17 @@ static Suite *output_suite(void)
 	tcase_add_checked_fixture(backlog, setup, teardown);
 	tcase_add_test(backlog, a_reader_behind_pauses_and_its_catching_up_resumes);
 	suite_add_tcase(suite, backlog);
+
+	TCase *lines = tcase_create("lines");
+	tcase_add_checked_fixture(lines, setup, teardown);
+	tcase_add_test(lines, a_tag_goes_before_every_line_across_chunks);
+	tcase_add_test(lines, no_output_has_no_tag);
+	tcase_add_test(lines, complete_lines_end_at_the_last_newline_or_else_the_last_return);
+	tcase_add_test(lines, the_tag_is_the_arguments_or_the_expanded_tagstring);
+	tcase_add_test(lines, a_grouped_result_is_tagged_line_by_line);
+	tcase_add_test(lines, with_line_buffer_whole_lines_of_running_jobs_interleave);
+	tcase_add_test(lines, ungrouped_output_passes_on_as_it_comes);
+	suite_add_tcase(suite, lines);
 	return suite;
 }
 
