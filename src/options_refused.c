@@ -74,7 +74,7 @@ static const struct refused_option refused_options[] = {
 	{ "profile", 'J', "profile of options", NULL },
 	{ "limit", 0, "job start limited by a command", "--load or --memfree" },
 	{ "noswap", 0, "no job start while swapping", "--memfree" },
-	{ "tmpdir|tempdir", 0, "directory for temporary files", "TMPDIR=DIR" },
+	{ "tempdir", 0, "directory for temporary files", "--tmpdir=DIR" },
 	{ "template|tmpl", 0, "files made from templates", NULL },
 	{ "tee", 0, "--pipe input to every command", NULL },
 	{ "shard", 0, "--pipe records by column hash", NULL },
@@ -91,7 +91,7 @@ static const struct refused_option refused_options[] = {
 	{ "color|colour", 0, "coloured output", NULL },
 	{ "color-failed|colour-failed|colorfailed|colourfailed|color-fail|colour-fail|colorfail|"
 	  "colourfail|cf", 0, "failed jobs in colour", "the live view" },
-	{ "group", 'g', "grouped output", "pooltop groups output already: leave it out" },
+	{ NULL, 'g', "grouped output", "--group" },
 	{ "no-keep-order|nokeeporder|nok|no-k", 0, "output as jobs end", "leave out -k" },
 	{ "plain", 0, "no --profile", "leave it out" },
 	{ "silent", 0, "no printing of the job", "leave it out" },
