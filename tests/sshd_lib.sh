@@ -74,6 +74,9 @@ sshd_start() {
 	if [ "$(id -u)" = 0 ] && [ ! -d /run/sshd ]; then
 		mkdir -m 0755 -p /run/sshd 2> /dev/null || skip_all "sshd needs /run/sshd, which cannot be created"
 	fi
+	# SetEnv SHLVL=1 below: bash, started by sshd at level 1, counts itself
+	# at level 2 and leaves the user's ~/.bashrc unread, so that what runs
+	# there (a slow prompt setup) is not part of every test's timing.
 	for tries in 1 2 3; do
 		port=$(_free_port) || skip_all "no free loopback port for sshd"
 		config=$SSHD_DIR/$name.sshd_config
@@ -93,6 +96,7 @@ MaxSessions 200
 MaxStartups 100
 PrintMotd no
 LogLevel INFO
+SetEnv SHLVL=1
 EOF
 		: > "$SSHD_DIR/$name.log"
 		"$SSHD_PROG" -D -e -f "$config" >> "$SSHD_DIR/$name.log" 2>&1 < /dev/null &
