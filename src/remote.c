@@ -99,15 +99,16 @@ char *remote_wrapper(char *const *argv, bool shell_script, int grace_seconds)
 	free(command);
 	/* In the login shell: keep the session's stdin as fd 3 and give the
 	 * job /dev/null; start the job in a session (and so a process group)
-	 * of its own, which says its pid before anything else; a watcher kills
+	 * of its own, which says its pid before anything else and runs the
+	 * command in the login shell, with no arguments; a watcher kills
 	 * that group (TERM, KILL after the grace) once fd 3 ends: pooltop
 	 * closed it, died, or the connection dropped.  The exit status comes
 	 * last on stderr, so that a job that ended is told from a connection
 	 * that failed. */
 	char *wrapper = xasprintf(
 		"exec 3<&0 </dev/null; p=; command -v setsid >/dev/null 2>&1 && p=setsid; "
-		"$p /bin/sh -c 'printf \"\\036pooltop-pid %%s\\n\" $$ >&2; exec 3<&-; "
-		"exec \"${SHELL:-/bin/sh}\" -c \"$1\"' sh %s & j=$!; "
+		"$p \"${SHELL:-/bin/sh}\" -c 'printf \"\\036pooltop-pid %%s\\n\" $$ >&2; exec 3<&-; "
+		"eval \"set --; $1\"' \"${SHELL:-/bin/sh}\" %s & j=$!; "
 		"(while read -r _; do :; done; kill -TERM -$j 2>/dev/null || kill -TERM $j 2>/dev/null; "
 		"kill -CONT -$j 2>/dev/null; sleep %d; kill -KILL -$j 2>/dev/null) <&3 >/dev/null 2>&1 & w=$!; "
 		"exec 3<&-; wait $j; s=$?; kill $w 2>/dev/null; "

@@ -170,7 +170,11 @@ sshd_drop() {
 sshd_stop() {
 	local name=$1 pid=${sshd_pid[$1]:-}
 	[ -n "$pid" ] || return 0
-	kill -TERM "$pid" 2> /dev/null
+	# The connections first: once the listener is gone, its children are
+	# no longer found as its children.
+	kill -STOP "$pid" 2> /dev/null
 	sshd_drop "$name"
+	kill -TERM "$pid" 2> /dev/null
+	kill -CONT "$pid" 2> /dev/null
 	unset "sshd_pid[$name]"
 }
