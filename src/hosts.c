@@ -141,6 +141,10 @@ int host_slot_limit(const struct hosts *hosts, const struct host *host)
 		return host->slots_given;
 	if (hosts->default_slots)
 		return hosts->default_slots;
+	/* sshd's MaxSessions (10 by default) bounds the channels of one
+	 * connection, the master's own session among them. */
+	if (!host->local && host->cpus > HOSTS_SESSIONS_PER_CONNECTION)
+		return HOSTS_SESSIONS_PER_CONNECTION;
 	return host->cpus;
 }
 

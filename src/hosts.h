@@ -11,6 +11,10 @@
 
 #include "loop.h"
 
+/* The most slots a remote host takes by its CPU count: sshd's default
+ * MaxSessions, 10, less the master's own session.  N/ or -j go beyond. */
+#define HOSTS_SESSIONS_PER_CONNECTION 9
+
 /* The login that means this machine, with no ssh. */
 #define HOSTS_LOCAL ":"
 
@@ -70,8 +74,9 @@ int hosts_add_list(struct hosts *hosts, const char *list, int default_slots, cha
 
 int hosts_count(const struct hosts *hosts);
 struct host *hosts_at(const struct hosts *hosts, int index);
-/* The slots the host takes: N/, else the default, else its CPU count;
- * 0 while a remote host's CPU count is not known. */
+/* The slots the host takes: N/, else the default, else its CPU count (at
+ * most HOSTS_SESSIONS_PER_CONNECTION for a remote host); 0 while a
+ * remote host's CPU count is not known. */
 int host_slot_limit(const struct hosts *hosts, const struct host *host);
 /* Every host is down (none up or connecting). */
 bool hosts_all_down(const struct hosts *hosts);
