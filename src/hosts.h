@@ -32,6 +32,7 @@ struct host {
 	char **ssh_words;        /* the ssh command and its options (NULL-terminated) */
 	char *destination;       /* [user@]host, the last word of the login */
 	int slots_given;         /* N of N/LOGIN, 0 when not given */
+	int session_limit;       /* the most channels the server allowed, 0: not met */
 	int cpus;                /* CPUs the host reported, 0 until known */
 	int slots_used;          /* slots of the pool assigned to the host */
 	enum host_state state;

@@ -33,6 +33,15 @@ like "$errors" "host testhost2 is down \(connection lost" "the drop is told, wit
 is "$(tail -n +2 "$TEST_DIR/joblog" | cut -f 1 | sort -n | uniq -d)" "" "no item is in the joblog twice"
 is "$(tail -n +2 "$TEST_DIR/joblog" | cut -f 7 | sort -u)" "0" "every joblog line is a success"
 
+# A server that allows fewer sessions per connection than the host's slots
+# (MaxSessions 3: the master's and two more): the refused items run again,
+# the host runs as many at a time as it allows, and nothing fails.
+sshd_start smallhost "MaxSessions 3"
+run "$POOLTOP" --batch --ssh "$SSH" -S 6/smallhost --shell 'sleep 0.2; echo {}' ::: $(seq 1 12)
+is "$status" 0 "a server refusing sessions fails no item"
+is "$(sort -n <<< "$output")" "$(seq 1 12)" "...every item ran once"
+like "$errors" "host smallhost refused a session \(.*\): it runs [12] at a time" "...and its slots were lowered, said so"
+
 # Every host down: the run waits, says so, and fails nothing.
 SOCK=$TEST_DIR/pool.sock
 "$POOLTOP" --batch --ssh "$SSH" -S nokeyhost --control="$SOCK" echo ::: 1 2 3 \
