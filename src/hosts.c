@@ -544,40 +544,57 @@ static void master_start(struct hosts *hosts, struct host *host)
 	loop_add_fd(hosts->loop, host->master_err, POLLIN, master_errors, host);
 }
 
+/* The private directory of the control sockets, made once. */
+static int make_control_dir(struct hosts *hosts, char *error, size_t size)
+{
+	if (hosts->control_dir)
+		return 0;
+	const char *tmp = getenv("TMPDIR");
+	char *dir = xasprintf("%s/pooltop-ssh.XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	/* mkdtemp makes it mode 0700: the sockets in it are ours alone. */
+	if (!mkdtemp(dir)) {
+		snprintf(error, size, "cannot make a directory for the ssh control sockets ('%s'): %s", dir,
+			 strerror(errno));
+		free(dir);
+		return -1;
+	}
+	hosts->control_dir = dir;
+	if (hosts->dev_null < 0)
+		hosts->dev_null = open("/dev/null", O_RDWR | O_CLOEXEC);
+	return 0;
+}
+
 int hosts_start(struct hosts *hosts, struct loop *loop, const struct hosts_events *events, char *error,
 		size_t size)
 {
 	hosts->loop = loop;
 	hosts->events = *events;
-	bool remote = false;
 	for (int i = 0; i < hosts->count; i++)
-		remote |= !hosts->hosts[i]->local;
-	if (remote) {
-		const char *tmp = getenv("TMPDIR");
-		char *dir = xasprintf("%s/pooltop-ssh.XXXXXX", tmp && *tmp ? tmp : "/tmp");
-		/* mkdtemp makes it mode 0700: the sockets in it are ours alone. */
-		if (!mkdtemp(dir)) {
-			snprintf(error, size, "cannot make a directory for the ssh control sockets ('%s'): %s", dir,
-				 strerror(errno));
-			free(dir);
+		if (!hosts->hosts[i]->local && make_control_dir(hosts, error, size))
 			return -1;
-		}
-		hosts->control_dir = dir;
-		hosts->dev_null = open("/dev/null", O_RDWR | O_CLOEXEC);
-	}
-	for (int i = 0; i < hosts->count; i++) {
-		struct host *host = hosts->hosts[i];
-		if (host->local) {
-			host->state = HOST_UP;
-			host->ever_up = true;
-			if (hosts->events.up)
-				hosts->events.up(hosts->events.data, host);
-			continue;
-		}
-		host->control_path = xasprintf("%s/%d", hosts->control_dir, i);
-		master_start(hosts, host);
-	}
+	for (int i = 0; i < hosts->count; i++)
+		hosts_connect(hosts, hosts->hosts[i]);
 	return 0;
+}
+
+void hosts_connect(struct hosts *hosts, struct host *host)
+{
+	if (host->local) {
+		host->state = HOST_UP;
+		host->ever_up = true;
+		if (hosts->events.up)
+			hosts->events.up(hosts->events.data, host);
+		return;
+	}
+	char error[256];
+	if (make_control_dir(hosts, error, sizeof error)) {
+		keep_error_text(host, error, strlen(error));
+		host_goes_down(hosts, host, "no directory for the control sockets");
+		return;
+	}
+	if (!host->control_path)
+		host->control_path = xasprintf("%s/%d", hosts->control_dir, host->index);
+	master_start(hosts, host);
 }
 
 int hosts_run_detached(struct hosts *hosts, const struct host *host, const char *remote_command)
