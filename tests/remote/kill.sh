@@ -32,7 +32,10 @@ ok $? "pooltop killed with SIGKILL: its remote jobs are gone"
 start_pool
 wait_for 30 two_remote_sleeps
 ok $? "two remote jobs run again"
+# Two TERMs sent at once may arrive as one: the second waits for the first's word.
+stopping_said() { grep -q "stopping" "$TEST_DIR/err"; }
 kill -TERM $pool_pid
+wait_for 30 stopping_said
 kill -TERM $pool_pid
 wait_for 30 has_exited $pool_pid
 ok $? "two TERMs end the run"
