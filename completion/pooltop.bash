@@ -21,11 +21,12 @@ _pooltop_long_options=(
 	--load= --memfree= --memsuspend= --nice=
 	--batch --progress --refresh= --hold --no-color --no-config --control=
 	--jobs-file= --log=
+	--sshlogin= --ssh=
 	--help --version
 	--link --xapply --colsep= --trim= --header= --shuf --arg-sep= --arg-file-sep=
 	--max-procs= --termseq= --process-slot-var= --no-run-if-empty --retry-failed
 )
-_pooltop_short_options=(-a -0 -C -d -j -k -n -N -m -X -L -s -I -h -V -P -r -u -t)
+_pooltop_short_options=(-a -0 -C -d -j -k -n -N -m -X -L -s -I -h -V -P -r -u -t -S)
 # The verbs of the control socket, in the order its error reply lists them.
 _pooltop_ctl_verbs=(jobs pause resume suspend continue status watch kill requeue autotune
 	load memfree memsuspend quit)
@@ -41,7 +42,7 @@ _pooltop_takes_value() {
 	--refresh | --control | --jobs-file | --log | --load | --memfree | \
 	--memsuspend | --nice | -C | --colsep | --trim | --header | --arg-sep | \
 	--arg-file-sep | -P | --max-procs | --termseq | --term-seq | --process-slot-var | \
-	--tagstring | --results | --tmpdir)
+	--tagstring | --results | --tmpdir | -S | --sshlogin | --ssh)
 		return 0
 		;;
 	esac
@@ -94,6 +95,19 @@ _pooltop_value() {
 		;;
 	--header)
 		_pooltop_add "${prefix}:"
+		;;
+	-S | --sshlogin)
+		# This machine, and the hosts bash-completion knows (ssh_config,
+		# known_hosts) when it is loaded.
+		_pooltop_add "${prefix}:"
+		if declare -F _known_hosts_real > /dev/null; then
+			local -a saved=("${COMPREPLY[@]}") hosts
+			COMPREPLY=()
+			_known_hosts_real -- "${_pooltop_cur}"
+			hosts=("${COMPREPLY[@]}")
+			COMPREPLY=("${saved[@]}")
+			_pooltop_add "${hosts[@]/#/$prefix}"
+		fi
 		;;
 	--halt)
 		_pooltop_add "${prefix}never" "${prefix}now,fail=" "${prefix}soon,fail=" \

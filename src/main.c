@@ -19,6 +19,7 @@
 #include "ctlsock.h"
 #include "demo.h"
 #include "guardian.h"
+#include "hosts.h"
 #include "items.h"
 #include "joblog.h"
 #include "jobsfile.h"
@@ -28,6 +29,7 @@
 #include "output.h"
 #include "output_format.h"
 #include "pool.h"
+#include "remote.h"
 #include "rlimits.h"
 #include "sources.h"
 #include "spool.h"
@@ -54,6 +56,7 @@ struct app {
 	struct jobsfile *jobsfile;  /* --jobs-file, or NULL */
 	struct autotune *autotune;  /* --autotune or `autotune on`, else NULL */
 	struct output_format *format;  /* --tag, --line-buffer, --results... */
+	struct hosts *hosts;     /* -S/--sshlogin, or NULL */
 	struct cpu_account account; /* CPU and memory for status when no TUI counts them */
 	bool account_open;       /* account is in use */
 	uint64_t account_timer;  /* its next sample */
@@ -757,9 +760,16 @@ static int run(struct app *app)
 		events.started = app_started;
 	if (open_joblog(app) || choose_initial_jobs(app))
 		return 255;
-	app->pool = pool_new(&options->pool, app->loop, app->items, &events);
-	if (!app->pool)
+	char error[512] = "";
+	if (options->sshlogin_count)
+		app->pool = remote_pool_open(options, app->loop, app->items, &events, &app->hosts, error, sizeof error);
+	else
+		app->pool = pool_new(&options->pool, app->loop, app->items, &events);
+	if (!app->pool) {
+		if (*error)
+			batch_message(NULL, error);
 		return 255;
+	}
 	output_on_closed(app->output, app_stdout_closed, app);
 	output_on_lost(app->output, app_output_lost, app);
 	output_on_backlog(app->output, app_output_backlog, app);
@@ -786,10 +796,15 @@ static int run(struct app *app)
 	log_debug("run starts: %d workers (bounds %d to %d)%s%s", options->pool.jobs, options->pool.min_jobs,
 		  options->pool.max_jobs, options->pool.kind == POOL_WORKER ? ", persistent workers" : "",
 		  options->keep_order ? ", in input order" : "");
+	if (app->hosts && remote_pool_connect(app->pool, error, sizeof error)) {
+		batch_message(app->batch, error);  /* before any job: a host's slots wait for it */
+		return 255;
+	}
 	pool_start(app->pool);
 	start_tuning(app);
 	if (!pool_finished(app->pool))
 		loop_run(app->loop);
+	hosts_close(app->hosts);  /* the remote sessions end, and what still ran there */
 
 	struct pool_stats stats;
 	pool_get_stats(app->pool, &stats);
@@ -884,6 +899,7 @@ int main(int argc, char **argv)
 	autotune_free(app.autotune);
 	jobsfile_free(app.jobsfile);
 	pool_free(app.pool);
+	hosts_free(app.hosts);  /* after the pool: its slots leave their hosts */
 	output_free(app.output);
 	output_format_free(app.format);
 	batch_free(app.batch);

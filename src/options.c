@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "autotune.h"
+#include "hosts.h"
 #include "items.h"
 #include "items_group.h"
 #include "throttle.h"
@@ -94,6 +95,12 @@ static const char help_text[] =
 	"      --memsuspend=SIZE     suspend the youngest jobs while less than\n"
 	"                            2*SIZE memory is available (SIZE: 512M, 2G...)\n"
 	"      --nice=N              run jobs at niceness N\n"
+	"\n"
+	"Remote hosts:\n"
+	"  -S, --sshlogin=[N/]LOGIN[,...]  run jobs on LOGIN ([user@]host, or\n"
+	"                            'SSHCOMMAND [OPTIONS] host') with N slots (default:\n"
+	"                            -j, else its CPU count); ':' is this machine\n"
+	"      --ssh=CMD             the ssh command (default ssh)\n"
 	"\n"
 	"Output:\n"
 	"  -k, --keep-order          write results in input order\n"
@@ -177,6 +184,7 @@ enum {
 	/* GNU parallel's policies */
 	OPT_TERMSEQ, OPT_PROCESS_SLOT_VAR, OPT_RETRY_FAILED,
 	OPT_TAG, OPT_TAGSTRING, OPT_LINE_BUFFER, OPT_GROUP, OPT_RESULTS, OPT_FILES, OPT_TMPDIR, OPT_DRY_RUN,
+	OPT_SSH,
 };
 
 static const struct option long_options[] = {
@@ -236,6 +244,8 @@ static const struct option long_options[] = {
 	{ "tmpdir", required_argument, NULL, OPT_TMPDIR },
 	{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
 	{ "verbose", no_argument, NULL, 't' },
+	{ "sshlogin", required_argument, NULL, 'S' },
+	{ "ssh", required_argument, NULL, OPT_SSH },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	/* input sources as GNU parallel has them */
@@ -728,6 +738,17 @@ static int parse_option(struct options *options, int option, const char *arg,
 	case OPT_DRY_RUN:
 	case 't':
 		return parse_output_option(options, option, arg);
+	case 'S':
+		if (options->sshlogin_count == OPTIONS_MAX_SSHLOGINS)
+			return fail("-S/--sshlogin given more than %d times: list several logins in one, "
+				    "separated by commas", OPTIONS_MAX_SSHLOGINS);
+		options->sshlogins[options->sshlogin_count++] = arg;
+		break;
+	case OPT_SSH:
+		if (!*arg || strspn(arg, " \t") == strlen(arg))
+			return fail("invalid --ssh '%s': give the ssh command", arg);
+		options->ssh_command = arg;
+		break;
 	case 'h':
 		*done = OPTIONS_HELP;
 		break;
@@ -747,6 +768,20 @@ static int parse_option(struct options *options, int option, const char *arg,
 	return 0;
 }
 
+/* -S: every login must parse now, before anything starts. */
+static int validate_sshlogins(const struct options *options)
+{
+	if (options->mode != MODE_COMMAND)
+		return fail("-S/--sshlogin runs commands: it does not go with %s",
+			    options->mode == MODE_WORKER ? "--worker" : "--demo");
+	struct hosts *hosts = hosts_new(options->ssh_command);
+	int status = 0;
+	for (int i = 0; i < options->sshlogin_count && !status; i++)
+		status = hosts_add_list(hosts, options->sshlogins[i], 0, error_text, error_size);
+	hosts_free(hosts);
+	return status;
+}
+
 static int validate(struct options *options)
 {
 	struct pool_config *pool = &options->pool;
@@ -758,6 +793,8 @@ static int validate(struct options *options)
 					     options->sources.header))
 		return fail("--worker sends one item per line: give one input source, without "
 			    "--colsep or --header");
+	if (options->sshlogin_count && validate_sshlogins(options))
+		return -1;
 	if (pool->min_jobs > pool->max_jobs)
 		return fail("--min-jobs (%d) is above --max-jobs (%d)", pool->min_jobs, pool->max_jobs);
 	if (options->autotune) {
@@ -840,7 +877,7 @@ enum options_result options_parse(int argc, char **argv, struct options *options
 	int option;
 	opterr = 0;  /* our own one-line messages instead of getopt's */
 	optind = 1;
-	while ((option = getopt_long(argc, argv, "+:a:0C:d:j:kn:N:mXL:s:I:hVP:rut", long_options, NULL)) != -1) {
+	while ((option = getopt_long(argc, argv, "+:a:0C:d:j:kn:N:mXL:s:I:hVP:rutS:", long_options, NULL)) != -1) {
 		current_option = argv[optind - 1 < argc ? optind - 1 : argc - 1];
 		if (parse_option(options, option, optarg, &done))
 			return OPTIONS_ERROR;

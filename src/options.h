@@ -10,6 +10,9 @@
 #include "pool.h"
 #include "sources.h"
 
+/* -S may be given this many times (each may list many logins). */
+#define OPTIONS_MAX_SSHLOGINS 64
+
 enum run_mode { MODE_COMMAND, MODE_WORKER, MODE_DEMO, MODE_CTL };
 
 struct options {
@@ -72,6 +75,10 @@ struct options {
 	const char *tmpdir;          /* --tmpdir=DIR for --files, or NULL */
 	bool dry_run;                /* --dry-run: print the commands, run none */
 	bool print_commands;         /* -t, --verbose: each command on stderr as it starts */
+	/* -S/--sshlogin values (each a comma-separated list) and --ssh. */
+	const char *sshlogins[OPTIONS_MAX_SSHLOGINS];
+	int sshlogin_count;
+	const char *ssh_command;     /* --ssh CMD, or NULL for ssh */
 
 	const char *ctl_socket;      /* pooltop ctl SOCKET WORD... */
 	char **ctl_words;

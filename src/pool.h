@@ -89,6 +89,7 @@ struct pool_result {
 	const char *error;       /* pooltop's own explanation (exec failure...), or NULL */
 	char *const *argv;       /* the command run (command mode), or NULL */
 	struct spool *out, *err; /* the attempt's output; take it with spool_move */
+	const char *host;        /* the login it ran on (-S), NULL: this machine */
 };
 
 /* A job or worker process was reaped: what it used in all, from wait4's

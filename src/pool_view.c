@@ -80,6 +80,9 @@ const char *pool_throttle(const struct pool *pool)
 		return "paused";
 	if (!pool_work_left(pool))
 		return NULL;
+	const char *held = pool->kind->held ? pool->kind->held(pool) : NULL;
+	if (held)
+		return held;
 	const char *reason = throttle_reason_name(throttle_holding(pool->throttle));
 	if (reason)
 		return reason;

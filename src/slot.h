@@ -48,6 +48,7 @@ struct slot {
 	uint64_t done, failed;   /* items this slot finished / failed */
 	void *kind_data;         /* the slot kind's own state */
 	int term_step;           /* the --termseq step last taken */
+	const char *host;        /* the login the slot runs on (remote.c), NULL: this machine */
 };
 
 /* What a kind of slot does.  The scheduler calls these and never asks
@@ -84,11 +85,15 @@ struct slot_kind {
 	void (*close)(struct slot *slot);
 	/* Free the kind's per-pool state (pool->kind_state), may be NULL. */
 	void (*release)(struct pool *pool);
+	/* Why no slot can take an item although items wait ("hosts down"),
+	 * or NULL; may be NULL. */
+	const char *(*held)(const struct pool *pool);
 };
 
 extern const struct slot_kind job_slot_kind;
 extern const struct slot_kind worker_slot_kind;
 extern const struct slot_kind dryrun_slot_kind;
+extern const struct slot_kind remote_slot_kind;
 
 #define RATE_BUCKETS 10
 #define RATE_BUCKET_SECONDS 0.5
