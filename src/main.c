@@ -25,6 +25,7 @@
 #include "loop.h"
 #include "options.h"
 #include "output.h"
+#include "pipe_items.h"
 #include "pool.h"
 #include "rlimits.h"
 #include "spool.h"
@@ -529,7 +530,25 @@ static void start_tuning(struct app *app)
 		app->autotune = app_autotune_new(app);
 }
 
-static struct items *open_items(const struct options *options)
+/* --pipe, --pipepart: the input (fd, now the source's) cut into blocks
+ * that the jobs read on their stdin. */
+static struct items *open_pipe_items(struct options *options, int fd)
+{
+	char error[512] = "";
+	const struct feed_source *feed = NULL;
+	struct items *items = options->pipe_part
+		? pipe_items_from_file(fd, &options->pipe_settings, &feed, error, sizeof error)
+		: pipe_items_from_stream(fd, &options->pipe_settings, &feed);
+	if (!items) {
+		batch_message(NULL, *error ? error : strerror(errno));
+		close(fd);
+		return NULL;
+	}
+	options->pool.feed = feed;
+	return items;
+}
+
+static struct items *open_items(struct options *options)
 {
 	if (options->inline_items)
 		return items_from_array(options->inline_items, options->inline_count);
@@ -565,6 +584,8 @@ static struct items *open_items(const struct options *options)
 			return NULL;
 		}
 	}
+	if (options->pipe)
+		return open_pipe_items(options, fd);
 	struct items *items = items_from_fd(fd, options->delimiter, true);
 	if (!items) {
 		fprintf(stderr, "pooltop: cannot read items: %s\n", strerror(errno));
@@ -724,7 +745,9 @@ static int run(struct app *app)
 		memcpy(argv, options->command, (size_t)options->command_argc * sizeof *argv);
 		options->pool.worker_argv = argv;
 	} else {
-		app->template = template_new(options->command, options->command_argc, options->shell);
+		app->template = options->pipe
+			? template_new_without_item(options->command, options->command_argc, options->shell)
+			: template_new(options->command, options->command_argc, options->shell);
 		options->pool.template = app->template;
 	}
 	struct pool_events events = {

@@ -69,6 +69,16 @@ static const char help_text[] =
 	"      --resume              skip items the joblog shows as run\n"
 	"      --resume-failed       skip items the joblog shows as succeeded\n"
 	"\n"
+	"Blocks of input (as GNU parallel --pipe):\n"
+	"      --pipe                cut standard input (or -a FILE) into blocks of\n"
+	"                            whole records; run COMMAND once per block, the\n"
+	"                            block on its standard input (also --spreadstdin)\n"
+	"      --pipepart            split -a FILE into blocks by seeking in it\n"
+	"      --block=SIZE          bytes per block (default 1M; k=1000, K=1024...)\n"
+	"      --recend=STR          a record ends with STR (default \\n)\n"
+	"      --recstart=STR        a record starts with STR\n"
+	"  -N N                      with --pipe: N records per block\n"
+	"\n"
 	"Interface:\n"
 	"      --batch               no terminal interface\n"
 	"      --progress            in batch mode, a status line on stderr\n"
@@ -126,6 +136,7 @@ enum {
 	OPT_DELAY, OPT_HALT, OPT_JOBLOG, OPT_RESUME, OPT_RESUME_FAILED, OPT_BATCH, OPT_PROGRESS,
 	OPT_REFRESH, OPT_HOLD, OPT_NO_COLOR, OPT_NO_CONFIG, OPT_CONTROL, OPT_JOBS_FILE, OPT_LOG,
 	OPT_LOAD, OPT_MEMFREE, OPT_MEMSUSPEND, OPT_NICE,
+	OPT_PIPE, OPT_PIPE_PART, OPT_BLOCK, OPT_RECSTART, OPT_RECEND,
 };
 
 static const struct option long_options[] = {
@@ -167,6 +178,14 @@ static const struct option long_options[] = {
 	{ "control", required_argument, NULL, OPT_CONTROL },
 	{ "jobs-file", required_argument, NULL, OPT_JOBS_FILE },
 	{ "log", required_argument, NULL, OPT_LOG },
+	{ "pipe", no_argument, NULL, OPT_PIPE },
+	{ "spreadstdin", no_argument, NULL, OPT_PIPE },
+	{ "pipepart", no_argument, NULL, OPT_PIPE_PART },
+	{ "pipe-part", no_argument, NULL, OPT_PIPE_PART },
+	{ "block", required_argument, NULL, OPT_BLOCK },
+	{ "block-size", required_argument, NULL, OPT_BLOCK },
+	{ "recstart", required_argument, NULL, OPT_RECSTART },
+	{ "recend", required_argument, NULL, OPT_RECEND },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -521,6 +540,21 @@ static int parse_option(struct options *options, int option, const char *arg,
 			return fail("invalid --log '': give a file name");
 		options->log_path = arg;
 		break;
+	case OPT_PIPE:
+	case OPT_PIPE_PART:
+		options->pipe = true;
+		options->pipe_part |= option == OPT_PIPE_PART;
+		break;
+	case OPT_BLOCK:
+		if (pipe_parse_block_size(arg, &options->pipe_settings.block_size))
+			return fail("invalid --block '%s': give a size such as 1M (1048576 bytes) or 64k", arg);
+		break;
+	case OPT_RECSTART:
+		options->pipe_settings.recstart = arg;
+		break;
+	case OPT_RECEND:
+		options->pipe_settings.recend = arg;
+		break;
 	case 'h':
 		*done = OPTIONS_HELP;
 		break;
@@ -538,8 +572,27 @@ static int parse_option(struct options *options, int option, const char *arg,
 	return 0;
 }
 
+/* --pipe and --pipepart: a command per block of the input. */
+static int validate_pipe(struct options *options)
+{
+	if (!options->pipe)
+		return 0;
+	if (options->mode == MODE_WORKER)
+		return fail("--pipe runs the command once per block: it does not combine with --worker");
+	if (options->has_range || options->inline_items)
+		return fail("--pipe reads standard input or -a FILE: give no --range or ::: ITEM...");
+	if (options->pipe_part && !options->arg_file)
+		return fail("--pipepart needs the file to split: give -a FILE");
+	if (options->pipe_part && options->max_args)
+		return fail("--pipepart cuts by size: it does not combine with -N or -n");
+	options->pipe_settings.records_per_block = options->max_args;
+	return 0;
+}
+
 static int validate(struct options *options)
 {
+	if (validate_pipe(options))
+		return -1;
 	struct pool_config *pool = &options->pool;
 	int sources = !!options->arg_file + options->has_range + !!options->inline_items;
 	if (sources > 1)

@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "pipe_items.h"
 #include "pool.h"
 
 enum run_mode { MODE_COMMAND, MODE_WORKER, MODE_DEMO, MODE_CTL };
@@ -41,6 +42,11 @@ struct options {
 	const char *control_path;    /* --control=PATH */
 	const char *jobs_file;       /* --jobs-file=FILE */
 	const char *log_path;        /* --log=FILE, or NULL (POOLTOP_LOG is main's) */
+
+	/* --pipe / --pipepart: blocks of the input go to the jobs' stdin */
+	bool pipe;                   /* --pipe (also set by --pipepart) */
+	bool pipe_part;              /* --pipepart: -a FILE split by seeking */
+	struct pipe_settings pipe_settings;  /* --block, --recstart, --recend, -N */
 
 	const char *ctl_socket;      /* pooltop ctl SOCKET WORD... */
 	char **ctl_words;

@@ -47,6 +47,7 @@ struct slot {
 
 	uint64_t done, failed;   /* items this slot finished / failed */
 	void *kind_data;         /* the slot kind's own state */
+	struct feed *feed;       /* --pipe: writes the item to the job's stdin (feed.h), or NULL */
 };
 
 /* What a kind of slot does.  The scheduler calls these and never asks

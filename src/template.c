@@ -456,3 +456,36 @@ char *template_join(char *const *argv)
 	*cursor = '\0';
 	return joined;
 }
+
+/* ---- --pipe: the item goes to stdin -------------------------------------- */
+
+static bool words_hold_placeholder(char *const *argv, int argc)
+{
+	for (int index = 0; index < argc; index++) {
+		for (const char *cursor = strchr(argv[index], '{'); cursor; cursor = strchr(cursor + 1, '{')) {
+			size_t token_length;
+
+			if (placeholder_at(cursor, &token_length) != PLACEHOLDER_NONE)
+				return true;
+		}
+	}
+	return false;
+}
+
+struct template *template_new_without_item(char *const *argv, int argc, bool shell)
+{
+	struct template *template = template_new(argv, argc, shell);
+
+	if (argc < 1 || words_hold_placeholder(argv, argc))
+		return template;
+	/* Take back the appended item: its own word, or in shell mode the
+	 * script's last segment and the space before it. */
+	template->segment_count--;
+	if (!shell) {
+		template->word_count--;
+		return template;
+	}
+	template->segment_count--;
+	template->segments[template->segment_count - 1].ends_word = true;
+	return template;
+}

@@ -16,6 +16,10 @@ struct template;
  * as one more argument (with shell: appended quoted, after a space). */
 struct template *template_new(char *const *argv, int argc, bool shell);
 void template_free(struct template *template);
+/* --pipe: the item is the job's stdin, not an argument.  As template_new,
+ * but nothing is appended; give template_argv an empty item, so that {}
+ * stands for nothing, as in GNU parallel. */
+struct template *template_new_without_item(char *const *argv, int argc, bool shell);
 
 /* The argv for one job: a NULL-terminated array in one malloc'd block
  * (free it with free()).  seq and slot are 1-based.  Never NULL. */
