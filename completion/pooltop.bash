@@ -16,6 +16,7 @@ _pooltop_long_options=(
 	--grace= --delay= --halt=
 	--keep-order --joblog= --resume --resume-failed
 	--load= --memfree= --memsuspend= --nice=
+	--pipe --pipepart --block= --recend= --recstart=
 	--batch --progress --refresh= --hold --no-color --no-config --control=
 	--jobs-file= --log=
 	--help --version

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "feed.h"
+#include "log.h"
 #include "xalloc.h"
 
 /* What ends one record and starts the next: a block is cut inside the
@@ -297,8 +298,11 @@ static enum items_status stream_next(void *state, const char **text, size_t *len
 				return stream_hand_out(stream, held, text, len);
 			break;
 		}
-		if (!stream->round_cut)  /* a record longer than a block */
+		if (!stream->round_cut) {  /* a record longer than a block */
 			stream->block_size = grown_block_size(stream->block_size);
+			log_debug("--pipe: a record is longer than the block: --block grows to %" PRIu64,
+				  stream->block_size);
+		}
 		stream_new_round(stream);
 	}
 	return ITEMS_END;
