@@ -19,6 +19,7 @@ _pooltop_long_options=(
 	--tag --tagstring= --line-buffer --ungroup --group --results= --files --tmpdir=
 	--dry-run --verbose
 	--load= --memfree= --memsuspend= --nice=
+	--pipe --pipepart --block= --recend= --recstart=
 	--batch --progress --refresh= --hold --no-color --no-config --control=
 	--jobs-file= --log=
 	--sshlogin= --ssh=

@@ -14,6 +14,7 @@ struct template *command_setup_template(const struct options *options, char *err
 		.shell = options->shell,
 		.replace = options->replace,
 		.fill = options->context_replace ? TEMPLATE_CONTEXT : TEMPLATE_SPREAD,
+		.no_append = options->pipe,
 	};
 	struct template *template = template_new_with(options->command, options->command_argc,
 						      &template_options);

@@ -189,6 +189,9 @@ static json_t *workers_json(const struct control *control, double now)
 		json_object_set_new(worker, "rss_bytes", json_integer((json_int_t)usage.rss_bytes));
 		json_object_set_new(worker, "done", json_integer((json_int_t)view.done));
 		json_object_set_new(worker, "failed", json_integer((json_int_t)view.failed));
+		/* --pipe: bytes of the block written to the job's stdin so far. */
+		if (view.fed)
+			json_object_set_new(worker, "fed_bytes", json_integer((json_int_t)view.fed_bytes));
 		json_array_append_new(workers, worker);
 	}
 	return workers;

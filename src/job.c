@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "feed.h"
 #include "log.h"
 #include "slot.h"
 #include "template.h"
@@ -18,27 +19,57 @@ static int job_accepts_more(const struct slot *slot)
 	return !slot->pid && !slot->inflight_count;
 }
 
+/* --pipe: the feed that wrote the item to the job's stdin is done with. */
+static void job_stop_feed(struct slot *slot)
+{
+	feed_free(slot->feed);
+	slot->feed = NULL;
+}
+
+/* The job's stdin: /dev/null, or with --pipe a pipe the item is fed to. */
+static int job_stdin(struct slot *slot, struct pending *item)
+{
+	struct pool *pool = slot->pool;
+	if (!pool->config.feed)
+		return pool->dev_null;
+	int read_end = -1;
+	slot->feed = feed_new(pool->loop, pool->config.feed, item->seq, item->text, item->len, &read_end);
+	return read_end;
+}
+
 static void job_start(struct slot *slot, struct pending *item)
 {
 	struct pool *pool = slot->pool;
 	free(slot->argv);
-	slot->argv = template_argv(pool->config.template, item->text, item->len, item->seq, slot->number);
+	bool fed = pool->config.feed != NULL;  /* --pipe: the item is stdin, {} is empty */
+	slot->argv = template_argv(pool->config.template, fed ? "" : item->text, fed ? 0 : item->len,
+				   item->seq, slot->number);
 	slot_push_item(slot, item);
 
 	int out[2] = { -1, -1 }, err[2] = { -1, -1 }, exec_errno = 0;
-	if (!slot->argv || proc_pipe(out) || proc_pipe(err)) {
+	int in = -1;
+	if (!slot->argv || proc_pipe(out) || proc_pipe(err) || (in = job_stdin(slot, item)) < 0) {
 		int saved = errno;
-		for (int i = 0; i < 2; i++)
+		for (int i = 0; i < 2; i++) {
 			if (out[i] >= 0)
 				close(out[i]);
+			if (err[i] >= 0)
+				close(err[i]);
+		}
+		job_stop_feed(slot);
 		pool_finish_attempt(slot, slot_pop_item(slot), 126 << 8, strerror(saved));
 		return;
 	}
 	struct proc_job job = { .seq = item->seq, .slot = slot->number };
-	pid_t pid = proc_spawn_job(slot->argv, &job, pool->dev_null, out[1], err[1], &exec_errno);
+	pid_t pid = proc_spawn_job(slot->argv, &job, in, out[1], err[1], &exec_errno);
 	close(out[1]);
 	close(err[1]);
+	if (fed)
+		close(in);
+	if (pid && fed)
+		feed_start(slot->feed);
 	if (!pid) {
+		job_stop_feed(slot);
 		close(out[0]);
 		close(err[0]);
 		int exit_code;
@@ -71,6 +102,7 @@ static void job_output(struct slot *slot, int stream, const char *data, size_t l
 
 static bool job_exited(struct slot *slot, int status)
 {
+	job_stop_feed(slot);
 	if (slot->inflight_count)
 		pool_finish_attempt(slot, slot_pop_item(slot), status, slot->error);
 	return !slot->retiring;
@@ -103,4 +135,5 @@ const struct slot_kind job_slot_kind = {
 	.abort = job_abort,
 	.signal = slot_signal_process_group,
 	.command = job_command,
+	.close = job_stop_feed,
 };

@@ -28,6 +28,7 @@
 #include "options.h"
 #include "output.h"
 #include "output_format.h"
+#include "pipe_items.h"
 #include "pool.h"
 #include "remote.h"
 #include "rlimits.h"
@@ -557,12 +558,57 @@ static void start_tuning(struct app *app)
 		app->autotune = app_autotune_new(app);
 }
 
+/* --pipe, --pipepart: standard input or the one -a FILE, cut into blocks
+ * that the jobs read on their stdin. */
+static struct items *open_pipe_items(struct options *options)
+{
+	const struct sources_config *sources = &options->sources;
+	const char *path = sources->count ? sources->specs[0].path : "-";
+	char error[512] = "";
+	int fd;
+	if (strcmp(path, "-")) {
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0) {
+			snprintf(error, sizeof error, "cannot read '%s': %s", path, strerror(errno));
+			batch_message(NULL, error);
+			return NULL;
+		}
+	} else {
+		/* Jobs get /dev/null as stdin; pooltop reads the blocks from a copy. */
+		fd = fcntl(0, F_DUPFD_CLOEXEC, 3);
+		int null_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+		bool moved = fd >= 0 && null_fd >= 0 && dup2(null_fd, 0) == 0;
+		int saved = errno;
+		if (null_fd >= 0)
+			close(null_fd);
+		if (!moved) {
+			if (fd >= 0)
+				close(fd);
+			fprintf(stderr, "pooltop: cannot set up standard input: %s\n", strerror(saved));
+			return NULL;
+		}
+	}
+	const struct feed_source *feed = NULL;
+	struct items *items = options->pipe_part
+		? pipe_items_from_file(fd, &options->pipe_settings, &feed, error, sizeof error)
+		: pipe_items_from_stream(fd, &options->pipe_settings, &feed);
+	if (!items) {
+		batch_message(NULL, *error ? error : strerror(errno));
+		close(fd);
+		return NULL;
+	}
+	options->pool.feed = feed;
+	return items;
+}
+
 /* The input sources as one stream of items; the command's words become
  * app->command_words, with --header's names turned into positions.  The
  * messages may quote a file name: batch_message escapes them. */
 static struct items *open_items(struct app *app)
 {
 	struct options *options = &app->options;
+	if (options->pipe)
+		return open_pipe_items(options);
 	char message[512];
 	options->sources.delimiter = options->delimiter;
 	options->sources.max_length = options->pool.max_line;

@@ -121,6 +121,16 @@ static const char help_text[] =
 	"      --dry-run             print each command instead of running it\n"
 	"  -t, --verbose             print each command on stderr as it starts\n"
 	"\n"
+	"Blocks of input (as GNU parallel --pipe):\n"
+	"      --pipe                cut standard input (or -a FILE) into blocks of\n"
+	"                            whole records; run COMMAND once per block, the\n"
+	"                            block on its standard input (also --spreadstdin)\n"
+	"      --pipepart            split -a FILE into blocks by seeking in it\n"
+	"      --block=SIZE          bytes per block (default 1M; k=1000, K=1024...)\n"
+	"      --recend=STR          a record ends with STR (default \\n)\n"
+	"      --recstart=STR        a record starts with STR\n"
+	"  -N N                      with --pipe: N records per block\n"
+	"\n"
 	"Interface:\n"
 	"      --batch               no terminal interface\n"
 	"      --progress            in batch mode, a status line on stderr\n"
@@ -185,6 +195,7 @@ enum {
 	OPT_TERMSEQ, OPT_PROCESS_SLOT_VAR, OPT_RETRY_FAILED,
 	OPT_TAG, OPT_TAGSTRING, OPT_LINE_BUFFER, OPT_GROUP, OPT_RESULTS, OPT_FILES, OPT_TMPDIR, OPT_DRY_RUN,
 	OPT_SSH,
+	OPT_PIPE, OPT_PIPE_PART, OPT_BLOCK, OPT_RECSTART, OPT_RECEND,
 };
 
 static const struct option long_options[] = {
@@ -246,6 +257,14 @@ static const struct option long_options[] = {
 	{ "verbose", no_argument, NULL, 't' },
 	{ "sshlogin", required_argument, NULL, 'S' },
 	{ "ssh", required_argument, NULL, OPT_SSH },
+	{ "pipe", no_argument, NULL, OPT_PIPE },
+	{ "spreadstdin", no_argument, NULL, OPT_PIPE },
+	{ "pipepart", no_argument, NULL, OPT_PIPE_PART },
+	{ "pipe-part", no_argument, NULL, OPT_PIPE_PART },
+	{ "block", required_argument, NULL, OPT_BLOCK },
+	{ "block-size", required_argument, NULL, OPT_BLOCK },
+	{ "recstart", required_argument, NULL, OPT_RECSTART },
+	{ "recend", required_argument, NULL, OPT_RECEND },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	/* input sources as GNU parallel has them */
@@ -749,6 +768,21 @@ static int parse_option(struct options *options, int option, const char *arg,
 			return fail("invalid --ssh '%s': give the ssh command", arg);
 		options->ssh_command = arg;
 		break;
+	case OPT_PIPE:
+	case OPT_PIPE_PART:
+		options->pipe = true;
+		options->pipe_part |= option == OPT_PIPE_PART;
+		break;
+	case OPT_BLOCK:
+		if (pipe_parse_block_size(arg, &options->pipe_settings.block_size))
+			return fail("invalid --block '%s': give a size such as 1M (1048576 bytes) or 64k", arg);
+		break;
+	case OPT_RECSTART:
+		options->pipe_settings.recstart = arg;
+		break;
+	case OPT_RECEND:
+		options->pipe_settings.recend = arg;
+		break;
 	case 'h':
 		*done = OPTIONS_HELP;
 		break;
@@ -782,8 +816,31 @@ static int validate_sshlogins(const struct options *options)
 	return status;
 }
 
+/* --pipe and --pipepart: a command per block of the input. */
+static int validate_pipe(struct options *options)
+{
+	if (!options->pipe)
+		return 0;
+	if (options->mode == MODE_WORKER)
+		return fail("--pipe runs the command once per block: it does not combine with --worker");
+	const struct sources_config *sources = &options->sources;
+	if (sources->count > 1 || (sources->count == 1 && sources->specs[0].type != SOURCE_FILE))
+		return fail("--pipe reads standard input or one -a FILE: give no --range, ::: or "
+			    "second source");
+	if (options->sshlogin_count)
+		return fail("--pipe feeds local jobs: it does not combine with -S/--sshlogin yet");
+	if (options->pipe_part && !options->arg_file)
+		return fail("--pipepart needs the file to split: give -a FILE");
+	if (options->pipe_part && options->max_args)
+		return fail("--pipepart cuts by size: it does not combine with -N or -n");
+	options->pipe_settings.records_per_block = options->max_args;
+	return 0;
+}
+
 static int validate(struct options *options)
 {
+	if (validate_pipe(options))
+		return -1;
 	struct pool_config *pool = &options->pool;
 	if (!strcmp(options->arg_sep, options->arg_file_sep))
 		return fail("--arg-sep and --arg-file-sep are both '%s': they must differ", options->arg_sep);

@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "pipe_items.h"
 #include "pool.h"
 #include "sources.h"
 
@@ -79,6 +80,10 @@ struct options {
 	const char *sshlogins[OPTIONS_MAX_SSHLOGINS];
 	int sshlogin_count;
 	const char *ssh_command;     /* --ssh CMD, or NULL for ssh */
+	/* --pipe / --pipepart: blocks of the input go to the jobs' stdin */
+	bool pipe;                   /* --pipe (also set by --pipepart) */
+	bool pipe_part;              /* --pipepart: -a FILE split by seeking */
+	struct pipe_settings pipe_settings;  /* --block, --recstart, --recend, -N */
 
 	const char *ctl_socket;      /* pooltop ctl SOCKET WORD... */
 	char **ctl_words;

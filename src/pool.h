@@ -18,6 +18,8 @@
 #include "throttle.h"
 
 enum pool_kind { POOL_COMMAND, POOL_WORKER, POOL_DRY_RUN };
+
+struct feed_source;  /* feed.h */
 enum shrink_mode { SHRINK_GRACEFUL, SHRINK_KILL };
 enum halt_mode { HALT_NEVER, HALT_SOON, HALT_NOW };
 
@@ -70,6 +72,9 @@ struct pool_config {
 	bool skip_blank;                 /* -r: empty or blank items are not run */
 	const char *process_slot_var;    /* --process-slot-var=NAME: jobs see their slot
 					    number minus one in NAME; NULL = none */
+	/* --pipe / --pipepart (command mode): each item is written to its
+	 * job's stdin from this source; NULL: jobs read /dev/null. */
+	const struct feed_source *feed;
 };
 
 /* One finished attempt of an item, handed to the result event. */
@@ -146,6 +151,10 @@ struct slot_view {
 	int queued;              /* further items in flight behind it (worker mode) */
 	double item_started;     /* monotonic seconds */
 	uint64_t done, failed;   /* items this slot finished / failed */
+	/* --pipe: item is the block's label ("block 3 (1.0M)") and these
+	 * count the bytes written to the job's stdin. */
+	bool fed;                /* the item is being (or was) fed to stdin */
+	uint64_t fed_bytes, feed_bytes;  /* written so far / in all */
 };
 
 struct pool_stats {

@@ -3,6 +3,7 @@
  * read-only view of each slot, its bounds, how it ended. */
 #include <string.h>
 
+#include "feed.h"
 #include "loop.h"
 #include "slot.h"
 
@@ -126,6 +127,13 @@ bool pool_slot_view(const struct pool *pool, int index, struct slot_view *view)
 		.done = slot->done,
 		.failed = slot->failed,
 	};
+	if (slot->feed && oldest) {
+		view->item = feed_label(slot->feed);
+		view->item_len = strlen(view->item);
+		view->fed = true;
+		view->fed_bytes = feed_fed_bytes(slot->feed);
+		view->feed_bytes = feed_total_bytes(slot->feed);
+	}
 	return true;
 }
 

@@ -49,6 +49,7 @@ struct slot {
 	void *kind_data;         /* the slot kind's own state */
 	int term_step;           /* the --termseq step last taken */
 	const char *host;        /* the login the slot runs on (remote.c), NULL: this machine */
+	struct feed *feed;       /* --pipe: writes the item to the job's stdin (feed.h), or NULL */
 };
 
 /* What a kind of slot does.  The scheduler calls these and never asks

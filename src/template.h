@@ -31,6 +31,7 @@ struct template_options {
 	bool shell;               /* --shell: always sh -c */
 	const char *replace;      /* -I STR: STR stands for {}; NULL for {} */
 	enum template_fill fill;  /* -X or not */
+	bool no_append;           /* --pipe: the item is stdin: nothing is appended */
 };
 struct template *template_new_with(char *const *argv, int argc, const struct template_options *options);
 void template_free(struct template *template);

@@ -349,9 +349,10 @@ struct template *template_new_with(char *const *argv, int argc, const struct tem
 			end_word(&parser, true);
 		}
 	}
-	if (!parser.any_placeholder)
+	bool append = !parser.any_placeholder && !options->no_append;
+	if (append)
 		append_arguments(&parser, argc);
-	if (template->shell || !parser.any_placeholder)
+	if (template->shell || append)
 		end_word(&parser, true);
 	free(copies);
 	return template;

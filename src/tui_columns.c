@@ -101,6 +101,16 @@ static void worker_state(const void *row, int width, char *out, size_t size)
 	snprintf(out, size, "%s", tui_state_name(worker->view.state));
 }
 
+/* --pipe: the block and how much of it the job has read, such as
+ * "block 3: 512K/1.0M fed". */
+static void worker_fed_block(const struct slot_view *view, int width, char *out, size_t size)
+{
+	char fed[16], total[16], text[80];
+	snprintf(text, sizeof text, "block %" PRIu64 ": %s/%s fed", view->seq,
+		 format_bytes(fed, sizeof fed, view->fed_bytes), format_bytes(total, sizeof total, view->feed_bytes));
+	tui_text_fit(out, size, text, strlen(text), width);
+}
+
 /* The oldest item in flight; "+N" says how many more are queued behind it. */
 static void worker_item(const void *row, int width, char *out, size_t size)
 {
@@ -108,6 +118,10 @@ static void worker_item(const void *row, int width, char *out, size_t size)
 	out[0] = '\0';
 	if (!worker->view.item)
 		return;
+	if (worker->view.fed) {
+		worker_fed_block(&worker->view, width, out, size);
+		return;
+	}
 	char suffix[24] = "";
 	if (worker->view.queued > 0)
 		snprintf(suffix, sizeof suffix, " +%d", worker->view.queued);
