@@ -178,7 +178,12 @@ static json_t *workers_json(const struct control *control, double now)
 		}
 		json_t *worker = json_object();
 		json_object_set_new(worker, "slot", json_integer(view.number));
-		json_object_set_new(worker, "pid", view.pid > 0 ? json_integer(view.pid) : json_null());
+		/* A job on another host: its pid there, and the host's login. */
+		pid_t pid = view.host ? view.remote_pid : view.pid;
+		json_object_set_new(worker, "pid", pid > 0 && view.pid > 0 ? json_integer(pid) : json_null());
+		char host[STATUS_ITEM_SIZE];
+		text_sanitize(host, sizeof host, view.host ? view.host : ":", strlen(view.host ? view.host : ":"), 0);
+		json_object_set_new(worker, "host", json_string(host));
 		json_object_set_new(worker, "state", json_string(state_names[view.state]));
 		json_object_set_new(worker, "item", item ? item : json_null());
 		json_object_set_new(worker, "elapsed", view.item ? json_real(now - view.item_started) : json_null());

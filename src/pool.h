@@ -100,6 +100,9 @@ struct slot_view {
 	int queued;              /* further items in flight behind it (worker mode) */
 	double item_started;     /* monotonic seconds */
 	uint64_t done, failed;   /* items this slot finished / failed */
+	/* Where the slot runs (see slot_kind.where). */
+	const char *host;        /* the host's login, NULL for this machine */
+	pid_t remote_pid;        /* the job's pid on that host, 0 while not known */
 };
 
 struct pool_stats {

@@ -123,6 +123,8 @@ bool pool_slot_view(const struct pool *pool, int index, struct slot_view *view)
 		.done = slot->done,
 		.failed = slot->failed,
 	};
+	if (pool->kind->where)
+		view->host = pool->kind->where(slot, &view->remote_pid);
 	return true;
 }
 

@@ -130,8 +130,6 @@ int remote_sample_parse(const char *text, size_t len, struct tree_usage *trees, 
 
 struct remote_probe {
 	struct loop *loop;
-	char **command;              /* the argv prefix, NULL-terminated */
-	size_t command_words;
 	pid_t pid;                   /* the running reading, 0 when none */
 	int out_fd, err_fd;          /* its stdout and stderr, -1 when closed */
 	char *output;                /* what it printed so far */
@@ -153,16 +151,21 @@ struct remote_probe {
 	unsigned long readings;
 };
 
-struct remote_probe *remote_probe_new(struct loop *loop, char *const command[])
+char *remote_sample_command(const pid_t *roots, size_t n)
+{
+	size_t size = sizeof "sh -s" + n * 21;
+	char *command = xmalloc(size);
+	size_t len = (size_t)snprintf(command, size, "sh -s");
+	for (size_t i = 0; i < n; i++)
+		len += (size_t)snprintf(command + len, size - len, " %ld", (long)roots[i]);
+	return command;
+}
+
+struct remote_probe *remote_probe_new(struct loop *loop)
 {
 	struct remote_probe *probe = xcalloc(1, sizeof *probe);
 	probe->loop = loop;
 	probe->out_fd = probe->err_fd = -1;
-	while (command && command[probe->command_words])
-		probe->command_words++;
-	probe->command = xcalloc(probe->command_words + 1, sizeof *probe->command);
-	for (size_t i = 0; i < probe->command_words; i++)
-		probe->command[i] = xstrdup(command[i]);
 	return probe;
 }
 
@@ -183,9 +186,6 @@ void remote_probe_free(struct remote_probe *probe)
 		kill(-probe->pid, SIGKILL);  /* its own process group; reaped with the others */
 	probe_close_fd(probe, &probe->out_fd);
 	probe_close_fd(probe, &probe->err_fd);
-	for (size_t i = 0; i < probe->command_words; i++)
-		free(probe->command[i]);
-	free(probe->command);
 	free(probe->output);
 	free(probe->asked);
 	free(probe->trees);
@@ -328,7 +328,7 @@ static int script_pipe(void)
 	return fds[0];
 }
 
-int remote_probe_start(struct remote_probe *probe, const pid_t *roots, size_t n)
+int remote_probe_start(struct remote_probe *probe, char *const argv[], const pid_t *roots, size_t n)
 {
 	if (probe->pid > 0)
 		return -1;
@@ -339,25 +339,12 @@ int remote_probe_start(struct remote_probe *probe, const pid_t *roots, size_t n)
 	probe->error_len = 0;
 	probe->error_tail[0] = '\0';
 
-	size_t words = probe->command_words + 2 + n;
-	char **argv = xcalloc(words + 1, sizeof *argv);
-	size_t at = 0;
-	for (size_t i = 0; i < probe->command_words; i++)
-		argv[at++] = probe->command[i];
-	argv[at++] = (char *)"sh";
-	argv[at++] = (char *)"-s";
-	for (size_t i = 0; i < n; i++)
-		argv[at++] = xasprintf("%ld", (long)roots[i]);
-
 	int out[2] = { -1, -1 }, err[2] = { -1, -1 };
 	int in = script_pipe();
 	pid_t pid = 0;
 	int exec_errno = 0;
 	if (in >= 0 && proc_pipe(out) == 0 && proc_pipe(err) == 0)
 		pid = proc_spawn(argv, in, out[1], err[1], &exec_errno);
-	for (size_t i = probe->command_words + 2; i < at; i++)
-		free(argv[i]);
-	free(argv);
 	if (in >= 0)
 		close(in);
 	if (out[1] >= 0)
@@ -392,4 +379,87 @@ bool remote_probe_figures(const struct remote_probe *probe, pid_t root, struct t
 		return usage->processes > 0;
 	}
 	return false;
+}
+
+/* ---- one probe per host ------------------------------------------------- */
+
+struct remote_host_figures {
+	char *login;
+	struct remote_probe *probe;
+	pid_t *roots;                /* the trees named for the coming request */
+	size_t root_count, roots_cap;
+};
+
+struct remote_figures {
+	struct loop *loop;
+	remote_argv_fn *argv_for;
+	void *data;
+	struct remote_host_figures *hosts;  /* one per login seen, never more than the hosts */
+	size_t host_count, hosts_cap;
+};
+
+struct remote_figures *remote_figures_new(struct loop *loop, remote_argv_fn *argv_for, void *data)
+{
+	struct remote_figures *figures = xcalloc(1, sizeof *figures);
+	figures->loop = loop;
+	figures->argv_for = argv_for;
+	figures->data = data;
+	return figures;
+}
+
+void remote_figures_free(struct remote_figures *figures)
+{
+	if (!figures)
+		return;
+	for (size_t i = 0; i < figures->host_count; i++) {
+		free(figures->hosts[i].login);
+		remote_probe_free(figures->hosts[i].probe);
+		free(figures->hosts[i].roots);
+	}
+	free(figures->hosts);
+	free(figures);
+}
+
+static struct remote_host_figures *host_figures(const struct remote_figures *figures, const char *login)
+{
+	for (size_t i = 0; i < figures->host_count; i++)
+		if (!strcmp(figures->hosts[i].login, login))
+			return &figures->hosts[i];
+	return NULL;
+}
+
+void remote_figures_add(struct remote_figures *figures, const char *login, pid_t root)
+{
+	struct remote_host_figures *host = host_figures(figures, login);
+	if (!host) {
+		xgrow(&figures->hosts, &figures->hosts_cap, figures->host_count + 1, sizeof *figures->hosts);
+		host = &figures->hosts[figures->host_count++];
+		*host = (struct remote_host_figures){ .login = xstrdup(login),
+						      .probe = remote_probe_new(figures->loop) };
+	}
+	xgrow(&host->roots, &host->roots_cap, host->root_count + 1, sizeof *host->roots);
+	host->roots[host->root_count++] = root;
+}
+
+void remote_figures_request(struct remote_figures *figures)
+{
+	for (size_t i = 0; i < figures->host_count; i++) {
+		struct remote_host_figures *host = &figures->hosts[i];
+		if (host->root_count > 0 && !remote_probe_busy(host->probe)) {
+			char *command = remote_sample_command(host->roots, host->root_count);
+			char **argv = figures->argv_for(figures->data, host->login, command);
+			if (argv)
+				remote_probe_start(host->probe, argv, host->roots, host->root_count);
+			free(argv);
+			free(command);
+		}
+		host->root_count = 0;
+	}
+}
+
+bool remote_figures_get(const struct remote_figures *figures, const char *login, pid_t root,
+			struct tree_usage *usage)
+{
+	const struct remote_host_figures *host = host_figures(figures, login);
+	return host && remote_probe_figures(host->probe, root, usage);
 }

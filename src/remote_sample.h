@@ -37,18 +37,23 @@ int remote_sample_parse(const char *text, size_t len, struct tree_usage *trees, 
 
 struct remote_probe;
 
-/* A probe that runs the script through `command` (NULL-terminated argv,
- * copied), e.g. {"ssh", "-S", CONTROL, "host", NULL}; the script's own
- * words (`sh -s PID...`) are appended.  An empty command runs it here. */
-struct remote_probe *remote_probe_new(struct loop *loop, char *const command[]);
+/* The shell command that runs the script (given on its stdin) for the
+ * trees of roots[0..n-1]: "sh -s PID...", for the host's login shell
+ * (ssh HOST COMMAND); malloc'd. */
+char *remote_sample_command(const pid_t *roots, size_t n);
+
+struct remote_probe *remote_probe_new(struct loop *loop);
 /* Kills a reading still running. */
 void remote_probe_free(struct remote_probe *probe);
 
 /* Starts a reading of the trees of roots[0..n-1] (n may be 0: the host's
- * clock alone).  Returns 0; -1 when the previous reading still runs (it
- * goes on: one reading at a time per host) or the script could not be
+ * clock alone) by running argv (NULL-terminated), which runs
+ * remote_sample_command(roots, n) where the trees are, e.g. ssh -S
+ * CONTROL HOST 'sh -s PID...', or sh -c 'sh -s PID...' here; the script
+ * is written to its stdin.  Returns 0; -1 when the previous reading still
+ * runs (it goes on: one reading at a time per host) or argv could not be
  * started.  Figures of roots not listed are forgotten when it ends. */
-int remote_probe_start(struct remote_probe *probe, const pid_t *roots, size_t n);
+int remote_probe_start(struct remote_probe *probe, char *const argv[], const pid_t *roots, size_t n);
 /* A reading is under way. */
 bool remote_probe_busy(const struct remote_probe *probe);
 /* How many readings ended, complete or not (tests wait on this). */
@@ -60,5 +65,27 @@ bool remote_probe_figures(const struct remote_probe *probe, pid_t root, struct t
 /* Why the last reading failed (ssh's last words, sanitized by the
  * caller), or NULL after a complete one. */
 const char *remote_probe_error(const struct remote_probe *probe);
+
+/* ---- one probe per host, for the views ------------------------------ */
+
+struct remote_figures;
+
+/* The argv (NULL-terminated, one malloc'd block: free() it) that runs the
+ * shell command `command` on the host of `login` through its connection;
+ * NULL when the host cannot be asked now (it is down). */
+typedef char **remote_argv_fn(void *data, const char *login, const char *command);
+
+struct remote_figures *remote_figures_new(struct loop *loop, remote_argv_fn *argv_for, void *data);
+void remote_figures_free(struct remote_figures *figures);
+
+/* One sample: name each remote slot's tree (its host's login, its pid
+ * there), then request: one reading per host, the hosts whose last
+ * reading still runs left out this time. */
+void remote_figures_add(struct remote_figures *figures, const char *login, pid_t root);
+void remote_figures_request(struct remote_figures *figures);
+/* The figures of root's tree on the host, as of its last complete
+ * reading; false when not known. */
+bool remote_figures_get(const struct remote_figures *figures, const char *login, pid_t root,
+			struct tree_usage *usage);
 
 #endif

@@ -83,6 +83,10 @@ struct slot_kind {
 	void (*close)(struct slot *slot);
 	/* Free the kind's per-pool state (pool->kind_state), may be NULL. */
 	void (*release)(struct pool *pool);
+	/* Where the slot runs, for the views: the host's login (NULL for this
+	 * machine) and *remote_pid, the pid of its job there (0 while not
+	 * known).  NULL when every slot of the kind runs here. */
+	const char *(*where)(const struct slot *slot, pid_t *remote_pid);
 };
 
 extern const struct slot_kind job_slot_kind;

@@ -426,8 +426,8 @@ START_TEST(status_has_cpu_memory_throttle_and_a_worker_per_slot)
 	ck_assert_str_eq(json_string_value(json_object_get(status, "throttle")), "paused");
 	json_t *workers = json_object_get(status, "workers");
 	ck_assert_int_eq(json_array_size(workers), 2);
-	const char *worker_fields[] = { "slot", "pid", "state", "item", "elapsed", "cpu_percent", "rss_bytes",
-					"done", "failed" };
+	const char *worker_fields[] = { "slot", "pid", "host", "state", "item", "elapsed", "cpu_percent",
+					"rss_bytes", "done", "failed" };
 	for (size_t w = 0; w < 2; w++) {
 		json_t *worker = json_array_get(workers, w);
 		for (size_t i = 0; i < sizeof worker_fields / sizeof worker_fields[0]; i++)
@@ -436,6 +436,7 @@ START_TEST(status_has_cpu_memory_throttle_and_a_worker_per_slot)
 		ck_assert_int_eq(json_integer_value(json_object_get(worker, "slot")), (json_int_t)w + 1);
 		ck_assert_str_eq(json_string_value(json_object_get(worker, "state")), "idle");
 		ck_assert(json_is_null(json_object_get(worker, "item")));
+		ck_assert_str_eq(json_string_value(json_object_get(worker, "host")), ":");  /* this machine */
 	}
 	json_decref(status);
 }

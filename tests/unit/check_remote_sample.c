@@ -104,14 +104,36 @@ static void check_reading(struct loop *loop, void *data)
 		loop_add_timer(loop, 0.01, check_reading, state);
 }
 
-/* One whole reading of roots, run with `sh` here; false after 20 s. */
-static bool read_once(struct loop *loop, struct remote_probe *probe, const pid_t *roots, size_t n)
+/* The command ssh would run on the host, run here by sh as a login shell
+ * would run it. */
+static char **local_argv(const pid_t *roots, size_t n)
+{
+	static char *argv[4];
+	static char *command;
+	free(command);
+	command = remote_sample_command(roots, n);
+	argv[0] = (char *)"sh";
+	argv[1] = (char *)"-c";
+	argv[2] = command;
+	argv[3] = NULL;
+	return argv;
+}
+
+/* One whole reading of roots through argv (NULL: with `sh` here); false
+ * after 20 s. */
+static bool read_through(struct loop *loop, struct remote_probe *probe, char *const argv[],
+			 const pid_t *roots, size_t n)
 {
 	struct wait_state state = { probe, remote_probe_readings(probe), monotonic_now() + 20 };
-	ck_assert_int_eq(remote_probe_start(probe, roots, n), 0);
+	ck_assert_int_eq(remote_probe_start(probe, argv ? argv : local_argv(roots, n), roots, n), 0);
 	loop_add_timer(loop, 0.01, check_reading, &state);
 	loop_run(loop);
 	return remote_probe_readings(probe) > state.readings;
+}
+
+static bool read_once(struct loop *loop, struct remote_probe *probe, const pid_t *roots, size_t n)
+{
+	return read_through(loop, probe, NULL, roots, n);
 }
 
 /* Lets `seconds` of wall time pass, checking the clock every 10 ms. */
@@ -180,7 +202,7 @@ END_TEST
 START_TEST(the_script_reports_the_host_clock_and_unknown_roots_as_gone)
 {
 	struct loop *loop = loop_new();
-	struct remote_probe *probe = remote_probe_new(loop, NULL);
+	struct remote_probe *probe = remote_probe_new(loop);
 	pid_t nobody = 0x3ffffff0;  /* above any pid_max */
 	ck_assert(read_once(loop, probe, &nobody, 1));
 	ck_assert_ptr_null(remote_probe_error(probe));
@@ -196,7 +218,7 @@ START_TEST(a_spinning_child_makes_its_tree_cpu_grow)
 {
 	pid_t job = start_job(spin_in_a_child);
 	struct loop *loop = loop_new();
-	struct remote_probe *probe = remote_probe_new(loop, NULL);
+	struct remote_probe *probe = remote_probe_new(loop);
 	ck_assert(read_once(loop, probe, &job, 1));
 	struct tree_usage first, second;
 	ck_assert(remote_probe_figures(probe, job, &first));
@@ -221,7 +243,7 @@ START_TEST(memory_touched_by_a_job_counts_as_resident)
 	char ready;
 	ck_assert_int_eq(read(ready_pipe[0], &ready, 1), 1);
 	struct loop *loop = loop_new();
-	struct remote_probe *probe = remote_probe_new(loop, NULL);
+	struct remote_probe *probe = remote_probe_new(loop);
 	ck_assert(read_once(loop, probe, &job, 1));
 	struct tree_usage usage;
 	ck_assert(remote_probe_figures(probe, job, &usage));
@@ -239,7 +261,7 @@ START_TEST(several_trees_are_read_in_one_round_trip)
 	pid_t waiting = start_job(wait_forever);
 	pid_t roots[] = { spinning, waiting };
 	struct loop *loop = loop_new();
-	struct remote_probe *probe = remote_probe_new(loop, NULL);
+	struct remote_probe *probe = remote_probe_new(loop);
 	ck_assert(read_once(loop, probe, roots, 2));
 	let_time_pass(0.5);
 	ck_assert(read_once(loop, probe, roots, 2));
@@ -265,9 +287,9 @@ START_TEST(a_host_that_cannot_be_reached_gives_ssh_last_words)
 		(char *)"ssh", NULL,
 	};
 	struct loop *loop = loop_new();
-	struct remote_probe *probe = remote_probe_new(loop, unreachable);
+	struct remote_probe *probe = remote_probe_new(loop);
 	pid_t root = getpid();
-	ck_assert(read_once(loop, probe, &root, 1));
+	ck_assert(read_through(loop, probe, unreachable, &root, 1));
 	ck_assert_str_eq(remote_probe_error(probe), "ssh: connect to host nowhere port 22: Connection refused");
 	struct tree_usage usage;
 	ck_assert(!remote_probe_figures(probe, root, &usage));
@@ -279,11 +301,11 @@ END_TEST
 START_TEST(one_reading_at_a_time)
 {
 	struct loop *loop = loop_new();
-	struct remote_probe *probe = remote_probe_new(loop, NULL);
+	struct remote_probe *probe = remote_probe_new(loop);
 	pid_t root = getpid();
-	ck_assert_int_eq(remote_probe_start(probe, &root, 1), 0);
+	ck_assert_int_eq(remote_probe_start(probe, local_argv(&root, 1), &root, 1), 0);
 	ck_assert(remote_probe_busy(probe));
-	ck_assert_int_eq(remote_probe_start(probe, &root, 1), -1);
+	ck_assert_int_eq(remote_probe_start(probe, local_argv(&root, 1), &root, 1), -1);
 	remote_probe_free(probe);  /* kills the reading under way */
 	loop_free(loop);
 }
