@@ -304,11 +304,18 @@ char *joblog_line(const struct joblog *joblog, const struct pool_result *result)
 		return NULL;
 	char *command = command_text(joblog, result);
 	size_t command_len = strlen(command);
-	char fields[256];
+	char fields[512];
+	/* The Host column: the login as -S gave it, ":" for this machine, as
+	 * GNU parallel writes it; a tab or newline in it would break the line. */
+	char host[256];
+	snprintf(host, sizeof host, "%s", result->host ? result->host : ":");
+	for (char *c = host; *c; c++)
+		if (*c == '\t' || *c == '\n')
+			*c = ' ';
 	/* Worker mode sends the item and its newline to the worker's stdin. */
 	size_t sent = result->argv ? 0 : result->item_len + 1;
-	int len = snprintf(fields, sizeof fields, "%" PRIu64 "\t:\t%.3f\t%10.3f\t%zu\t%zu\t%d\t%d\t",
-			   result->seq, result->started_at, result->runtime, sent,
+	int len = snprintf(fields, sizeof fields, "%" PRIu64 "\t%s\t%.3f\t%10.3f\t%zu\t%zu\t%d\t%d\t",
+			   result->seq, host, result->started_at, result->runtime, sent,
 			   result->out ? spool_size(result->out) : 0, result->exit_code, result->signal);
 	if (len < 0 || (size_t)len >= sizeof fields) {
 		free(command);

@@ -18,6 +18,7 @@
 #include "ctlsock.h"
 #include "demo.h"
 #include "guardian.h"
+#include "hosts.h"
 #include "items.h"
 #include "joblog.h"
 #include "jobsfile.h"
@@ -26,6 +27,7 @@
 #include "options.h"
 #include "output.h"
 #include "pool.h"
+#include "remote.h"
 #include "rlimits.h"
 #include "spool.h"
 #include "template.h"
@@ -49,6 +51,7 @@ struct app {
 	struct ctlsock *ctlsock; /* --control, or NULL */
 	struct jobsfile *jobsfile;  /* --jobs-file, or NULL */
 	struct autotune *autotune;  /* --autotune or `autotune on`, else NULL */
+	struct hosts *hosts;     /* -S/--sshlogin, or NULL */
 	struct cpu_account account; /* CPU and memory for status when no TUI counts them */
 	bool account_open;       /* account is in use */
 	uint64_t account_timer;  /* its next sample */
@@ -688,6 +691,33 @@ static int exit_status(struct app *app)
 	return pool_exit_status(app->pool);
 }
 
+/* -S: the hosts' table, and a pool whose slots run on them; a host
+ * without N/ takes -j slots when -j was given, as with GNU parallel. */
+static struct pool *open_remote_pool(struct app *app, const struct pool_events *events)
+{
+	struct options *options = &app->options;
+	char error[512];
+	app->hosts = hosts_new(options->ssh_command);
+	for (int i = 0; i < options->sshlogin_count; i++) {
+		if (hosts_add_list(app->hosts, options->sshlogins[i], options->jobs_given ? options->pool.jobs : 0,
+				   error, sizeof error)) {
+			batch_message(NULL, error);
+			return NULL;
+		}
+	}
+	return remote_pool_new(&options->pool, app->loop, app->items, events, app->hosts, options->shell);
+}
+
+/* The control masters start before any job: a host's slots wait for it. */
+static int connect_hosts(struct app *app)
+{
+	char error[512];
+	if (!app->hosts || remote_pool_connect(app->pool, error, sizeof error) == 0)
+		return 0;
+	batch_message(app->batch, error);
+	return -1;
+}
+
 static int run(struct app *app)
 {
 	struct options *options = &app->options;
@@ -734,7 +764,10 @@ static int run(struct app *app)
 	app->output = output_new(app->loop, options->keep_order);
 	if (open_joblog(app) || choose_initial_jobs(app))
 		return 255;
-	app->pool = pool_new(&options->pool, app->loop, app->items, &events);
+	if (options->sshlogin_count)
+		app->pool = open_remote_pool(app, &events);
+	else
+		app->pool = pool_new(&options->pool, app->loop, app->items, &events);
 	if (!app->pool)
 		return 255;
 	output_on_closed(app->output, app_stdout_closed, app);
@@ -763,10 +796,13 @@ static int run(struct app *app)
 	log_debug("run starts: %d workers (bounds %d to %d)%s%s", options->pool.jobs, options->pool.min_jobs,
 		  options->pool.max_jobs, options->pool.kind == POOL_WORKER ? ", persistent workers" : "",
 		  options->keep_order ? ", in input order" : "");
+	if (connect_hosts(app))
+		return 255;
 	pool_start(app->pool);
 	start_tuning(app);
 	if (!pool_finished(app->pool))
 		loop_run(app->loop);
+	hosts_close(app->hosts);  /* the remote sessions end, and what still ran there */
 
 	struct pool_stats stats;
 	pool_get_stats(app->pool, &stats);
@@ -850,6 +886,7 @@ int main(int argc, char **argv)
 	autotune_free(app.autotune);
 	jobsfile_free(app.jobsfile);
 	pool_free(app.pool);
+	hosts_free(app.hosts);  /* after the pool: its slots leave their hosts */
 	output_free(app.output);
 	batch_free(app.batch);
 	demo_free(app.demo);

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "autotune.h"
+#include "hosts.h"
 #include "items.h"
 #include "throttle.h"
 
@@ -62,6 +63,12 @@ static const char help_text[] =
 	"      --memsuspend=SIZE     suspend the youngest jobs while less than\n"
 	"                            2*SIZE memory is available (SIZE: 512M, 2G...)\n"
 	"      --nice=N              run jobs at niceness N\n"
+	"\n"
+	"Remote hosts:\n"
+	"  -S, --sshlogin=[N/]LOGIN[,...]  run jobs on LOGIN ([user@]host, or\n"
+	"                            'SSHCOMMAND [OPTIONS] host') with N slots (default:\n"
+	"                            -j, else its CPU count); ':' is this machine\n"
+	"      --ssh=CMD             the ssh command (default ssh)\n"
 	"\n"
 	"Output:\n"
 	"  -k, --keep-order          write results in input order\n"
@@ -126,6 +133,7 @@ enum {
 	OPT_DELAY, OPT_HALT, OPT_JOBLOG, OPT_RESUME, OPT_RESUME_FAILED, OPT_BATCH, OPT_PROGRESS,
 	OPT_REFRESH, OPT_HOLD, OPT_NO_COLOR, OPT_NO_CONFIG, OPT_CONTROL, OPT_JOBS_FILE, OPT_LOG,
 	OPT_LOAD, OPT_MEMFREE, OPT_MEMSUSPEND, OPT_NICE,
+	OPT_SSH,
 };
 
 static const struct option long_options[] = {
@@ -167,6 +175,8 @@ static const struct option long_options[] = {
 	{ "control", required_argument, NULL, OPT_CONTROL },
 	{ "jobs-file", required_argument, NULL, OPT_JOBS_FILE },
 	{ "log", required_argument, NULL, OPT_LOG },
+	{ "sshlogin", required_argument, NULL, 'S' },
+	{ "ssh", required_argument, NULL, OPT_SSH },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -521,6 +531,17 @@ static int parse_option(struct options *options, int option, const char *arg,
 			return fail("invalid --log '': give a file name");
 		options->log_path = arg;
 		break;
+	case 'S':
+		if (options->sshlogin_count == OPTIONS_MAX_SSHLOGINS)
+			return fail("-S/--sshlogin given more than %d times: list several logins in one, "
+				    "separated by commas", OPTIONS_MAX_SSHLOGINS);
+		options->sshlogins[options->sshlogin_count++] = arg;
+		break;
+	case OPT_SSH:
+		if (!*arg || strspn(arg, " \t") == strlen(arg))
+			return fail("invalid --ssh '%s': give the ssh command", arg);
+		options->ssh_command = arg;
+		break;
 	case 'h':
 		*done = OPTIONS_HELP;
 		break;
@@ -538,9 +559,25 @@ static int parse_option(struct options *options, int option, const char *arg,
 	return 0;
 }
 
+/* -S: every login must parse now, before anything starts. */
+static int validate_sshlogins(const struct options *options)
+{
+	if (options->mode != MODE_COMMAND)
+		return fail("-S/--sshlogin runs commands: it does not go with %s",
+			    options->mode == MODE_WORKER ? "--worker" : "--demo");
+	struct hosts *hosts = hosts_new(options->ssh_command);
+	int status = 0;
+	for (int i = 0; i < options->sshlogin_count && !status; i++)
+		status = hosts_add_list(hosts, options->sshlogins[i], 0, error_text, error_size);
+	hosts_free(hosts);
+	return status;
+}
+
 static int validate(struct options *options)
 {
 	struct pool_config *pool = &options->pool;
+	if (options->sshlogin_count && validate_sshlogins(options))
+		return -1;
 	int sources = !!options->arg_file + options->has_range + !!options->inline_items;
 	if (sources > 1)
 		return fail("give one item source: -a FILE, --range or ::: ITEM...");
@@ -599,7 +636,7 @@ enum options_result options_parse(int argc, char **argv, struct options *options
 	int option;
 	opterr = 0;  /* our own one-line messages instead of getopt's */
 	optind = 1;
-	while ((option = getopt_long(argc, argv, "+:a:0d:j:kn:N:hV", long_options, NULL)) != -1) {
+	while ((option = getopt_long(argc, argv, "+:a:0d:j:kn:N:hVS:", long_options, NULL)) != -1) {
 		current_option = argv[optind - 1 < argc ? optind - 1 : argc - 1];
 		if (parse_option(options, option, optarg, &done))
 			return OPTIONS_ERROR;

@@ -9,6 +9,9 @@
 
 #include "pool.h"
 
+/* -S may be given this many times (each may list many logins). */
+#define OPTIONS_MAX_SSHLOGINS 64
+
 enum run_mode { MODE_COMMAND, MODE_WORKER, MODE_DEMO, MODE_CTL };
 
 struct options {
@@ -41,6 +44,11 @@ struct options {
 	const char *control_path;    /* --control=PATH */
 	const char *jobs_file;       /* --jobs-file=FILE */
 	const char *log_path;        /* --log=FILE, or NULL (POOLTOP_LOG is main's) */
+
+	/* -S/--sshlogin values (each a comma-separated list) and --ssh. */
+	const char *sshlogins[OPTIONS_MAX_SSHLOGINS];
+	int sshlogin_count;
+	const char *ssh_command;     /* --ssh CMD, or NULL for ssh */
 
 	const char *ctl_socket;      /* pooltop ctl SOCKET WORD... */
 	char **ctl_words;

@@ -463,6 +463,7 @@ void pool_finish_attempt(struct slot *slot, struct pending *item, int status, co
 		.argv = slot->argv,
 		.out = &slot->out,
 		.err = &slot->err,
+		.host = slot->host,
 	};
 	if (!will_retry) {
 		pool->done++;

@@ -67,6 +67,7 @@ struct pool_result {
 	const char *error;       /* pooltop's own explanation (exec failure...), or NULL */
 	char *const *argv;       /* the command run (command mode), or NULL */
 	struct spool *out, *err; /* the attempt's output; take it with spool_move */
+	const char *host;        /* the login it ran on (-S), NULL: this machine */
 };
 
 /* A job or worker process was reaped: what it used in all, from wait4's
@@ -100,7 +101,7 @@ struct slot_view {
 	int queued;              /* further items in flight behind it (worker mode) */
 	double item_started;     /* monotonic seconds */
 	uint64_t done, failed;   /* items this slot finished / failed */
-	/* Where the slot runs (see slot_kind.where). */
+	/* Where the slot runs (see slot_kind.remote). */
 	const char *host;        /* the host's login, NULL for this machine */
 	pid_t remote_pid;        /* the job's pid on that host, 0 while not known */
 };

@@ -80,6 +80,9 @@ const char *pool_throttle(const struct pool *pool)
 		return "paused";
 	if (!pool_work_left(pool))
 		return NULL;
+	const char *held = pool->kind->held ? pool->kind->held(pool) : NULL;
+	if (held)
+		return held;
 	const char *reason = throttle_reason_name(throttle_holding(pool->throttle));
 	if (reason)
 		return reason;
@@ -123,8 +126,8 @@ bool pool_slot_view(const struct pool *pool, int index, struct slot_view *view)
 		.done = slot->done,
 		.failed = slot->failed,
 	};
-	if (pool->kind->where)
-		view->host = pool->kind->where(slot, &view->remote_pid);
+	if (pool->kind->remote && pool->kind->remote(slot, &view->remote_pid))
+		view->host = slot->host;
 	return true;
 }
 

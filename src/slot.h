@@ -47,6 +47,7 @@ struct slot {
 
 	uint64_t done, failed;   /* items this slot finished / failed */
 	void *kind_data;         /* the slot kind's own state */
+	const char *host;        /* the login the slot runs on (remote.c), NULL: this machine */
 };
 
 /* What a kind of slot does.  The scheduler calls these and never asks
@@ -83,14 +84,18 @@ struct slot_kind {
 	void (*close)(struct slot *slot);
 	/* Free the kind's per-pool state (pool->kind_state), may be NULL. */
 	void (*release)(struct pool *pool);
-	/* Where the slot runs, for the views: the host's login (NULL for this
-	 * machine) and *remote_pid, the pid of its job there (0 while not
-	 * known).  NULL when every slot of the kind runs here. */
-	const char *(*where)(const struct slot *slot, pid_t *remote_pid);
+	/* Why no slot can take an item although items wait ("hosts down"),
+	 * or NULL; may be NULL. */
+	const char *(*held)(const struct pool *pool);
+	/* Does the slot's job run on another host (slot->host)?  *remote_pid
+	 * is then its pid there, 0 while not known.  For the views; NULL when
+	 * every slot of the kind runs here. */
+	bool (*remote)(const struct slot *slot, pid_t *remote_pid);
 };
 
 extern const struct slot_kind job_slot_kind;
 extern const struct slot_kind worker_slot_kind;
+extern const struct slot_kind remote_slot_kind;
 
 #define RATE_BUCKETS 10
 #define RATE_BUCKET_SECONDS 0.5

@@ -19,8 +19,11 @@ build_packages="build-essential autoconf automake pkg-config libncurses-dev libp
 # What the test suite runs besides the binary: Check for unit tests, tmux to
 # drive the TUI, mandoc to lint the man page, python3 and GNU parallel for
 # the comparisons with their behaviour, procps for ps and pgrep,
-# bash-completion to complete with its helpers as users' shells do.
+# bash-completion to complete with its helpers as users' shells do,
+# OpenSSH's server and client for the remote tests' private sshd, rsync for
+# their file transfers.
 test_packages="check tmux mandoc python3 parallel procps bash-completion"
+test_packages="$test_packages openssh-server openssh-client rsync"
 
 case $mode in
 demo) packages=$build_packages ;;

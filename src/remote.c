@@ -1,0 +1,604 @@
+/* remote.c - the slot kind of -S/--sshlogin: each slot belongs to one host
+ * at a time and runs one item at a time there, through the host's control
+ * master, wrapped so that the remote job has a process group of its own,
+ * says its pid and exit status on stderr, and dies when its session ends.
+ * A slot of the local host ":" is a plain job slot: one kind handles both,
+ * delegating to job.c's operations, so that one pool mixes local and
+ * remote slots and a slot can move between hosts when one goes down. */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "remote.h"
+#include "slot.h"
+#include "template.h"
+#include "xalloc.h"
+
+/* What the remote wrapper writes on the job's stderr around its output:
+ * the job's pid (its process group) first, its exit status last.  RS
+ * (\036) starts both, so that ordinary output is never held back. */
+#define MARKER_START '\036'
+#define PID_MARKER "\036pooltop-pid "
+#define EXIT_MARKER "\036pooltop-exit "
+#define MARKER_MAX 40
+
+struct remote {
+	struct pool *pool;
+	struct hosts *hosts;
+	bool shell;              /* --shell: the script runs in the login shell */
+	int grace_seconds;       /* from TERM to KILL on the remote side */
+	bool *counted;           /* per host: its real slot count is in the pool's target */
+	bool *told_down;         /* per host: its being down was told */
+	bool all_down_told;
+	char error[256];         /* why a remote job could not start */
+};
+
+struct remote_slot {
+	struct host *host;       /* NULL while no host has room for the slot */
+	pid_t remote_pid;        /* the remote job's process group, 0 until known */
+	bool head_done;          /* the start of stderr was checked for the pid marker */
+	char head[MARKER_MAX];
+	size_t head_len;
+	char tail[MARKER_MAX];   /* the end of stderr held back: maybe the exit marker */
+	size_t tail_len;
+	int exit_code;           /* from the exit marker, -1 until it came */
+};
+
+static struct remote *remote_of(const struct pool *pool)
+{
+	return pool->kind_state;
+}
+
+static struct remote_slot *remote_slot(const struct slot *slot)
+{
+	return slot->kind_data;
+}
+
+static bool slot_is_local(const struct slot *slot)
+{
+	struct remote_slot *rs = remote_slot(slot);
+	return rs && rs->host && rs->host->local;
+}
+
+/* ---- the remote command ------------------------------------------------- */
+
+/* Quote every word: the remote shell then runs exactly the argv a local
+ * job would exec.  With --shell the script is handed over as it is, and
+ * the login shell runs it, as GNU parallel runs its commands there. */
+static char *remote_command_text(char *const *argv, bool shell_script)
+{
+	if (shell_script && argv[0] && argv[1] && argv[2] && !strcmp(argv[0], "sh") && !strcmp(argv[1], "-c") &&
+	    !argv[3])
+		return xstrdup(argv[2]);
+	size_t size = 1;
+	for (size_t i = 0; argv[i]; i++)
+		size += 4 * strlen(argv[i]) + 3;
+	char *text = xmalloc(size), *cursor = text;
+	*cursor = '\0';
+	for (size_t i = 0; argv[i]; i++) {
+		if (i)
+			*cursor++ = ' ';
+		cursor += template_shell_quote(cursor, argv[i], strlen(argv[i]));
+	}
+	return text;
+}
+
+char *remote_wrapper(char *const *argv, bool shell_script, int grace_seconds)
+{
+	char *command = remote_command_text(argv, shell_script);
+	size_t len = strlen(command);
+	char *quoted = xmalloc(4 * len + 3);
+	template_shell_quote(quoted, command, len);
+	free(command);
+	/* In the login shell: keep the session's stdin as fd 3 and give the
+	 * job /dev/null; start the job in a session (and so a process group)
+	 * of its own, which says its pid before anything else; a watcher kills
+	 * that group (TERM, KILL after the grace) once fd 3 ends: pooltop
+	 * closed it, died, or the connection dropped.  The exit status comes
+	 * last on stderr, so that a job that ended is told from a connection
+	 * that failed. */
+	char *wrapper = xasprintf(
+		"exec 3<&0 </dev/null; p=; command -v setsid >/dev/null 2>&1 && p=setsid; "
+		"$p /bin/sh -c 'printf \"\\036pooltop-pid %%s\\n\" $$ >&2; exec 3<&-; "
+		"exec \"${SHELL:-/bin/sh}\" -c \"$1\"' sh %s & j=$!; "
+		"(while read -r _; do :; done; kill -TERM -$j 2>/dev/null || kill -TERM $j 2>/dev/null; "
+		"kill -CONT -$j 2>/dev/null; sleep %d; kill -KILL -$j 2>/dev/null) <&3 >/dev/null 2>&1 & w=$!; "
+		"exec 3<&-; wait $j; s=$?; kill $w 2>/dev/null; "
+		"printf '\\036pooltop-exit %%s\\n' $s >&2; exit $s",
+		quoted, grace_seconds);
+	free(quoted);
+	return wrapper;
+}
+
+/* ---- hosts and slots ---------------------------------------------------- */
+
+static void slot_take_host(struct slot *slot, struct host *host)
+{
+	struct remote_slot *rs = remote_slot(slot);
+	rs->host = host;
+	host->slots_used++;
+	slot->host = host->login;
+	log_debug("slot %d: on host %s (%d of %d slots)", slot->number, host->login, host->slots_used,
+		  host_slot_limit(remote_of(slot->pool)->hosts, host));
+}
+
+static void slot_leave_host(struct slot *slot)
+{
+	struct remote_slot *rs = remote_slot(slot);
+	if (!rs->host)
+		return;
+	rs->host->slots_used--;
+	rs->host = NULL;
+	slot->host = NULL;
+}
+
+/* The up host with the most free slots, or NULL. */
+static struct host *roomiest_host(struct remote *remote)
+{
+	struct host *best = NULL;
+	int best_room = 0;
+	for (int i = 0; i < hosts_count(remote->hosts); i++) {
+		struct host *host = hosts_at(remote->hosts, i);
+		if (host->state != HOST_UP)
+			continue;
+		int room = host_slot_limit(remote->hosts, host) - host->slots_used;
+		if (room > best_room) {
+			best = host;
+			best_room = room;
+		}
+	}
+	return best;
+}
+
+static bool slot_idle(const struct slot *slot)
+{
+	return !slot->pid && !slot->inflight_count;
+}
+
+/* Idle slots on a host that is down leave it; slots without a host take
+ * one with room. */
+static void place_slots(struct remote *remote)
+{
+	struct pool *pool = remote->pool;
+	for (int i = 0; i < pool->nslots; i++) {
+		struct slot *slot = pool->slots[i];
+		struct remote_slot *rs = remote_slot(slot);
+		if (!rs || slot->retiring || !slot_idle(slot))
+			continue;
+		if (rs->host && rs->host->state != HOST_UP)
+			slot_leave_host(slot);
+		if (!rs->host) {
+			struct host *host = roomiest_host(remote);
+			if (host)
+				slot_take_host(slot, host);
+		}
+	}
+}
+
+static void host_up(void *data, struct host *host)
+{
+	struct remote *remote = data;
+	struct pool *pool = remote->pool;
+	if (remote->told_down[host->index]) {
+		pool_message(pool, "host %s is up again", host->login);
+		remote->told_down[host->index] = false;
+	}
+	remote->all_down_told = false;
+	place_slots(remote);
+	if (!remote->counted[host->index]) {
+		/* The pool counted one slot for the host until its CPUs were known. */
+		remote->counted[host->index] = true;
+		int more = host_slot_limit(remote->hosts, host) - 1;
+		if (more > 0) {
+			pool_resize(pool, pool_target(pool) + more, SHRINK_GRACEFUL, NULL);
+			return;  /* the new slots found their host; the resize dispatched */
+		}
+	}
+	pool_dispatch(pool);
+}
+
+static void host_down(void *data, struct host *host)
+{
+	struct remote *remote = data;
+	struct pool *pool = remote->pool;
+	if (!remote->told_down[host->index]) {
+		pool_message(pool, "host %s is down (%s): its items run elsewhere; it is tried again", host->login,
+			     host->reason ? host->reason : "?");
+		remote->told_down[host->index] = true;
+	}
+	place_slots(remote);
+	if (hosts_all_down(remote->hosts) && !remote->all_down_told && pool_work_left(pool)) {
+		pool_message(pool, "every host is down: the run waits for one to come back");
+		remote->all_down_told = true;
+	}
+	pool_dispatch(pool);
+}
+
+/* ---- stderr: the markers ------------------------------------------------ */
+
+static void err_append(struct slot *slot, const char *data, size_t len)
+{
+	if (len)
+		spool_append(&slot->err, data, len);
+}
+
+/* The tail held back is the exit marker, or output after all. */
+static void finish_stderr(struct slot *slot, struct remote_slot *rs)
+{
+	if (!rs->head_done && rs->head_len) {
+		err_append(slot, rs->head, rs->head_len);
+		rs->head_len = 0;
+	}
+	rs->head_done = true;
+	if (!rs->tail_len)
+		return;
+	int code;
+	char end;
+	rs->tail[rs->tail_len] = '\0';
+	if (rs->tail_len > strlen(EXIT_MARKER) && !memcmp(rs->tail, EXIT_MARKER, strlen(EXIT_MARKER)) &&
+	    sscanf(rs->tail + strlen(EXIT_MARKER), "%d%c", &code, &end) == 2 && end == '\n' &&
+	    rs->tail[rs->tail_len - 1] == '\n')
+		rs->exit_code = code;
+	else
+		err_append(slot, rs->tail, rs->tail_len);
+	rs->tail_len = 0;
+}
+
+static void stderr_body(struct slot *slot, struct remote_slot *rs, const char *data, size_t len)
+{
+	const char *marker = memrchr(data, MARKER_START, len);
+	if (marker) {
+		err_append(slot, rs->tail, rs->tail_len);
+		rs->tail_len = 0;
+		size_t before = (size_t)(marker - data), after = len - before;
+		err_append(slot, data, before);
+		if (after < MARKER_MAX) {
+			memcpy(rs->tail, marker, after);
+			rs->tail_len = after;
+		} else {
+			err_append(slot, marker, after);
+		}
+	} else if (rs->tail_len && rs->tail_len + len < MARKER_MAX) {
+		memcpy(rs->tail + rs->tail_len, data, len);
+		rs->tail_len += len;
+	} else {
+		err_append(slot, rs->tail, rs->tail_len);
+		rs->tail_len = 0;
+		err_append(slot, data, len);
+	}
+}
+
+static void remote_stderr(struct slot *slot, const char *data, size_t len)
+{
+	struct remote_slot *rs = remote_slot(slot);
+	while (!rs->head_done && len) {
+		if (!rs->head_len && *data != MARKER_START) {
+			rs->head_done = true;
+			break;
+		}
+		rs->head[rs->head_len++] = *data++;
+		len--;
+		bool line_end = rs->head[rs->head_len - 1] == '\n';
+		if (!line_end && rs->head_len < MARKER_MAX - 1)
+			continue;
+		rs->head[rs->head_len] = '\0';
+		int pid;
+		if (line_end && !strncmp(rs->head, PID_MARKER, strlen(PID_MARKER)) &&
+		    sscanf(rs->head + strlen(PID_MARKER), "%d", &pid) == 1 && pid > 0) {
+			rs->remote_pid = pid;
+			log_debug("slot %d: remote job pid %d on %s", slot->number, pid, rs->host ? rs->host->login : "?");
+		} else {
+			err_append(slot, rs->head, rs->head_len);
+		}
+		rs->head_len = 0;
+		rs->head_done = true;
+	}
+	if (len)
+		stderr_body(slot, rs, data, len);
+}
+
+/* ---- the kind ----------------------------------------------------------- */
+
+static void remote_open(struct slot *slot)
+{
+	struct remote *remote = remote_of(slot->pool);
+	struct remote_slot *rs = xcalloc(1, sizeof *rs);
+	rs->exit_code = -1;
+	slot->kind_data = rs;
+	struct host *host = roomiest_host(remote);
+	if (host)
+		slot_take_host(slot, host);
+}
+
+static int remote_accepts_more(const struct slot *slot)
+{
+	struct remote_slot *rs = remote_slot(slot);
+	return rs->host && rs->host->state == HOST_UP && slot_idle(slot);
+}
+
+static void reset_attempt(struct remote_slot *rs)
+{
+	rs->remote_pid = 0;
+	rs->head_done = false;
+	rs->head_len = rs->tail_len = 0;
+	rs->exit_code = -1;
+}
+
+static void remote_start(struct slot *slot, struct pending *item)
+{
+	if (slot_is_local(slot)) {
+		job_slot_kind.start(slot, item);
+		return;
+	}
+	struct pool *pool = slot->pool;
+	struct remote *remote = remote_of(pool);
+	struct remote_slot *rs = remote_slot(slot);
+	reset_attempt(rs);
+	free(slot->argv);
+	slot->argv = template_argv(pool->config.template, item->text, item->len, item->seq, slot->number);
+	slot_push_item(slot, item);
+
+	char *wrapper = remote_wrapper(slot->argv, remote->shell, remote->grace_seconds);
+	char **argv = hosts_ssh_argv(remote->hosts, rs->host, false, wrapper);
+	free(wrapper);
+	int in[2] = { -1, -1 }, out[2] = { -1, -1 }, err[2] = { -1, -1 }, exec_errno = 0;
+	if (pipe2(in, O_CLOEXEC) || proc_pipe(out) || proc_pipe(err)) {
+		snprintf(remote->error, sizeof remote->error, "%s", strerror(errno));
+		for (int i = 0; i < 2; i++) {
+			if (in[i] >= 0)
+				close(in[i]);
+			if (out[i] >= 0)
+				close(out[i]);
+		}
+		free(argv);
+		pool_finish_attempt(slot, slot_pop_item(slot), 126 << 8, remote->error);
+		return;
+	}
+	pid_t pid = proc_spawn(argv, in[0], out[1], err[1], &exec_errno);
+	close(in[0]);
+	close(out[1]);
+	close(err[1]);
+	if (!pid) {
+		close(in[1]);
+		close(out[0]);
+		close(err[0]);
+		int exit_code;
+		snprintf(remote->error, sizeof remote->error, "%s: %s", argv[0], proc_exec_error(exec_errno, &exit_code));
+		free(argv);
+		pool_finish_attempt(slot, slot_pop_item(slot), exit_code << 8, remote->error);
+		return;
+	}
+	free(argv);
+	slot->pid = pid;
+	slot->in_fd = in[1];   /* never written: its end tells the remote side to stop */
+	slot->out_fd = out[0];
+	slot->err_fd = err[0];
+	slot_watch_output(slot);
+	if (pool->suspended)
+		slot_signal(slot, SIGSTOP);
+	slot_arm_timeout(slot, item->started);
+}
+
+static void remote_output(struct slot *slot, int stream, const char *data, size_t len)
+{
+	if (slot_is_local(slot) || stream == 1) {
+		job_slot_kind.output(slot, stream, data, len);
+		return;
+	}
+	if (len)
+		remote_stderr(slot, data, len);
+	else
+		finish_stderr(slot, remote_slot(slot));
+}
+
+/* The last line ssh wrote, for the reason a host is taken down. */
+static char *ssh_error_line(const struct slot *slot)
+{
+	char text[512];
+	size_t len = spool_tail(&slot->err, text, sizeof text);
+	while (len && (text[len - 1] == '\n' || text[len - 1] == '\r'))
+		len--;
+	text[len] = '\0';
+	char *line = strrchr(text, '\n');
+	return len ? xstrdup(line ? line + 1 : text) : NULL;
+}
+
+/* A status the remote side reported: a job the wrapper saw die of a
+ * signal pooltop sent reads as killed by it, as a local one would. */
+static int reported_status(const struct slot *slot, int code)
+{
+	if (slot->killing && code > 128 && code < 128 + 64)
+		return code - 128;
+	return (code & 0xff) << 8;
+}
+
+static bool remote_exited(struct slot *slot, int status)
+{
+	if (slot_is_local(slot))
+		return job_slot_kind.exited(slot, status);
+	struct remote *remote = remote_of(slot->pool);
+	struct remote_slot *rs = remote_slot(slot);
+	finish_stderr(slot, rs);
+	slot_close_fd(slot, &slot->in_fd);
+	if (slot->inflight_count) {
+		bool ended_there = rs->exit_code >= 0;
+		bool ssh_failed = WIFSIGNALED(status) || (WIFEXITED(status) && WEXITSTATUS(status) == 255);
+		if (!ended_there && !slot->killing && ssh_failed) {
+			/* The job's end was never seen: its connection failed.  The item
+			 * runs again (uncounted), and the host is down until it answers. */
+			char *said = ssh_error_line(slot);
+			log_debug("slot %d: the connection to %s failed (%s): item %" PRIu64 " back to the queue",
+				  slot->number, rs->host->login, said ? said : "no message", slot_oldest(slot)->seq);
+			slot_return_items(slot);
+			spool_clear(&slot->out);
+			spool_clear(&slot->err);
+			hosts_lost(remote->hosts, rs->host, said);
+			free(said);
+		} else {
+			int final = ended_there ? reported_status(slot, rs->exit_code) : status;
+			pool_finish_attempt(slot, slot_pop_item(slot), final, slot->error);
+		}
+	}
+	reset_attempt(rs);
+	if (rs->host && rs->host->state != HOST_UP && !slot->retiring) {
+		slot_leave_host(slot);
+		struct host *host = roomiest_host(remote);
+		if (host)
+			slot_take_host(slot, host);
+	}
+	return !slot->retiring;
+}
+
+static void remote_timeout(struct slot *slot)
+{
+	job_slot_kind.timeout(slot);
+}
+
+static void remote_abort(struct slot *slot, const char *why)
+{
+	job_slot_kind.abort(slot, why);
+}
+
+static const char *signal_word(int signo)
+{
+	switch (signo) {
+	case SIGTERM: return "TERM";
+	case SIGKILL: return "KILL";
+	case SIGSTOP: return "STOP";
+	case SIGCONT: return "CONT";
+	case SIGINT: return "INT";
+	case SIGHUP: return "HUP";
+	case SIGUSR1: return "USR1";
+	case SIGUSR2: return "USR2";
+	default: return NULL;
+	}
+}
+
+/* TERM closes the job's stdin: the remote wrapper kills the job's group
+ * (TERM, then KILL after the grace).  KILL also kills the local ssh at
+ * once.  Other signals go to the remote group through the connection. */
+static void remote_signal(struct slot *slot, int signo)
+{
+	struct remote_slot *rs = remote_slot(slot);
+	if (!rs || !rs->host || rs->host->local) {
+		slot_signal_process_group(slot, signo);
+		return;
+	}
+	struct remote *remote = remote_of(slot->pool);
+	const char *word = signal_word(signo);
+	if (rs->remote_pid && word && signo != SIGTERM) {
+		char *command = xasprintf("kill -%s -%d 2>/dev/null || kill -%s %d", word, (int)rs->remote_pid, word,
+					  (int)rs->remote_pid);
+		hosts_run_detached(remote->hosts, rs->host, command);
+		free(command);
+	}
+	if (signo == SIGTERM)
+		slot_close_fd(slot, &slot->in_fd);
+	if (signo == SIGKILL)
+		kill(-slot->pid, SIGKILL);
+}
+
+static char *remote_command(const struct slot *slot)
+{
+	return job_slot_kind.command(slot);
+}
+
+static void remote_close(struct slot *slot)
+{
+	struct remote_slot *rs = remote_slot(slot);
+	if (!rs)
+		return;
+	slot_leave_host(slot);
+	free(rs);
+	slot->kind_data = NULL;
+	place_slots(remote_of(slot->pool));
+}
+
+static void remote_release(struct pool *pool)
+{
+	struct remote *remote = remote_of(pool);
+	if (!remote)
+		return;
+	free(remote->counted);
+	free(remote->told_down);
+	free(remote);
+	pool->kind_state = NULL;
+}
+
+static const char *remote_held(const struct pool *pool)
+{
+	struct remote *remote = remote_of(pool);
+	return remote && hosts_all_down(remote->hosts) ? "hosts down" : NULL;
+}
+
+/* For the views: a slot on a remote host, and its job's pid there. */
+static bool remote_where(const struct slot *slot, pid_t *remote_pid)
+{
+	const struct remote_slot *rs = remote_slot(slot);
+	if (!rs || !rs->host || rs->host->local)
+		return false;
+	*remote_pid = rs->remote_pid;
+	return true;
+}
+
+const struct slot_kind remote_slot_kind = {
+	.name = "remote",
+	.open = remote_open,
+	.accepts_more = remote_accepts_more,
+	.start = remote_start,
+	.output = remote_output,
+	.exited = remote_exited,
+	.timeout = remote_timeout,
+	.abort = remote_abort,
+	.signal = remote_signal,
+	.command = remote_command,
+	.close = remote_close,
+	.release = remote_release,
+	.held = remote_held,
+	.remote = remote_where,
+};
+
+struct pool *remote_pool_new(const struct pool_config *config, struct loop *loop, struct items *items,
+			     const struct pool_events *events, struct hosts *hosts, bool shell)
+{
+	struct remote *remote = xcalloc(1, sizeof *remote);
+	int count = hosts_count(hosts);
+	remote->hosts = hosts;
+	remote->shell = shell;
+	remote->counted = xcalloc((size_t)count + 1, sizeof *remote->counted);
+	remote->told_down = xcalloc((size_t)count + 1, sizeof *remote->told_down);
+	struct pool_config one_at_a_time = *config;
+	one_at_a_time.inflight = 1;  /* a job runs one item */
+	int jobs = 0;
+	for (int i = 0; i < count; i++) {
+		int limit = host_slot_limit(hosts, hosts_at(hosts, i));
+		remote->counted[i] = limit > 0;
+		jobs += limit > 0 ? limit : 1;
+	}
+	one_at_a_time.jobs = jobs;
+	remote->grace_seconds = config->grace < 1 ? 1 : (int)(config->grace + 0.999);
+	struct pool *pool = pool_new_with_kind(&one_at_a_time, loop, items, events, &remote_slot_kind);
+	if (!pool) {
+		free(remote->counted);
+		free(remote->told_down);
+		free(remote);
+		return NULL;
+	}
+	remote->pool = pool;
+	pool->kind_state = remote;
+	return pool;
+}
+
+int remote_pool_connect(struct pool *pool, char *error, size_t size)
+{
+	struct remote *remote = remote_of(pool);
+	struct hosts_events events = { .up = host_up, .down = host_down, .data = remote };
+	return hosts_start(remote->hosts, pool->loop, &events, error, size);
+}
