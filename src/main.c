@@ -28,6 +28,7 @@
 #include "output.h"
 #include "pool.h"
 #include "remote.h"
+#include "remote_sample.h"
 #include "rlimits.h"
 #include "spool.h"
 #include "template.h"
@@ -52,6 +53,7 @@ struct app {
 	struct jobsfile *jobsfile;  /* --jobs-file, or NULL */
 	struct autotune *autotune;  /* --autotune or `autotune on`, else NULL */
 	struct hosts *hosts;     /* -S/--sshlogin, or NULL */
+	struct remote_figures *remote_figures;  /* remote jobs' CPU and memory, with -S */
 	struct cpu_account account; /* CPU and memory for status when no TUI counts them */
 	bool account_open;       /* account is in use */
 	uint64_t account_timer;  /* its next sample */
@@ -705,6 +707,8 @@ static struct pool *open_remote_pool(struct app *app, const struct pool_events *
 			return NULL;
 		}
 	}
+	app->remote_figures = remote_figures_new(app->loop, remote_figures_hosts_argv, app->hosts);
+	cpu_account_set_remote(app->remote_figures);
 	return remote_pool_new(&options->pool, app->loop, app->items, events, app->hosts, options->shell);
 }
 
@@ -886,6 +890,8 @@ int main(int argc, char **argv)
 	autotune_free(app.autotune);
 	jobsfile_free(app.jobsfile);
 	pool_free(app.pool);
+	cpu_account_set_remote(NULL);
+	remote_figures_free(app.remote_figures);
 	hosts_free(app.hosts);  /* after the pool: its slots leave their hosts */
 	output_free(app.output);
 	batch_free(app.batch);

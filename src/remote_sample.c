@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "hosts.h"
 #include "slot.h"
 #include "xalloc.h"
 
@@ -462,4 +463,15 @@ bool remote_figures_get(const struct remote_figures *figures, const char *login,
 {
 	const struct remote_host_figures *host = host_figures(figures, login);
 	return host && remote_probe_figures(host->probe, root, usage);
+}
+
+char **remote_figures_hosts_argv(void *data, const char *login, const char *command)
+{
+	struct hosts *hosts = data;
+	for (int i = 0; i < hosts_count(hosts); i++) {
+		const struct host *host = hosts_at(hosts, i);
+		if (!host->local && host->state == HOST_UP && !strcmp(host->login, login))
+			return hosts_ssh_argv(hosts, host, false, command);
+	}
+	return NULL;
 }

@@ -74,6 +74,9 @@ struct remote_figures;
  * shell command `command` on the host of `login` through its connection;
  * NULL when the host cannot be asked now (it is down). */
 typedef char **remote_argv_fn(void *data, const char *login, const char *command);
+/* The one of the hosts table (hosts.h) given as data: through the host's
+ * control master, while the host is up. */
+remote_argv_fn remote_figures_hosts_argv;
 
 struct remote_figures *remote_figures_new(struct loop *loop, remote_argv_fn *argv_for, void *data);
 void remote_figures_free(struct remote_figures *figures);

@@ -115,7 +115,7 @@ char *tui_host_counts(const struct pool *pool, char *out, size_t size)
 	for (int at = 0; at < host_count && len < size; at++) {
 		char name[64];
 		tui_text_fit(name, sizeof name, hosts[at], strlen(hosts[at]), 20);
-		len += (size_t)snprintf(out + len, size - len, " %s:%d", name, counts[at]);
+		len += (size_t)snprintf(out + len, size - len, " %s=%d", name, counts[at]);
 	}
 	return out;
 }

@@ -65,7 +65,7 @@ void tui_result_status(const struct result_row *row, char *out, size_t size);
 
 /* Does some slot run on another host?  (The HOST column shows then.) */
 bool tui_slots_remote(const struct pool *pool);
-/* The slots per host for the header, "hosts :1 alpha:2" in the order of
+/* The slots per host for the header, "hosts :=1 alpha=2" in the order of
  * the slots ("" while every slot runs here; cut to size).  Returns out. */
 char *tui_host_counts(const struct pool *pool, char *out, size_t size);
 
