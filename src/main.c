@@ -18,7 +18,6 @@
 #include "ctlsock.h"
 #include "demo.h"
 #include "guardian.h"
-#include "hosts.h"
 #include "items.h"
 #include "joblog.h"
 #include "jobsfile.h"
@@ -27,8 +26,7 @@
 #include "options.h"
 #include "output.h"
 #include "pool.h"
-#include "remote.h"
-#include "remote_sample.h"
+#include "remote_run.h"
 #include "rlimits.h"
 #include "spool.h"
 #include "template.h"
@@ -52,8 +50,7 @@ struct app {
 	struct ctlsock *ctlsock; /* --control, or NULL */
 	struct jobsfile *jobsfile;  /* --jobs-file, or NULL */
 	struct autotune *autotune;  /* --autotune or `autotune on`, else NULL */
-	struct hosts *hosts;     /* -S/--sshlogin, or NULL */
-	struct remote_figures *remote_figures;  /* remote jobs' CPU and memory, with -S */
+	struct remote_run *remote;  /* -S/--sshlogin: the hosts, or NULL */
 	struct cpu_account account; /* CPU and memory for status when no TUI counts them */
 	bool account_open;       /* account is in use */
 	uint64_t account_timer;  /* its next sample */
@@ -693,30 +690,21 @@ static int exit_status(struct app *app)
 	return pool_exit_status(app->pool);
 }
 
-/* -S: the hosts' table, and a pool whose slots run on them; a host
- * without N/ takes -j slots when -j was given, as with GNU parallel. */
+/* -S: the hosts' table, and a pool whose slots run on them. */
 static struct pool *open_remote_pool(struct app *app, const struct pool_events *events)
 {
-	struct options *options = &app->options;
 	char error[512];
-	app->hosts = hosts_new(options->ssh_command);
-	for (int i = 0; i < options->sshlogin_count; i++) {
-		if (hosts_add_list(app->hosts, options->sshlogins[i], options->jobs_given ? options->pool.jobs : 0,
-				   error, sizeof error)) {
-			batch_message(NULL, error);
-			return NULL;
-		}
-	}
-	app->remote_figures = remote_figures_new(app->loop, remote_figures_hosts_argv, app->hosts);
-	cpu_account_set_remote(app->remote_figures);
-	return remote_pool_new(&options->pool, app->loop, app->items, events, app->hosts, options->shell);
+	app->remote = remote_run_open(&app->options, app->loop, app->items, events, error, sizeof error);
+	if (!app->remote)
+		batch_message(NULL, error);
+	return app->remote ? remote_run_pool(app->remote) : NULL;
 }
 
 /* The control masters start before any job: a host's slots wait for it. */
 static int connect_hosts(struct app *app)
 {
 	char error[512];
-	if (!app->hosts || remote_pool_connect(app->pool, error, sizeof error) == 0)
+	if (!app->remote || remote_run_connect(app->remote, error, sizeof error) == 0)
 		return 0;
 	batch_message(app->batch, error);
 	return -1;
@@ -806,7 +794,7 @@ static int run(struct app *app)
 	start_tuning(app);
 	if (!pool_finished(app->pool))
 		loop_run(app->loop);
-	hosts_close(app->hosts);  /* the remote sessions end, and what still ran there */
+	remote_run_close(app->remote);  /* the remote sessions end, and what still ran there */
 
 	struct pool_stats stats;
 	pool_get_stats(app->pool, &stats);
@@ -890,9 +878,7 @@ int main(int argc, char **argv)
 	autotune_free(app.autotune);
 	jobsfile_free(app.jobsfile);
 	pool_free(app.pool);
-	cpu_account_set_remote(NULL);
-	remote_figures_free(app.remote_figures);
-	hosts_free(app.hosts);  /* after the pool: its slots leave their hosts */
+	remote_run_free(app.remote);  /* after the pool: its slots leave their hosts */
 	output_free(app.output);
 	batch_free(app.batch);
 	demo_free(app.demo);

@@ -11,6 +11,8 @@
 
 /* -S may be given this many times (each may list many logins). */
 #define OPTIONS_MAX_SSHLOGINS 64
+/* Most --transferfile, --return or --basefile options, each. */
+#define OPTIONS_MAX_FILES 64
 
 enum run_mode { MODE_COMMAND, MODE_WORKER, MODE_DEMO, MODE_CTL };
 
@@ -49,6 +51,17 @@ struct options {
 	const char *sshlogins[OPTIONS_MAX_SSHLOGINS];
 	int sshlogin_count;
 	const char *ssh_command;     /* --ssh CMD, or NULL for ssh */
+
+	/* Files around remote jobs (remote_files.h) and the login file. */
+	const char *transfer_files[OPTIONS_MAX_FILES];  /* --transferfile (--transfer: {}) */
+	int transfer_count;
+	const char *return_files[OPTIONS_MAX_FILES]; /* --return */
+	int return_count;
+	const char *basefiles[OPTIONS_MAX_FILES]; /* --basefile */
+	int basefile_count;
+	const char *workdir;         /* --workdir DIR, or NULL */
+	bool cleanup;                /* --cleanup */
+	const char *sshlogin_file;   /* --slf FILE, or NULL */
 
 	const char *ctl_socket;      /* pooltop ctl SOCKET WORD... */
 	char **ctl_words;

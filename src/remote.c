@@ -17,6 +17,7 @@
 
 #include "log.h"
 #include "remote.h"
+#include "remote_files.h"
 #include "slot.h"
 #include "template.h"
 #include "xalloc.h"
@@ -38,6 +39,7 @@ struct remote {
 	bool *told_down;         /* per host: its being down was told */
 	bool all_down_told;
 	char error[256];         /* why a remote job could not start */
+	struct remote_files *files;  /* --workdir, --transferfile..., or NULL */
 };
 
 struct remote_slot {
@@ -331,6 +333,30 @@ static void reset_attempt(struct remote_slot *rs)
 	rs->exit_code = -1;
 }
 
+/* --transferfile, --return, --cleanup, --basefile: the job's ssh runs in
+ * a local sh that moves the files before and after it, through the same
+ * connection (remote_files.c). */
+static char **files_around(struct remote *remote, const struct host *host, char **argv,
+			   const struct pending *item, int slot_number)
+{
+	if (!remote->files)
+		return argv;
+	char **plain = hosts_ssh_argv(remote->hosts, host, false, "");
+	size_t words = 0;
+	while (plain[words])
+		words++;
+	/* plain ends with the destination and the (empty) remote command. */
+	char **wrapped = remote_files_local_argv(remote->files, argv, plain, words - 2, plain[words - 2],
+						 host->login, item->text, item->len, item->seq, slot_number);
+	free(plain);
+	return wrapped;
+}
+
+void remote_pool_set_files(struct pool *pool, struct remote_files *files)
+{
+	remote_of(pool)->files = files;
+}
+
 static void remote_start(struct slot *slot, struct pending *item)
 {
 	if (slot_is_local(slot)) {
@@ -345,9 +371,14 @@ static void remote_start(struct slot *slot, struct pending *item)
 	slot->argv = template_argv(pool->config.template, item->text, item->len, item->seq, slot->number);
 	slot_push_item(slot, item);
 
-	char *wrapper = remote_wrapper(slot->argv, remote->shell, remote->grace_seconds);
+	char **job_argv = remote_files_job_argv(remote->files, slot->argv, item->text, item->len, item->seq,
+						slot->number);
+	char *wrapper = remote_wrapper(job_argv, remote->shell && job_argv == slot->argv, remote->grace_seconds);
+	if (job_argv != slot->argv)
+		free(job_argv);
 	char **argv = hosts_ssh_argv(remote->hosts, rs->host, false, wrapper);
 	free(wrapper);
+	argv = files_around(remote, rs->host, argv, item, slot->number);
 	int in[2] = { -1, -1 }, out[2] = { -1, -1 }, err[2] = { -1, -1 }, exec_errno = 0;
 	if (pipe2(in, O_CLOEXEC) || proc_pipe(out) || proc_pipe(err)) {
 		snprintf(remote->error, sizeof remote->error, "%s", strerror(errno));

@@ -19,6 +19,11 @@ struct pool *remote_pool_new(const struct pool_config *config, struct loop *loop
 /* Connect to the hosts (after pool_start).  -1 with a message in error. */
 int remote_pool_connect(struct pool *pool, char *error, size_t size);
 
+/* --workdir, --transferfile, --return, --cleanup, --basefile around the
+ * remote jobs (not owned; NULL: none). */
+struct remote_files;
+void remote_pool_set_files(struct pool *pool, struct remote_files *files);
+
 /* The remote command (malloc'd) that runs argv on a host as GNU parallel
  * runs a job there: in the login shell, in a process group of its own
  * whose id comes first on stderr, killed when its session's input ends.
