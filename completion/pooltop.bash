@@ -18,9 +18,10 @@ _pooltop_long_options=(
 	--load= --memfree= --memsuspend= --nice=
 	--batch --progress --refresh= --hold --no-color --no-config --control=
 	--jobs-file= --log=
+	--sshlogin= --ssh=
 	--help --version
 )
-_pooltop_short_options=(-a -0 -d -j -k -h -V)
+_pooltop_short_options=(-a -0 -d -j -k -S -h -V)
 # The verbs of the control socket, in the order its error reply lists them.
 _pooltop_ctl_verbs=(jobs pause resume suspend continue status watch kill requeue autotune
 	load memfree memsuspend quit)
@@ -33,7 +34,7 @@ _pooltop_takes_value() {
 	--max-items-per-worker | --max-line | --jobs | --min-jobs | --max-jobs | \
 	--shrink | --retries | --timeout | --grace | --delay | --halt | --joblog | \
 	--refresh | --control | --jobs-file | --log | --load | --memfree | \
-	--memsuspend | --nice)
+	--memsuspend | --nice | -S | --sshlogin | --ssh)
 		return 0
 		;;
 	esac
@@ -80,6 +81,19 @@ _pooltop_value() {
 		;;
 	--shrink)
 		_pooltop_add "${prefix}graceful" "${prefix}kill"
+		;;
+	-S | --sshlogin)
+		# This machine, and the hosts bash-completion knows (ssh_config,
+		# known_hosts) when it is loaded.
+		_pooltop_add "${prefix}:"
+		if declare -F _known_hosts_real > /dev/null; then
+			local -a saved=("${COMPREPLY[@]}") hosts
+			COMPREPLY=()
+			_known_hosts_real -- "${_pooltop_cur}"
+			hosts=("${COMPREPLY[@]}")
+			COMPREPLY=("${saved[@]}")
+			_pooltop_add "${hosts[@]/#/$prefix}"
+		fi
 		;;
 	--halt)
 		_pooltop_add "${prefix}never" "${prefix}now,fail=" "${prefix}soon,fail=" \

@@ -135,13 +135,23 @@ struct host *hosts_at(const struct hosts *hosts, int index)
 	return index >= 0 && index < hosts->count ? hosts->hosts[index] : NULL;
 }
 
-int host_slot_limit(const struct hosts *hosts, const struct host *host)
+static int wanted_slots(const struct hosts *hosts, const struct host *host)
 {
 	if (host->slots_given)
 		return host->slots_given;
 	if (hosts->default_slots)
 		return hosts->default_slots;
+	/* sshd's MaxSessions (10 by default) bounds the channels of one
+	 * connection, the master's own session among them. */
+	if (!host->local && host->cpus > HOSTS_SESSIONS_PER_CONNECTION)
+		return HOSTS_SESSIONS_PER_CONNECTION;
 	return host->cpus;
+}
+
+int host_slot_limit(const struct hosts *hosts, const struct host *host)
+{
+	int slots = wanted_slots(hosts, host);
+	return host->session_limit && host->session_limit < slots ? host->session_limit : slots;
 }
 
 bool hosts_all_down(const struct hosts *hosts)

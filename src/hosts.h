@@ -11,6 +11,10 @@
 
 #include "loop.h"
 
+/* The most slots a remote host takes by its CPU count: sshd's default
+ * MaxSessions, 10, less the master's own session.  N/ or -j go beyond. */
+#define HOSTS_SESSIONS_PER_CONNECTION 9
+
 /* The login that means this machine, with no ssh. */
 #define HOSTS_LOCAL ":"
 
@@ -28,6 +32,7 @@ struct host {
 	char **ssh_words;        /* the ssh command and its options (NULL-terminated) */
 	char *destination;       /* [user@]host, the last word of the login */
 	int slots_given;         /* N of N/LOGIN, 0 when not given */
+	int session_limit;       /* the most channels the server allowed, 0: not met */
 	int cpus;                /* CPUs the host reported, 0 until known */
 	int slots_used;          /* slots of the pool assigned to the host */
 	enum host_state state;
@@ -70,8 +75,9 @@ int hosts_add_list(struct hosts *hosts, const char *list, int default_slots, cha
 
 int hosts_count(const struct hosts *hosts);
 struct host *hosts_at(const struct hosts *hosts, int index);
-/* The slots the host takes: N/, else the default, else its CPU count;
- * 0 while a remote host's CPU count is not known. */
+/* The slots the host takes: N/, else the default, else its CPU count (at
+ * most HOSTS_SESSIONS_PER_CONNECTION for a remote host); 0 while a
+ * remote host's CPU count is not known. */
 int host_slot_limit(const struct hosts *hosts, const struct host *host);
 /* Every host is down (none up or connecting). */
 bool hosts_all_down(const struct hosts *hosts);

@@ -29,6 +29,8 @@
 #define PID_MARKER "\036pooltop-pid "
 #define EXIT_MARKER "\036pooltop-exit "
 #define MARKER_MAX 40
+/* The longest line of ssh's own read before the pid marker. */
+#define HEAD_MAX 512
 
 struct remote {
 	struct pool *pool;
@@ -46,11 +48,12 @@ struct remote_slot {
 	struct host *host;       /* NULL while no host has room for the slot */
 	pid_t remote_pid;        /* the remote job's process group, 0 until known */
 	bool head_done;          /* the start of stderr was checked for the pid marker */
-	char head[MARKER_MAX];
+	char head[HEAD_MAX];      /* a line of stderr before the pid marker */
 	size_t head_len;
 	char tail[MARKER_MAX];   /* the end of stderr held back: maybe the exit marker */
 	size_t tail_len;
 	int exit_code;           /* from the exit marker, -1 until it came */
+	bool refused;            /* the master refused the session (MaxSessions) */
 };
 
 static struct remote *remote_of(const struct pool *pool)
@@ -101,15 +104,16 @@ char *remote_wrapper(char *const *argv, bool shell_script, int grace_seconds)
 	free(command);
 	/* In the login shell: keep the session's stdin as fd 3 and give the
 	 * job /dev/null; start the job in a session (and so a process group)
-	 * of its own, which says its pid before anything else; a watcher kills
+	 * of its own, which says its pid before anything else and runs the
+	 * command in the login shell, with no arguments; a watcher kills
 	 * that group (TERM, KILL after the grace) once fd 3 ends: pooltop
 	 * closed it, died, or the connection dropped.  The exit status comes
 	 * last on stderr, so that a job that ended is told from a connection
 	 * that failed. */
 	char *wrapper = xasprintf(
 		"exec 3<&0 </dev/null; p=; command -v setsid >/dev/null 2>&1 && p=setsid; "
-		"$p /bin/sh -c 'printf \"\\036pooltop-pid %%s\\n\" $$ >&2; exec 3<&-; "
-		"exec \"${SHELL:-/bin/sh}\" -c \"$1\"' sh %s & j=$!; "
+		"$p \"${SHELL:-/bin/sh}\" -c 'printf \"\\036pooltop-pid %%s\\n\" $$ >&2; exec 3<&-; "
+		"eval \"set --; $1\"' \"${SHELL:-/bin/sh}\" %s & j=$!; "
 		"(while read -r _; do :; done; kill -TERM -$j 2>/dev/null || kill -TERM $j 2>/dev/null; "
 		"kill -CONT -$j 2>/dev/null; sleep %d; kill -KILL -$j 2>/dev/null) <&3 >/dev/null 2>&1 & w=$!; "
 		"exec 3<&-; wait $j; s=$?; kill $w 2>/dev/null; "
@@ -277,30 +281,56 @@ static void stderr_body(struct slot *slot, struct remote_slot *rs, const char *d
 	}
 }
 
+/* One whole line of stderr before the pid marker: ssh's own words about
+ * the connection (a refused session: see remote_exited), or output. */
+static void head_line(struct slot *slot, struct remote_slot *rs, const char *line, size_t len)
+{
+	int pid;
+	char text[MARKER_MAX + 1];
+	size_t n = len < MARKER_MAX ? len : MARKER_MAX;
+	memcpy(text, line, n);
+	text[n] = '\0';
+	if (len < MARKER_MAX && !strncmp(text, PID_MARKER, strlen(PID_MARKER)) &&
+	    sscanf(text + strlen(PID_MARKER), "%d", &pid) == 1 && pid > 0) {
+		rs->remote_pid = pid;
+		rs->head_done = true;
+		log_debug("slot %d: remote job pid %d on %s", slot->number, pid, rs->host ? rs->host->login : "?");
+		if (slot->suspended)  /* asked before the pid was known */
+			slot->pool->kind->signal(slot, SIGSTOP);
+		return;
+	}
+	if (memmem(line, len, "open refused", strlen("open refused"))) {
+		/* ssh then runs the job over a connection of its own. */
+		rs->refused = true;
+		return;
+	}
+	err_append(slot, line, len);
+}
+
+/* Until the pid marker came, stderr is read line by line: ssh may speak
+ * before the remote side does.  A line that cannot be the marker or a
+ * message of ssh's is passed on as it comes. */
 static void remote_stderr(struct slot *slot, const char *data, size_t len)
 {
 	struct remote_slot *rs = remote_slot(slot);
 	while (!rs->head_done && len) {
-		if (!rs->head_len && *data != MARKER_START) {
-			rs->head_done = true;
-			break;
-		}
-		rs->head[rs->head_len++] = *data++;
-		len--;
-		bool line_end = rs->head[rs->head_len - 1] == '\n';
-		if (!line_end && rs->head_len < MARKER_MAX - 1)
-			continue;
-		rs->head[rs->head_len] = '\0';
-		int pid;
-		if (line_end && !strncmp(rs->head, PID_MARKER, strlen(PID_MARKER)) &&
-		    sscanf(rs->head + strlen(PID_MARKER), "%d", &pid) == 1 && pid > 0) {
-			rs->remote_pid = pid;
-			log_debug("slot %d: remote job pid %d on %s", slot->number, pid, rs->host ? rs->host->login : "?");
+		const char *newline = memchr(data, '\n', len);
+		size_t line_len = newline ? (size_t)(newline - data) + 1 : len;
+		if (rs->head_len + line_len <= sizeof rs->head) {
+			memcpy(rs->head + rs->head_len, data, line_len);
+			rs->head_len += line_len;
 		} else {
+			/* Too long for either: output, the head included. */
 			err_append(slot, rs->head, rs->head_len);
+			err_append(slot, data, line_len);
+			rs->head_len = 0;
 		}
-		rs->head_len = 0;
-		rs->head_done = true;
+		data += line_len;
+		len -= line_len;
+		if (newline && rs->head_len) {
+			head_line(slot, rs, rs->head, rs->head_len);
+			rs->head_len = 0;
+		}
 	}
 	if (len)
 		stderr_body(slot, rs, data, len);
@@ -331,6 +361,7 @@ static void reset_attempt(struct remote_slot *rs)
 	rs->head_done = false;
 	rs->head_len = rs->tail_len = 0;
 	rs->exit_code = -1;
+	rs->refused = false;
 }
 
 /* --transferfile, --return, --cleanup, --basefile: the job's ssh runs in
@@ -441,6 +472,20 @@ static char *ssh_error_line(const struct slot *slot)
 	return len ? xstrdup(line ? line + 1 : text) : NULL;
 }
 
+/* The host's server refused this slot's session (sshd's MaxSessions): the
+ * host runs as many at a time as it had before this one, and this slot
+ * looks for another host (remote_exited). */
+static void lower_session_limit(struct slot *slot, struct remote_slot *rs)
+{
+	struct host *host = rs->host;
+	int limit = host->slots_used - 1 > 0 ? host->slots_used - 1 : 1;
+	if (host->session_limit && limit >= host->session_limit)
+		return;
+	host->session_limit = limit;
+	pool_message(slot->pool, "host %s refused a session (its sshd's MaxSessions?): it runs %d at a time",
+		     host->login, limit);
+}
+
 /* A status the remote side reported: a job the wrapper saw die of a
  * signal pooltop sent reads as killed by it, as a local one would. */
 static int reported_status(const struct slot *slot, int code)
@@ -461,26 +506,36 @@ static bool remote_exited(struct slot *slot, int status)
 	if (slot->inflight_count) {
 		bool ended_there = rs->exit_code >= 0;
 		bool ssh_failed = WIFSIGNALED(status) || (WIFEXITED(status) && WEXITSTATUS(status) == 255);
-		if (!ended_there && !slot->killing && ssh_failed) {
+		char *said = ssh_failed && !ended_there ? ssh_error_line(slot) : NULL;
+		if (rs->refused)
+			lower_session_limit(slot, rs);
+		if (!ended_there && !slot->killing && ssh_failed && rs->refused) {
+			/* Refused, and ssh's own connection failed too: the item runs
+			 * again, the host stays up with fewer slots. */
+			slot_return_items(slot);
+			spool_clear(&slot->out);
+			spool_clear(&slot->err);
+		} else if (!ended_there && !slot->killing && ssh_failed) {
 			/* The job's end was never seen: its connection failed.  The item
 			 * runs again (uncounted), and the host is down until it answers. */
-			char *said = ssh_error_line(slot);
 			log_debug("slot %d: the connection to %s failed (%s): item %" PRIu64 " back to the queue",
 				  slot->number, rs->host->login, said ? said : "no message", slot_oldest(slot)->seq);
 			slot_return_items(slot);
 			spool_clear(&slot->out);
 			spool_clear(&slot->err);
 			hosts_lost(remote->hosts, rs->host, said);
-			free(said);
 		} else {
 			int final = ended_there ? reported_status(slot, rs->exit_code) : status;
 			pool_finish_attempt(slot, slot_pop_item(slot), final, slot->error);
 		}
+		free(said);
 	}
+	bool refused = rs->refused;
 	reset_attempt(rs);
-	if (rs->host && rs->host->state != HOST_UP && !slot->retiring) {
-		slot_leave_host(slot);
-		struct host *host = roomiest_host(remote);
+	if (!slot->retiring) {
+		if (rs->host && (rs->host->state != HOST_UP || refused))
+			slot_leave_host(slot);
+		struct host *host = rs->host ? NULL : roomiest_host(remote);
 		if (host)
 			slot_take_host(slot, host);
 	}

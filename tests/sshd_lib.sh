@@ -63,10 +63,12 @@ _sshd_ready_or_failed() {
 	_sshd_listening "$1" || _sshd_failed "$1"
 }
 
-# sshd_start [NAME]: start a server known to ssh as NAME (default
-# testhost); skips the file with the reason when sshd cannot run here.
+# sshd_start [NAME [SSHD_CONFIG_LINE...]]: start a server known to ssh as
+# NAME (default testhost), its sshd_config lines given first (they win);
+# skips the file with the reason when sshd cannot run here.
 sshd_start() {
-	local name=${1:-testhost} port config tries user
+	local name=${1:-testhost} port config tries user line
+	[ $# -gt 0 ] && shift
 	user=$(id -un)
 	_sshd_keys || skip_all "cannot generate ssh keys"
 	# As root, sshd wants its privilege separation directory, which only the
@@ -80,7 +82,11 @@ sshd_start() {
 	for tries in 1 2 3; do
 		port=$(_free_port) || skip_all "no free loopback port for sshd"
 		config=$SSHD_DIR/$name.sshd_config
-		cat > "$config" << EOF
+		: > "$config"
+		for line in "$@"; do
+			echo "$line" >> "$config"
+		done
+		cat >> "$config" << EOF
 ListenAddress 127.0.0.1
 Port $port
 HostKey $SSHD_DIR/host_key
@@ -170,7 +176,11 @@ sshd_drop() {
 sshd_stop() {
 	local name=$1 pid=${sshd_pid[$1]:-}
 	[ -n "$pid" ] || return 0
-	kill -TERM "$pid" 2> /dev/null
+	# The connections first: once the listener is gone, its children are
+	# no longer found as its children.
+	kill -STOP "$pid" 2> /dev/null
 	sshd_drop "$name"
+	kill -TERM "$pid" 2> /dev/null
+	kill -CONT "$pid" 2> /dev/null
 	unset "sshd_pid[$name]"
 }
