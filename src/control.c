@@ -17,6 +17,7 @@
 #include "loop.h"
 #include "text.h"
 #include "throttle.h"
+#include "remote.h"
 #include "xalloc.h"
 
 #define MAX_WORDS 4
@@ -334,6 +335,16 @@ static int verb_quit(struct control *control, int argc, char **argv, char **repl
 	return reply_ok(reply, "%s", kill ? "quitting, killing jobs" : "quitting when running jobs finish");
 }
 
+/* host add|drain LOGIN: hosts join or leave a run over -S hosts. */
+static int verb_host(struct control *control, int argc, char **argv, char **reply)
+{
+	(void)argc;
+	char message[512];
+	if (remote_pool_host(control->pool, argv[1], argv[2], message, sizeof message))
+		return reply_error(reply, "%s", message);
+	return reply_ok(reply, "%s", message);
+}
+
 static const struct verb verbs[] = {
 	{ "jobs", 1, 1, "jobs N|+N|-N[!]", verb_jobs },
 	{ "pause", 0, 0, "pause", verb_pause },
@@ -349,6 +360,7 @@ static const struct verb verbs[] = {
 	{ "load", 1, 1, "load N|N%|off", verb_throttle },
 	{ "memfree", 1, 1, "memfree SIZE|off", verb_throttle },
 	{ "memsuspend", 1, 1, "memsuspend SIZE|off", verb_throttle },
+	{ "host", 2, 2, "host add|drain LOGIN", verb_host },
 };
 
 /* "jobs, pause, ...": every verb of the table, so a new verb is named in

@@ -150,7 +150,7 @@ static int wanted_slots(const struct hosts *hosts, const struct host *host)
 
 int host_slot_limit(const struct hosts *hosts, const struct host *host)
 {
-	int slots = wanted_slots(hosts, host);
+	int slots = host->draining ? 0 : wanted_slots(hosts, host);
 	return host->session_limit && host->session_limit < slots ? host->session_limit : slots;
 }
 
@@ -544,6 +544,36 @@ static void master_start(struct hosts *hosts, struct host *host)
 	loop_add_fd(hosts->loop, host->master_err, POLLIN, master_errors, host);
 }
 
+/* The private directory of the control sockets, mode 0700. */
+static int make_control_dir(struct hosts *hosts, char *error, size_t size)
+{
+	const char *tmp = getenv("TMPDIR");
+	char *dir = xasprintf("%s/pooltop-ssh.XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	/* mkdtemp makes it mode 0700: the sockets in it are ours alone. */
+	if (!mkdtemp(dir)) {
+		snprintf(error, size, "cannot make a directory for the ssh control sockets ('%s'): %s", dir,
+			 strerror(errno));
+		free(dir);
+		return -1;
+	}
+	hosts->control_dir = dir;
+	hosts->dev_null = open("/dev/null", O_RDWR | O_CLOEXEC);
+	return 0;
+}
+
+static void host_connect(struct hosts *hosts, struct host *host)
+{
+	if (host->local) {
+		host->state = HOST_UP;
+		host->ever_up = true;
+		if (hosts->events.up)
+			hosts->events.up(hosts->events.data, host);
+		return;
+	}
+	host->control_path = xasprintf("%s/%d", hosts->control_dir, host->index);
+	master_start(hosts, host);
+}
+
 int hosts_start(struct hosts *hosts, struct loop *loop, const struct hosts_events *events, char *error,
 		size_t size)
 {
@@ -552,32 +582,34 @@ int hosts_start(struct hosts *hosts, struct loop *loop, const struct hosts_event
 	bool remote = false;
 	for (int i = 0; i < hosts->count; i++)
 		remote |= !hosts->hosts[i]->local;
-	if (remote) {
-		const char *tmp = getenv("TMPDIR");
-		char *dir = xasprintf("%s/pooltop-ssh.XXXXXX", tmp && *tmp ? tmp : "/tmp");
-		/* mkdtemp makes it mode 0700: the sockets in it are ours alone. */
-		if (!mkdtemp(dir)) {
-			snprintf(error, size, "cannot make a directory for the ssh control sockets ('%s'): %s", dir,
-				 strerror(errno));
-			free(dir);
-			return -1;
-		}
-		hosts->control_dir = dir;
-		hosts->dev_null = open("/dev/null", O_RDWR | O_CLOEXEC);
-	}
-	for (int i = 0; i < hosts->count; i++) {
-		struct host *host = hosts->hosts[i];
-		if (host->local) {
-			host->state = HOST_UP;
-			host->ever_up = true;
-			if (hosts->events.up)
-				hosts->events.up(hosts->events.data, host);
-			continue;
-		}
-		host->control_path = xasprintf("%s/%d", hosts->control_dir, i);
-		master_start(hosts, host);
-	}
+	if (remote && make_control_dir(hosts, error, size))
+		return -1;
+	for (int i = 0; i < hosts->count; i++)
+		host_connect(hosts, hosts->hosts[i]);
 	return 0;
+}
+
+int hosts_connect_added(struct hosts *hosts, struct host *host, char *error, size_t size)
+{
+	if (!hosts->loop)
+		return 0;  /* hosts_start connects it */
+	if (!host->local && !hosts->control_dir && make_control_dir(hosts, error, size))
+		return -1;
+	host_connect(hosts, host);
+	return 0;
+}
+
+int hosts_default_slots(const struct hosts *hosts)
+{
+	return hosts->default_slots;
+}
+
+struct host *hosts_find(const struct hosts *hosts, const char *login)
+{
+	for (int i = 0; i < hosts->count; i++)
+		if (!strcmp(hosts->hosts[i]->login, login))
+			return hosts->hosts[i];
+	return NULL;
 }
 
 int hosts_run_detached(struct hosts *hosts, const struct host *host, const char *remote_command)

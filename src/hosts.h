@@ -38,6 +38,7 @@ struct host {
 	enum host_state state;
 	char *reason;            /* why the host is down (ssh's message), or NULL */
 	bool ever_up;            /* it was up once: a later loss is a drop, not unreachable */
+	bool draining;           /* host drain: no new items there; running ones finish */
 
 	/* The control master (hosts.c). */
 	char *control_path;
@@ -96,6 +97,15 @@ int hosts_start(struct hosts *hosts, struct loop *loop, const struct hosts_event
 /* The host's connection failed while in use (a job could not reach it):
  * take it down as a drop of the master would, and retry later. */
 void hosts_lost(struct hosts *hosts, struct host *host, const char *reason);
+/* A host added to a started table (host add, --slf): its control master
+ * starts now (a local host is up at once).  Before hosts_start, nothing
+ * to do.  -1 with a message in error. */
+int hosts_connect_added(struct hosts *hosts, struct host *host, char *error, size_t size);
+/* The default_slots of the last hosts_add_list (hosts added later keep it). */
+int hosts_default_slots(const struct hosts *hosts);
+/* The host of login (as given, without N/), or NULL. */
+struct host *hosts_find(const struct hosts *hosts, const char *login);
+
 /* Close every master (their remote sessions end, and with them what
  * runs there) and remove the private directory. */
 void hosts_close(struct hosts *hosts);

@@ -756,7 +756,7 @@ static int run(struct app *app)
 	app->output = output_new(app->loop, options->keep_order);
 	if (open_joblog(app) || choose_initial_jobs(app))
 		return 255;
-	if (options->sshlogin_count)
+	if (options->sshlogin_count || options->sshlogin_file)
 		app->pool = open_remote_pool(app, &events);
 	else
 		app->pool = pool_new(&options->pool, app->loop, app->items, &events);

@@ -19,6 +19,12 @@ struct pool *remote_pool_new(const struct pool_config *config, struct loop *loop
 /* Connect to the hosts (after pool_start).  -1 with a message in error. */
 int remote_pool_connect(struct pool *pool, char *error, size_t size);
 
+/* host add LOGIN ([N/]LOGIN: a new host, connected now, the pool grown
+ * by its slots; a drained one takes items again) and host drain LOGIN
+ * (no new items there, running ones finish, the pool shrunk by its
+ * slots).  0 or -1, with what happened in reply. */
+int remote_pool_host(struct pool *pool, const char *action, const char *login, char *reply, size_t size);
+
 /* --workdir, --transferfile, --return, --cleanup, --basefile around the
  * remote jobs (not owned; NULL: none). */
 struct remote_files;
