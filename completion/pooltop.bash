@@ -19,12 +19,13 @@ _pooltop_long_options=(
 	--batch --progress --refresh= --hold --no-color --no-config --control=
 	--jobs-file= --log=
 	--sshlogin= --ssh=
+	--slf= --workdir= --transferfile= --transfer --return= --trc= --cleanup --basefile=
 	--help --version
 )
 _pooltop_short_options=(-a -0 -d -j -k -S -h -V)
 # The verbs of the control socket, in the order its error reply lists them.
 _pooltop_ctl_verbs=(jobs pause resume suspend continue status watch kill requeue autotune
-	load memfree memsuspend quit)
+	load memfree memsuspend quit host)
 
 # _pooltop_takes_value WORD: whether option WORD, given alone, takes the
 # next word as its value.
@@ -34,7 +35,9 @@ _pooltop_takes_value() {
 	--max-items-per-worker | --max-line | --jobs | --min-jobs | --max-jobs | \
 	--shrink | --retries | --timeout | --grace | --delay | --halt | --joblog | \
 	--refresh | --control | --jobs-file | --log | --load | --memfree | \
-	--memsuspend | --nice | -S | --sshlogin | --ssh)
+	--memsuspend | --nice | -S | --sshlogin | --ssh | \
+	--slf | --sshloginfile | --workdir | --wd | --transferfile | --tf | --return | --trc | \
+	--basefile | --bf)
 		return 0
 		;;
 	esac
@@ -76,7 +79,8 @@ _pooltop_value() {
 	local option=$1 prefix=
 	[[ $_pooltop_word == --*=* ]] && prefix=${_pooltop_word%%=*}=
 	case $option in
-	-a | --arg-file | --joblog | --log | --jobs-file | --control)
+	-a | --arg-file | --joblog | --log | --jobs-file | --control | \
+	--slf | --sshloginfile | --transferfile | --tf | --return | --trc | --basefile | --bf)
 		_pooltop_files
 		;;
 	--shrink)

@@ -184,7 +184,7 @@ static json_t *workers_json(const struct control *control, double now)
 		json_object_set_new(worker, "pid", pid > 0 && view.pid > 0 ? json_integer(pid) : json_null());
 		char host[STATUS_ITEM_SIZE];
 		text_sanitize(host, sizeof host, view.host ? view.host : ":", strlen(view.host ? view.host : ":"), 0);
-		json_object_set_new(worker, "host", json_string(host));
+		json_object_set_new(worker, "host", host[0] ? json_string(host) : json_null());
 		json_object_set_new(worker, "state", json_string(state_names[view.state]));
 		json_object_set_new(worker, "item", item ? item : json_null());
 		json_object_set_new(worker, "elapsed", view.item ? json_real(now - view.item_started) : json_null());

@@ -102,7 +102,8 @@ struct slot_view {
 	double item_started;     /* monotonic seconds */
 	uint64_t done, failed;   /* items this slot finished / failed */
 	/* Where the slot runs (see slot_kind.remote). */
-	const char *host;        /* the host's login, NULL for this machine */
+	const char *host;        /* the host's login, NULL for this machine, "" while
+				    the slot waits for a host with room */
 	pid_t remote_pid;        /* the job's pid on that host, 0 while not known */
 };
 

@@ -127,7 +127,7 @@ bool pool_slot_view(const struct pool *pool, int index, struct slot_view *view)
 		.failed = slot->failed,
 	};
 	if (pool->kind->remote && pool->kind->remote(slot, &view->remote_pid))
-		view->host = slot->host;
+		view->host = slot->host ? slot->host : "";
 	return true;
 }
 

@@ -628,8 +628,8 @@ static const char *remote_held(const struct pool *pool)
 static bool remote_where(const struct slot *slot, pid_t *remote_pid)
 {
 	const struct remote_slot *rs = remote_slot(slot);
-	if (!rs || !rs->host || rs->host->local)
-		return false;
+	if (!rs || (rs->host && rs->host->local))
+		return false;  /* a slot waiting for a host with room is remote yet */
 	*remote_pid = rs->remote_pid;
 	return true;
 }

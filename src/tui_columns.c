@@ -98,6 +98,8 @@ char *tui_host_counts(const struct pool *pool, char *out, size_t size)
 	for (int index = 0; pool_slot_view(pool, index, &view); index++) {
 		const char *host = view.host ? view.host : ":";
 		remote = remote || view.host;
+		if (!*host)
+			continue;  /* waiting for a host: on none */
 		int at = 0;
 		while (at < host_count && strcmp(hosts[at], host))
 			at++;
@@ -142,11 +144,11 @@ static void worker_pid(const void *row, int width, char *out, size_t size)
 }
 
 /* The host's login as given to -S; ":" is this machine, as GNU parallel
- * names it. */
+ * names it, "-" a slot waiting for a host with room. */
 static void worker_host(const void *row, int width, char *out, size_t size)
 {
 	const struct worker_row *worker = row;
-	const char *host = worker->view.host ? worker->view.host : ":";
+	const char *host = !worker->view.host ? ":" : worker->view.host[0] ? worker->view.host : "-";
 	tui_text_fit(out, size, host, strlen(host), width);
 }
 

@@ -141,6 +141,8 @@ START_TEST(a_job_on_another_host_shows_the_host_and_its_pid_there)
 	ck_assert_str_eq(worker_cell(&row, "PID", 7), "  31337");
 	row.view.remote_pid = 0;
 	ck_assert_str_eq(worker_cell(&row, "PID", 7), "      -");  /* not known yet */
+	row.view.host = "";
+	ck_assert_str_eq(worker_cell(&row, "HOST", 10), "-         ");  /* waiting for a host */
 }
 END_TEST
 
