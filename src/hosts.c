@@ -544,9 +544,11 @@ static void master_start(struct hosts *hosts, struct host *host)
 	loop_add_fd(hosts->loop, host->master_err, POLLIN, master_errors, host);
 }
 
-/* The private directory of the control sockets, mode 0700. */
+/* The private directory of the control sockets, made once. */
 static int make_control_dir(struct hosts *hosts, char *error, size_t size)
 {
+	if (hosts->control_dir)
+		return 0;
 	const char *tmp = getenv("TMPDIR");
 	char *dir = xasprintf("%s/pooltop-ssh.XXXXXX", tmp && *tmp ? tmp : "/tmp");
 	/* mkdtemp makes it mode 0700: the sockets in it are ours alone. */
@@ -557,11 +559,25 @@ static int make_control_dir(struct hosts *hosts, char *error, size_t size)
 		return -1;
 	}
 	hosts->control_dir = dir;
-	hosts->dev_null = open("/dev/null", O_RDWR | O_CLOEXEC);
+	if (hosts->dev_null < 0)
+		hosts->dev_null = open("/dev/null", O_RDWR | O_CLOEXEC);
 	return 0;
 }
 
-static void host_connect(struct hosts *hosts, struct host *host)
+int hosts_start(struct hosts *hosts, struct loop *loop, const struct hosts_events *events, char *error,
+		size_t size)
+{
+	hosts->loop = loop;
+	hosts->events = *events;
+	for (int i = 0; i < hosts->count; i++)
+		if (!hosts->hosts[i]->local && make_control_dir(hosts, error, size))
+			return -1;
+	for (int i = 0; i < hosts->count; i++)
+		hosts_connect(hosts, hosts->hosts[i]);
+	return 0;
+}
+
+void hosts_connect(struct hosts *hosts, struct host *host)
 {
 	if (host->local) {
 		host->state = HOST_UP;
@@ -570,33 +586,15 @@ static void host_connect(struct hosts *hosts, struct host *host)
 			hosts->events.up(hosts->events.data, host);
 		return;
 	}
-	host->control_path = xasprintf("%s/%d", hosts->control_dir, host->index);
+	char error[256];
+	if (make_control_dir(hosts, error, sizeof error)) {
+		keep_error_text(host, error, strlen(error));
+		host_goes_down(hosts, host, "no directory for the control sockets");
+		return;
+	}
+	if (!host->control_path)
+		host->control_path = xasprintf("%s/%d", hosts->control_dir, host->index);
 	master_start(hosts, host);
-}
-
-int hosts_start(struct hosts *hosts, struct loop *loop, const struct hosts_events *events, char *error,
-		size_t size)
-{
-	hosts->loop = loop;
-	hosts->events = *events;
-	bool remote = false;
-	for (int i = 0; i < hosts->count; i++)
-		remote |= !hosts->hosts[i]->local;
-	if (remote && make_control_dir(hosts, error, size))
-		return -1;
-	for (int i = 0; i < hosts->count; i++)
-		host_connect(hosts, hosts->hosts[i]);
-	return 0;
-}
-
-int hosts_connect_added(struct hosts *hosts, struct host *host, char *error, size_t size)
-{
-	if (!hosts->loop)
-		return 0;  /* hosts_start connects it */
-	if (!host->local && !hosts->control_dir && make_control_dir(hosts, error, size))
-		return -1;
-	host_connect(hosts, host);
-	return 0;
 }
 
 int hosts_default_slots(const struct hosts *hosts)

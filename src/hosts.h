@@ -94,13 +94,12 @@ char **hosts_ssh_argv(const struct hosts *hosts, const struct host *host, bool m
  * when the private directory of the control sockets cannot be made. */
 int hosts_start(struct hosts *hosts, struct loop *loop, const struct hosts_events *events,
 		char *error, size_t size);
+/* Connect one host of the table (hosts_start does it for each; a host
+ * added later, once started, needs it): a local host is up at once. */
+void hosts_connect(struct hosts *hosts, struct host *host);
 /* The host's connection failed while in use (a job could not reach it):
  * take it down as a drop of the master would, and retry later. */
 void hosts_lost(struct hosts *hosts, struct host *host, const char *reason);
-/* A host added to a started table (host add, --slf): its control master
- * starts now (a local host is up at once).  Before hosts_start, nothing
- * to do.  -1 with a message in error. */
-int hosts_connect_added(struct hosts *hosts, struct host *host, char *error, size_t size);
 /* The default_slots of the last hosts_add_list (hosts added later keep it). */
 int hosts_default_slots(const struct hosts *hosts);
 /* The host of login (as given, without N/), or NULL. */

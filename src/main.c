@@ -690,26 +690,6 @@ static int exit_status(struct app *app)
 	return pool_exit_status(app->pool);
 }
 
-/* -S: the hosts' table, and a pool whose slots run on them. */
-static struct pool *open_remote_pool(struct app *app, const struct pool_events *events)
-{
-	char error[512];
-	app->remote = remote_run_open(&app->options, app->loop, app->items, events, error, sizeof error);
-	if (!app->remote)
-		batch_message(NULL, error);
-	return app->remote ? remote_run_pool(app->remote) : NULL;
-}
-
-/* The control masters start before any job: a host's slots wait for it. */
-static int connect_hosts(struct app *app)
-{
-	char error[512];
-	if (!app->remote || remote_run_connect(app->remote, error, sizeof error) == 0)
-		return 0;
-	batch_message(app->batch, error);
-	return -1;
-}
-
 static int run(struct app *app)
 {
 	struct options *options = &app->options;
@@ -756,12 +736,17 @@ static int run(struct app *app)
 	app->output = output_new(app->loop, options->keep_order);
 	if (open_joblog(app) || choose_initial_jobs(app))
 		return 255;
-	if (options->sshlogin_count || options->sshlogin_file)
-		app->pool = open_remote_pool(app, &events);
-	else
+	char error[512] = "";
+	if (options->sshlogin_count || options->sshlogin_file) {
+		app->remote = remote_run_open(options, app->loop, app->items, &events, error, sizeof error);
+		app->pool = app->remote ? remote_run_pool(app->remote) : NULL;
+	} else
 		app->pool = pool_new(&options->pool, app->loop, app->items, &events);
-	if (!app->pool)
+	if (!app->pool) {
+		if (*error)
+			batch_message(NULL, error);
 		return 255;
+	}
 	output_on_closed(app->output, app_stdout_closed, app);
 	output_on_lost(app->output, app_output_lost, app);
 	output_on_backlog(app->output, app_output_backlog, app);
@@ -788,8 +773,10 @@ static int run(struct app *app)
 	log_debug("run starts: %d workers (bounds %d to %d)%s%s", options->pool.jobs, options->pool.min_jobs,
 		  options->pool.max_jobs, options->pool.kind == POOL_WORKER ? ", persistent workers" : "",
 		  options->keep_order ? ", in input order" : "");
-	if (connect_hosts(app))
+	if (app->remote && remote_run_connect(app->remote, error, sizeof error)) {
+		batch_message(app->batch, error);  /* before any job: a host's slots wait for it */
 		return 255;
+	}
 	pool_start(app->pool);
 	start_tuning(app);
 	if (!pool_finished(app->pool))

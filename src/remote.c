@@ -682,6 +682,17 @@ struct pool *remote_pool_new(const struct pool_config *config, struct loop *loop
 	return pool;
 }
 
+struct pool *remote_pool_open(const struct options *options, struct loop *loop, struct items *items,
+			      const struct pool_events *events, struct hosts **hosts, char *error, size_t size)
+{
+	*hosts = hosts_new(options->ssh_command);
+	for (int i = 0; i < options->sshlogin_count; i++)
+		if (hosts_add_list(*hosts, options->sshlogins[i], options->jobs_given ? options->pool.jobs : 0, error,
+				   size))
+			return NULL;
+	return remote_pool_new(&options->pool, loop, items, events, *hosts, options->shell);
+}
+
 int remote_pool_connect(struct pool *pool, char *error, size_t size)
 {
 	struct remote *remote = remote_of(pool);
@@ -730,8 +741,7 @@ static int host_add(struct remote *remote, const char *login, char *reply, size_
 	host_arrays_grow(remote);
 	remote->counted[host->index] = host_slot_limit(remote->hosts, host) > 0;
 	log_debug("host %s added (%d slots asked)", host->login, host_slot_limit(remote->hosts, host));
-	if (hosts_connect_added(remote->hosts, host, reply, size))
-		return -1;
+	hosts_connect(remote->hosts, host);
 	resize_for_host(remote, host, +1);
 	snprintf(reply, size, "host %s added", host->login);
 	return 0;
