@@ -23,6 +23,7 @@ _pooltop_long_options=(
 	--batch --progress --refresh= --hold --no-color --no-config --control=
 	--jobs-file= --log=
 	--sshlogin= --ssh=
+	--slf= --workdir= --transferfile= --transfer --return= --trc= --cleanup --basefile=
 	--help --version
 	--link --xapply --colsep= --trim= --header= --shuf --arg-sep= --arg-file-sep=
 	--max-procs= --termseq= --process-slot-var= --no-run-if-empty --retry-failed
@@ -30,7 +31,7 @@ _pooltop_long_options=(
 _pooltop_short_options=(-a -0 -C -d -j -k -n -N -m -X -L -s -I -h -V -P -r -u -t -S)
 # The verbs of the control socket, in the order its error reply lists them.
 _pooltop_ctl_verbs=(jobs pause resume suspend continue status watch kill requeue autotune
-	load memfree memsuspend quit)
+	load memfree memsuspend quit host)
 
 # _pooltop_takes_value WORD: whether option WORD, given alone, takes the
 # next word as its value.
@@ -43,7 +44,9 @@ _pooltop_takes_value() {
 	--refresh | --control | --jobs-file | --log | --load | --memfree | \
 	--memsuspend | --nice | -C | --colsep | --trim | --header | --arg-sep | \
 	--arg-file-sep | -P | --max-procs | --termseq | --term-seq | --process-slot-var | \
-	--tagstring | --results | --tmpdir | -S | --sshlogin | --ssh)
+	--tagstring | --results | --tmpdir | -S | --sshlogin | --ssh | \
+	--slf | --sshloginfile | --workdir | --wd | --transferfile | --tf | --return | --trc | \
+	--basefile | --bf)
 		return 0
 		;;
 	esac
@@ -85,7 +88,8 @@ _pooltop_value() {
 	local option=$1 prefix=
 	[[ $_pooltop_word == --*=* ]] && prefix=${_pooltop_word%%=*}=
 	case $option in
-	-a | --arg-file | --joblog | --log | --jobs-file | --control | --results | --tmpdir)
+	-a | --arg-file | --joblog | --log | --jobs-file | --control | --results | --tmpdir | \
+	--slf | --sshloginfile | --transferfile | --tf | --return | --trc | --basefile | --bf)
 		_pooltop_files
 		;;
 	--shrink)

@@ -17,6 +17,7 @@
 #include "loop.h"
 #include "text.h"
 #include "throttle.h"
+#include "remote.h"
 #include "xalloc.h"
 
 #define MAX_WORDS 4
@@ -180,7 +181,12 @@ static json_t *workers_json(const struct control *control, double now)
 		}
 		json_t *worker = json_object();
 		json_object_set_new(worker, "slot", json_integer(view.number));
-		json_object_set_new(worker, "pid", view.pid > 0 ? json_integer(view.pid) : json_null());
+		/* A job on another host: its pid there, and the host's login. */
+		pid_t pid = view.host ? view.remote_pid : view.pid;
+		json_object_set_new(worker, "pid", pid > 0 && view.pid > 0 ? json_integer(pid) : json_null());
+		char host[STATUS_ITEM_SIZE];
+		text_sanitize(host, sizeof host, view.host ? view.host : ":", strlen(view.host ? view.host : ":"), 0);
+		json_object_set_new(worker, "host", host[0] ? json_string(host) : json_null());
 		json_object_set_new(worker, "state", json_string(state_names[view.state]));
 		json_object_set_new(worker, "item", item ? item : json_null());
 		json_object_set_new(worker, "elapsed", view.item ? json_real(now - view.item_started) : json_null());
@@ -334,6 +340,16 @@ static int verb_quit(struct control *control, int argc, char **argv, char **repl
 	return reply_ok(reply, "%s", kill ? "quitting, killing jobs" : "quitting when running jobs finish");
 }
 
+/* host add|drain LOGIN: hosts join or leave a run over -S hosts. */
+static int verb_host(struct control *control, int argc, char **argv, char **reply)
+{
+	(void)argc;
+	char message[512];
+	if (remote_pool_host(control->pool, argv[1], argv[2], message, sizeof message))
+		return reply_error(reply, "%s", message);
+	return reply_ok(reply, "%s", message);
+}
+
 static const struct verb verbs[] = {
 	{ "jobs", 1, 1, "jobs N|+N|-N[!]", verb_jobs },
 	{ "pause", 0, 0, "pause", verb_pause },
@@ -349,6 +365,7 @@ static const struct verb verbs[] = {
 	{ "load", 1, 1, "load N|N%|off", verb_throttle },
 	{ "memfree", 1, 1, "memfree SIZE|off", verb_throttle },
 	{ "memsuspend", 1, 1, "memsuspend SIZE|off", verb_throttle },
+	{ "host", 2, 2, "host add|drain LOGIN", verb_host },
 };
 
 /* "jobs, pause, ...": every verb of the table, so a new verb is named in

@@ -7,7 +7,16 @@
 #include <stdlib.h>
 
 #include "loop.h"
+#include "remote_sample.h"
 #include "xalloc.h"
+
+/* The hosts' figures, when slots run elsewhere (see cpu_account.h). */
+static struct remote_figures *remote_figures;
+
+void cpu_account_set_remote(struct remote_figures *figures)
+{
+	remote_figures = figures;
+}
 
 int cpu_account_init(struct cpu_account *account, const struct pool *pool)
 {
@@ -101,6 +110,28 @@ static void account_live_tree(struct cpu_account *account, int number, const str
 		slot->peak_rss = tree->rss_bytes;
 }
 
+/* A job on another host: the figures of its host's last reading, CPU%
+ * measured there on the host's own clock. */
+static void account_remote_tree(struct cpu_account *account, int index, struct slot_sample *sample)
+{
+	struct slot_view view;
+	struct tree_usage usage;
+	sample->known = false;
+	sample->rss_bytes = 0;
+	if (!pool_slot_view(account->pool, index, &view) || !view.host || view.remote_pid <= 0 ||
+	    !remote_figures_get(remote_figures, view.host, view.remote_pid, &usage))
+		return;
+	struct slot_account *slot = account_for(account, view.number);
+	if (usage.cpu_percent >= 0)
+		slot->cpu_percent = (slot->cpu_percent > 0 ? slot->cpu_percent : 0) + usage.cpu_percent;
+	slot->busy = usage.cpu_percent > 0;
+	slot->rss_bytes = usage.rss_bytes;
+	if (usage.rss_bytes > slot->peak_rss)
+		slot->peak_rss = usage.rss_bytes;
+	sample->known = true;
+	sample->rss_bytes = usage.rss_bytes;
+}
+
 void cpu_account_set_visible(struct cpu_account *account, int first, int count)
 {
 	account->visible_first = first;
@@ -139,6 +170,13 @@ void cpu_account_sample(struct cpu_account *account, double now)
 		account->sample_count = (size_t)index + 1;
 		if (view.pid <= 0)
 			continue;
+		if (view.host && remote_figures) {
+			/* Read on its host, one round trip per host (below). */
+			account->samples[index].remote = true;
+			if (view.remote_pid > 0)
+				remote_figures_add(remote_figures, view.host, view.remote_pid);
+			continue;
+		}
 		if (!tree_due(account, index, view.number, view.pid)) {
 			/* Its last reading stands: an idle tree, off screen. */
 			const struct slot_account *slot = account_for(account, view.number);
@@ -165,6 +203,11 @@ void cpu_account_sample(struct cpu_account *account, double now)
 			account->total_rss += sample->rss_bytes;
 			continue;
 		}
+		if (sample->remote) {
+			account_remote_tree(account, (int)index, sample);
+			account->total_rss += sample->rss_bytes;
+			continue;
+		}
 		const struct tree_usage *usage = &account->trees[tree];
 		account_live_tree(account, account->tree_slot[tree], usage, interval);
 		sample->known = usage->processes > 0;
@@ -179,6 +222,8 @@ void cpu_account_sample(struct cpu_account *account, double now)
 					     account->accounts[number].cpu_percent;
 	account->last_sample_time = now;
 	account->sample_round++;
+	if (remote_figures)
+		remote_figures_request(remote_figures);
 }
 
 /* The slot's sample, if it is of the process the slot runs now. */

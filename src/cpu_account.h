@@ -20,6 +20,7 @@ struct slot_sample {
 	uint64_t rss_bytes;
 	bool known;                     /* the tree was alive when read */
 	bool skipped;                   /* not read at this sample: its last reading stands */
+	bool remote;                    /* a job on another host: its figures come from there */
 };
 
 /* The CPU one slot number used since the last sample. */
@@ -87,6 +88,12 @@ void cpu_account_set_visible(struct cpu_account *account, int first, int count);
 /* A process of slot `reaped->slot` was reaped: its CPU joins the slot's
  * figure of the current interval, its peak memory the slot's peak. */
 void cpu_account_reaped(struct cpu_account *account, const struct pool_reaped *reaped);
+
+/* Where the figures of jobs on other hosts come from (remote_sample.h),
+ * for every account of the process: one set of hosts per run.  NULL (the
+ * default) when every slot runs here. */
+struct remote_figures;
+void cpu_account_set_remote(struct remote_figures *figures);
 
 /* The figures of the slot the view shows (by its index and pid). */
 void cpu_account_slot(const struct cpu_account *account, int index, const struct slot_view *view,

@@ -150,7 +150,7 @@ static int wanted_slots(const struct hosts *hosts, const struct host *host)
 
 int host_slot_limit(const struct hosts *hosts, const struct host *host)
 {
-	int slots = wanted_slots(hosts, host);
+	int slots = host->draining ? 0 : wanted_slots(hosts, host);
 	return host->session_limit && host->session_limit < slots ? host->session_limit : slots;
 }
 
@@ -595,6 +595,19 @@ void hosts_connect(struct hosts *hosts, struct host *host)
 	if (!host->control_path)
 		host->control_path = xasprintf("%s/%d", hosts->control_dir, host->index);
 	master_start(hosts, host);
+}
+
+int hosts_default_slots(const struct hosts *hosts)
+{
+	return hosts->default_slots;
+}
+
+struct host *hosts_find(const struct hosts *hosts, const char *login)
+{
+	for (int i = 0; i < hosts->count; i++)
+		if (!strcmp(hosts->hosts[i]->login, login))
+			return hosts->hosts[i];
+	return NULL;
 }
 
 int hosts_run_detached(struct hosts *hosts, const struct host *host, const char *remote_command)

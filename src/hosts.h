@@ -38,6 +38,7 @@ struct host {
 	enum host_state state;
 	char *reason;            /* why the host is down (ssh's message), or NULL */
 	bool ever_up;            /* it was up once: a later loss is a drop, not unreachable */
+	bool draining;           /* host drain: no new items there; running ones finish */
 
 	/* The control master (hosts.c). */
 	char *control_path;
@@ -99,6 +100,11 @@ void hosts_connect(struct hosts *hosts, struct host *host);
 /* The host's connection failed while in use (a job could not reach it):
  * take it down as a drop of the master would, and retry later. */
 void hosts_lost(struct hosts *hosts, struct host *host, const char *reason);
+/* The default_slots of the last hosts_add_list (hosts added later keep it). */
+int hosts_default_slots(const struct hosts *hosts);
+/* The host of login (as given, without N/), or NULL. */
+struct host *hosts_find(const struct hosts *hosts, const char *login);
+
 /* Close every master (their remote sessions end, and with them what
  * runs there) and remove the private directory. */
 void hosts_close(struct hosts *hosts);

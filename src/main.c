@@ -19,7 +19,6 @@
 #include "ctlsock.h"
 #include "demo.h"
 #include "guardian.h"
-#include "hosts.h"
 #include "items.h"
 #include "joblog.h"
 #include "jobsfile.h"
@@ -30,7 +29,7 @@
 #include "output_format.h"
 #include "pipe_items.h"
 #include "pool.h"
-#include "remote.h"
+#include "remote_run.h"
 #include "rlimits.h"
 #include "sources.h"
 #include "spool.h"
@@ -57,7 +56,7 @@ struct app {
 	struct jobsfile *jobsfile;  /* --jobs-file, or NULL */
 	struct autotune *autotune;  /* --autotune or `autotune on`, else NULL */
 	struct output_format *format;  /* --tag, --line-buffer, --results... */
-	struct hosts *hosts;     /* -S/--sshlogin, or NULL */
+	struct remote_run *remote;  /* -S/--sshlogin: the hosts, or NULL */
 	struct cpu_account account; /* CPU and memory for status when no TUI counts them */
 	bool account_open;       /* account is in use */
 	uint64_t account_timer;  /* its next sample */
@@ -807,9 +806,10 @@ static int run(struct app *app)
 	if (open_joblog(app) || choose_initial_jobs(app))
 		return 255;
 	char error[512] = "";
-	if (options->sshlogin_count)
-		app->pool = remote_pool_open(options, app->loop, app->items, &events, &app->hosts, error, sizeof error);
-	else
+	if (options->sshlogin_count || options->sshlogin_file) {
+		app->remote = remote_run_open(options, app->loop, app->items, &events, error, sizeof error);
+		app->pool = app->remote ? remote_run_pool(app->remote) : NULL;
+	} else
 		app->pool = pool_new(&options->pool, app->loop, app->items, &events);
 	if (!app->pool) {
 		if (*error)
@@ -842,7 +842,7 @@ static int run(struct app *app)
 	log_debug("run starts: %d workers (bounds %d to %d)%s%s", options->pool.jobs, options->pool.min_jobs,
 		  options->pool.max_jobs, options->pool.kind == POOL_WORKER ? ", persistent workers" : "",
 		  options->keep_order ? ", in input order" : "");
-	if (app->hosts && remote_pool_connect(app->pool, error, sizeof error)) {
+	if (app->remote && remote_run_connect(app->remote, error, sizeof error)) {
 		batch_message(app->batch, error);  /* before any job: a host's slots wait for it */
 		return 255;
 	}
@@ -850,7 +850,7 @@ static int run(struct app *app)
 	start_tuning(app);
 	if (!pool_finished(app->pool))
 		loop_run(app->loop);
-	hosts_close(app->hosts);  /* the remote sessions end, and what still ran there */
+	remote_run_close(app->remote);  /* the remote sessions end, and what still ran there */
 
 	struct pool_stats stats;
 	pool_get_stats(app->pool, &stats);
@@ -945,7 +945,7 @@ int main(int argc, char **argv)
 	autotune_free(app.autotune);
 	jobsfile_free(app.jobsfile);
 	pool_free(app.pool);
-	hosts_free(app.hosts);  /* after the pool: its slots leave their hosts */
+	remote_run_free(app.remote);  /* after the pool: its slots leave their hosts */
 	output_free(app.output);
 	output_format_free(app.format);
 	batch_free(app.batch);

@@ -101,6 +101,16 @@ static const char help_text[] =
 	"                            'SSHCOMMAND [OPTIONS] host') with N slots (default:\n"
 	"                            -j, else its CPU count); ':' is this machine\n"
 	"      --ssh=CMD             the ssh command (default ssh)\n"
+	"      --slf=FILE            logins from FILE, one per line, read again\n"
+	"                            when it changes (hosts added or drained)\n"
+	"      --workdir=DIR         run remote jobs in DIR ('...': a fresh dir,\n"
+	"                            '.': the current dir relative to home)\n"
+	"      --transferfile=FILE   send FILE to the host before the job (rsync)\n"
+	"      --transfer            --transferfile {}\n"
+	"      --return=FILE         fetch FILE from the host after the job\n"
+	"      --trc=FILE            --transfer --return FILE --cleanup\n"
+	"      --cleanup             remove transferred and returned files there\n"
+	"      --basefile=FILE       send FILE to each host before its first job\n"
 	"\n"
 	"Output:\n"
 	"  -k, --keep-order          write results in input order\n"
@@ -196,6 +206,8 @@ enum {
 	OPT_TAG, OPT_TAGSTRING, OPT_LINE_BUFFER, OPT_GROUP, OPT_RESULTS, OPT_FILES, OPT_TMPDIR, OPT_DRY_RUN,
 	OPT_SSH,
 	OPT_PIPE, OPT_PIPE_PART, OPT_BLOCK, OPT_RECSTART, OPT_RECEND,
+	OPT_SLF, OPT_WORKDIR, OPT_TRANSFERFILE, OPT_TRANSFER, OPT_RETURN, OPT_TRC, OPT_CLEANUP,
+	OPT_BASEFILE,
 };
 
 static const struct option long_options[] = {
@@ -265,6 +277,18 @@ static const struct option long_options[] = {
 	{ "block-size", required_argument, NULL, OPT_BLOCK },
 	{ "recstart", required_argument, NULL, OPT_RECSTART },
 	{ "recend", required_argument, NULL, OPT_RECEND },
+	{ "slf", required_argument, NULL, OPT_SLF },
+	{ "sshloginfile", required_argument, NULL, OPT_SLF },
+	{ "workdir", required_argument, NULL, OPT_WORKDIR },
+	{ "wd", required_argument, NULL, OPT_WORKDIR },
+	{ "transferfile", required_argument, NULL, OPT_TRANSFERFILE },
+	{ "tf", required_argument, NULL, OPT_TRANSFERFILE },
+	{ "transfer", no_argument, NULL, OPT_TRANSFER },
+	{ "return", required_argument, NULL, OPT_RETURN },
+	{ "trc", required_argument, NULL, OPT_TRC },
+	{ "cleanup", no_argument, NULL, OPT_CLEANUP },
+	{ "basefile", required_argument, NULL, OPT_BASEFILE },
+	{ "bf", required_argument, NULL, OPT_BASEFILE },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	/* input sources as GNU parallel has them */
@@ -782,6 +806,35 @@ static int parse_option(struct options *options, int option, const char *arg,
 		break;
 	case OPT_RECEND:
 		options->pipe_settings.recend = arg;
+		break;
+	case OPT_SLF:
+		options->sshlogin_file = arg;
+		break;
+	case OPT_WORKDIR:
+		if (!*arg)
+			return fail("invalid --workdir '': give a directory, '.' or '...'");
+		options->workdir = arg;
+		break;
+	case OPT_TRANSFER:
+	case OPT_TRANSFERFILE:
+	case OPT_RETURN:
+	case OPT_TRC:
+	case OPT_BASEFILE: {
+		/* --trc FILE is --transfer --return FILE --cleanup. */
+		bool sends = option == OPT_TRANSFER || option == OPT_TRANSFERFILE || option == OPT_TRC;
+		if (sends && options->transfer_count < OPTIONS_MAX_FILES)
+			options->transfer_files[options->transfer_count++] =
+				option == OPT_TRANSFERFILE ? arg : "{}";
+		if ((option == OPT_RETURN || option == OPT_TRC) && options->return_count < OPTIONS_MAX_FILES)
+			options->return_files[options->return_count++] = arg;
+		if (option == OPT_BASEFILE && options->basefile_count < OPTIONS_MAX_FILES)
+			options->basefiles[options->basefile_count++] = arg;
+		if (option == OPT_TRC)
+			options->cleanup = true;
+		break;
+	}
+	case OPT_CLEANUP:
+		options->cleanup = true;
 		break;
 	case 'h':
 		*done = OPTIONS_HELP;

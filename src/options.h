@@ -13,6 +13,8 @@
 
 /* -S may be given this many times (each may list many logins). */
 #define OPTIONS_MAX_SSHLOGINS 64
+/* Most --transferfile, --return or --basefile options, each. */
+#define OPTIONS_MAX_FILES 64
 
 enum run_mode { MODE_COMMAND, MODE_WORKER, MODE_DEMO, MODE_CTL };
 
@@ -84,6 +86,17 @@ struct options {
 	bool pipe;                   /* --pipe (also set by --pipepart) */
 	bool pipe_part;              /* --pipepart: -a FILE split by seeking */
 	struct pipe_settings pipe_settings;  /* --block, --recstart, --recend, -N */
+
+	/* Files around remote jobs (remote_files.h) and the login file. */
+	const char *transfer_files[OPTIONS_MAX_FILES];  /* --transferfile (--transfer: {}) */
+	int transfer_count;
+	const char *return_files[OPTIONS_MAX_FILES]; /* --return */
+	int return_count;
+	const char *basefiles[OPTIONS_MAX_FILES]; /* --basefile */
+	int basefile_count;
+	const char *workdir;         /* --workdir DIR, or NULL */
+	bool cleanup;                /* --cleanup */
+	const char *sshlogin_file;   /* --slf FILE, or NULL */
 
 	const char *ctl_socket;      /* pooltop ctl SOCKET WORD... */
 	char **ctl_words;

@@ -155,6 +155,10 @@ struct slot_view {
 	 * count the bytes written to the job's stdin. */
 	bool fed;                /* the item is being (or was) fed to stdin */
 	uint64_t fed_bytes, feed_bytes;  /* written so far / in all */
+	/* Where the slot runs (see slot_kind.remote). */
+	const char *host;        /* the host's login, NULL for this machine, "" while
+				    the slot waits for a host with room */
+	pid_t remote_pid;        /* the job's pid on that host, 0 while not known */
 };
 
 struct pool_stats {

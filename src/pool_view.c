@@ -134,6 +134,8 @@ bool pool_slot_view(const struct pool *pool, int index, struct slot_view *view)
 		view->fed_bytes = feed_fed_bytes(slot->feed);
 		view->feed_bytes = feed_total_bytes(slot->feed);
 	}
+	if (pool->kind->remote && pool->kind->remote(slot, &view->remote_pid))
+		view->host = slot->host ? slot->host : "";
 	return true;
 }
 

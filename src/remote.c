@@ -17,6 +17,7 @@
 
 #include "log.h"
 #include "remote.h"
+#include "remote_files.h"
 #include "slot.h"
 #include "template.h"
 #include "xalloc.h"
@@ -40,6 +41,7 @@ struct remote {
 	bool *told_down;         /* per host: its being down was told */
 	bool all_down_told;
 	char error[256];         /* why a remote job could not start */
+	struct remote_files *files;  /* --workdir, --transferfile..., or NULL */
 };
 
 struct remote_slot {
@@ -176,7 +178,7 @@ static void place_slots(struct remote *remote)
 		struct remote_slot *rs = remote_slot(slot);
 		if (!rs || slot->retiring || !slot_idle(slot))
 			continue;
-		if (rs->host && rs->host->state != HOST_UP)
+		if (rs->host && (rs->host->state != HOST_UP || rs->host->draining))
 			slot_leave_host(slot);
 		if (!rs->host) {
 			struct host *host = roomiest_host(remote);
@@ -350,7 +352,7 @@ static void remote_open(struct slot *slot)
 static int remote_accepts_more(const struct slot *slot)
 {
 	struct remote_slot *rs = remote_slot(slot);
-	return rs->host && rs->host->state == HOST_UP && slot_idle(slot);
+	return rs->host && rs->host->state == HOST_UP && !rs->host->draining && slot_idle(slot);
 }
 
 static void reset_attempt(struct remote_slot *rs)
@@ -360,6 +362,30 @@ static void reset_attempt(struct remote_slot *rs)
 	rs->head_len = rs->tail_len = 0;
 	rs->exit_code = -1;
 	rs->refused = false;
+}
+
+/* --transferfile, --return, --cleanup, --basefile: the job's ssh runs in
+ * a local sh that moves the files before and after it, through the same
+ * connection (remote_files.c). */
+static char **files_around(struct remote *remote, const struct host *host, char **argv,
+			   const struct pending *item, int slot_number)
+{
+	if (!remote->files)
+		return argv;
+	char **plain = hosts_ssh_argv(remote->hosts, host, false, "");
+	size_t words = 0;
+	while (plain[words])
+		words++;
+	/* plain ends with the destination and the (empty) remote command. */
+	char **wrapped = remote_files_local_argv(remote->files, argv, plain, words - 2, plain[words - 2],
+						 host->login, item->text, item->len, item->seq, slot_number);
+	free(plain);
+	return wrapped;
+}
+
+void remote_pool_set_files(struct pool *pool, struct remote_files *files)
+{
+	remote_of(pool)->files = files;
 }
 
 static void remote_start(struct slot *slot, struct pending *item)
@@ -376,9 +402,14 @@ static void remote_start(struct slot *slot, struct pending *item)
 	slot->argv = template_argv(pool->config.template, item->text, item->len, item->seq, slot->number);
 	slot_push_item(slot, item);
 
-	char *wrapper = remote_wrapper(slot->argv, remote->shell, remote->grace_seconds);
+	char **job_argv = remote_files_job_argv(remote->files, slot->argv, item->text, item->len, item->seq,
+						slot->number);
+	char *wrapper = remote_wrapper(job_argv, remote->shell && job_argv == slot->argv, remote->grace_seconds);
+	if (job_argv != slot->argv)
+		free(job_argv);
 	char **argv = hosts_ssh_argv(remote->hosts, rs->host, false, wrapper);
 	free(wrapper);
+	argv = files_around(remote, rs->host, argv, item, slot->number);
 	int in[2] = { -1, -1 }, out[2] = { -1, -1 }, err[2] = { -1, -1 }, exec_errno = 0;
 	if (pipe2(in, O_CLOEXEC) || proc_pipe(out) || proc_pipe(err)) {
 		snprintf(remote->error, sizeof remote->error, "%s", strerror(errno));
@@ -502,7 +533,7 @@ static bool remote_exited(struct slot *slot, int status)
 	bool refused = rs->refused;
 	reset_attempt(rs);
 	if (!slot->retiring) {
-		if (rs->host && (rs->host->state != HOST_UP || refused))
+		if (rs->host && (rs->host->state != HOST_UP || refused || rs->host->draining))
 			slot_leave_host(slot);
 		struct host *host = rs->host ? NULL : roomiest_host(remote);
 		if (host)
@@ -593,6 +624,16 @@ static const char *remote_held(const struct pool *pool)
 	return remote && hosts_all_down(remote->hosts) ? "hosts down" : NULL;
 }
 
+/* For the views: a slot on a remote host, and its job's pid there. */
+static bool remote_where(const struct slot *slot, pid_t *remote_pid)
+{
+	const struct remote_slot *rs = remote_slot(slot);
+	if (!rs || (rs->host && rs->host->local))
+		return false;  /* a slot waiting for a host with room is remote yet */
+	*remote_pid = rs->remote_pid;
+	return true;
+}
+
 const struct slot_kind remote_slot_kind = {
 	.name = "remote",
 	.open = remote_open,
@@ -607,6 +648,7 @@ const struct slot_kind remote_slot_kind = {
 	.close = remote_close,
 	.release = remote_release,
 	.held = remote_held,
+	.remote = remote_where,
 };
 
 struct pool *remote_pool_new(const struct pool_config *config, struct loop *loop, struct items *items,
@@ -656,4 +698,86 @@ int remote_pool_connect(struct pool *pool, char *error, size_t size)
 	struct remote *remote = remote_of(pool);
 	struct hosts_events events = { .up = host_up, .down = host_down, .data = remote };
 	return hosts_start(remote->hosts, pool->loop, &events, error, size);
+}
+
+/* ---- hosts added and drained while the run goes on ---------------------- */
+
+/* The per-host arrays follow the table as it grows. */
+static void host_arrays_grow(struct remote *remote)
+{
+	size_t count = (size_t)hosts_count(remote->hosts) + 1;
+	remote->counted = xreallocarray(remote->counted, count, sizeof *remote->counted);
+	remote->told_down = xreallocarray(remote->told_down, count, sizeof *remote->told_down);
+	remote->counted[count - 1] = remote->told_down[count - 1] = false;
+}
+
+/* The pool grows or shrinks by the host's slots: `jobs` spreads them. */
+static void resize_for_host(struct remote *remote, const struct host *host, int sign)
+{
+	int limit = host_slot_limit(remote->hosts, host);
+	int slots = limit > 0 ? limit : 1;
+	pool_resize(remote->pool, pool_target(remote->pool) + sign * slots, SHRINK_GRACEFUL, NULL);
+}
+
+static int host_add(struct remote *remote, const char *login, char *reply, size_t size)
+{
+	int before = hosts_count(remote->hosts);
+	if (hosts_add_list(remote->hosts, login, hosts_default_slots(remote->hosts), reply, size))
+		return -1;
+	if (hosts_count(remote->hosts) == before) {
+		/* Known already: a drained host takes items again. */
+		const char *name = strchr(login, '/') ? strchr(login, '/') + 1 : login;
+		struct host *host = hosts_find(remote->hosts, name);
+		if (!host || !host->draining) {
+			snprintf(reply, size, "host %s is in the pool already", login);
+			return 0;
+		}
+		host->draining = false;
+		resize_for_host(remote, host, +1);
+		snprintf(reply, size, "host %s takes items again", host->login);
+		return 0;
+	}
+	struct host *host = hosts_at(remote->hosts, before);
+	host_arrays_grow(remote);
+	remote->counted[host->index] = host_slot_limit(remote->hosts, host) > 0;
+	log_debug("host %s added (%d slots asked)", host->login, host_slot_limit(remote->hosts, host));
+	hosts_connect(remote->hosts, host);
+	resize_for_host(remote, host, +1);
+	snprintf(reply, size, "host %s added", host->login);
+	return 0;
+}
+
+static int host_drain(struct remote *remote, const char *login, char *reply, size_t size)
+{
+	struct host *host = hosts_find(remote->hosts, login);
+	if (!host) {
+		snprintf(reply, size, "no host %s in the pool", login);
+		return -1;
+	}
+	if (!host->draining) {
+		int limit = host_slot_limit(remote->hosts, host);
+		int slots = remote->counted[host->index] ? limit : 1;
+		host->draining = true;
+		log_debug("host %s drained: its %d running items finish", host->login, host->slots_used);
+		pool_resize(remote->pool, pool_target(remote->pool) - slots, SHRINK_GRACEFUL, NULL);
+		place_slots(remote);
+		pool_dispatch(remote->pool);
+	}
+	snprintf(reply, size, "host %s drained: no new items, %d running finish", host->login, host->slots_used);
+	return 0;
+}
+
+int remote_pool_host(struct pool *pool, const char *action, const char *login, char *reply, size_t size)
+{
+	if (pool->kind != &remote_slot_kind) {
+		snprintf(reply, size, "no hosts: this run was started without -S/--sshlogin or --slf");
+		return -1;
+	}
+	struct remote *remote = remote_of(pool);
+	if (!strcmp(action, "add"))
+		return host_add(remote, login, reply, size);
+	if (!strcmp(action, "drain"))
+		return host_drain(remote, login, reply, size);
+	snprintf(reply, size, "host wants add or drain");
+	return -1;
 }

@@ -26,6 +26,17 @@ struct pool *remote_pool_open(const struct options *options, struct loop *loop, 
  * host).  -1 with a message in error. */
 int remote_pool_connect(struct pool *pool, char *error, size_t size);
 
+/* host add LOGIN ([N/]LOGIN: a new host, connected now, the pool grown
+ * by its slots; a drained one takes items again) and host drain LOGIN
+ * (no new items there, running ones finish, the pool shrunk by its
+ * slots).  0 or -1, with what happened in reply. */
+int remote_pool_host(struct pool *pool, const char *action, const char *login, char *reply, size_t size);
+
+/* --workdir, --transferfile, --return, --cleanup, --basefile around the
+ * remote jobs (not owned; NULL: none). */
+struct remote_files;
+void remote_pool_set_files(struct pool *pool, struct remote_files *files);
+
 /* The remote command (malloc'd) that runs argv on a host as GNU parallel
  * runs a job there: in the login shell, in a process group of its own
  * whose id comes first on stderr, killed when its session's input ends.

@@ -89,6 +89,10 @@ struct slot_kind {
 	/* Why no slot can take an item although items wait ("hosts down"),
 	 * or NULL; may be NULL. */
 	const char *(*held)(const struct pool *pool);
+	/* Does the slot's job run on another host (slot->host)?  *remote_pid
+	 * is then its pid there, 0 while not known.  For the views; NULL when
+	 * every slot of the kind runs here. */
+	bool (*remote)(const struct slot *slot, pid_t *remote_pid);
 };
 
 extern const struct slot_kind job_slot_kind;

@@ -75,6 +75,54 @@ void tui_signal_name(int signo, char *out, size_t size)
 	snprintf(out, size, "%d", signo);
 }
 
+/* --- hosts ---------------------------------------------------------------- */
+
+bool tui_slots_remote(const struct pool *pool)
+{
+	struct slot_view view;
+	for (int index = 0; pool_slot_view(pool, index, &view); index++)
+		if (view.host)
+			return true;
+	return false;
+}
+
+/* Hosts named in the header; a pool on more shows the first ones. */
+#define HEADER_HOSTS_MAX 16
+
+char *tui_host_counts(const struct pool *pool, char *out, size_t size)
+{
+	const char *hosts[HEADER_HOSTS_MAX];
+	int counts[HEADER_HOSTS_MAX];
+	int host_count = 0;
+	bool remote = false;
+	struct slot_view view;
+	for (int index = 0; pool_slot_view(pool, index, &view); index++) {
+		const char *host = view.host ? view.host : ":";
+		remote = remote || view.host;
+		if (!*host)
+			continue;  /* waiting for a host: on none */
+		int at = 0;
+		while (at < host_count && strcmp(hosts[at], host))
+			at++;
+		if (at == host_count && host_count < HEADER_HOSTS_MAX) {
+			hosts[host_count] = host;
+			counts[host_count++] = 0;
+		}
+		if (at < host_count)
+			counts[at]++;
+	}
+	out[0] = '\0';
+	if (!remote || size == 0)
+		return out;
+	size_t len = (size_t)snprintf(out, size, "hosts");
+	for (int at = 0; at < host_count && len < size; at++) {
+		char name[64];
+		tui_text_fit(name, sizeof name, hosts[at], strlen(hosts[at]), 20);
+		len += (size_t)snprintf(out + len, size - len, " %s=%d", name, counts[at]);
+	}
+	return out;
+}
+
 /* --- the worker table ----------------------------------------------------- */
 
 static void worker_slot(const void *row, int width, char *out, size_t size)
@@ -84,14 +132,25 @@ static void worker_slot(const void *row, int width, char *out, size_t size)
 	snprintf(out, size, "%d", worker->view.number);
 }
 
+/* A job on another host shows its pid there (the local one is ssh's). */
 static void worker_pid(const void *row, int width, char *out, size_t size)
 {
 	(void)width;
 	const struct worker_row *worker = row;
-	if (worker->view.pid > 0)
-		snprintf(out, size, "%d", (int)worker->view.pid);
+	pid_t pid = worker->view.host ? worker->view.remote_pid : worker->view.pid;
+	if (pid > 0 && (worker->view.pid > 0 || worker->view.host))
+		snprintf(out, size, "%d", (int)pid);
 	else
 		snprintf(out, size, "-");
+}
+
+/* The host's login as given to -S; ":" is this machine, as GNU parallel
+ * names it, "-" a slot waiting for a host with room. */
+static void worker_host(const void *row, int width, char *out, size_t size)
+{
+	const struct worker_row *worker = row;
+	const char *host = !worker->view.host ? ":" : worker->view.host[0] ? worker->view.host : "-";
+	tui_text_fit(out, size, host, strlen(host), width);
 }
 
 static void worker_state(const void *row, int width, char *out, size_t size)
@@ -196,6 +255,7 @@ static void worker_failed(const void *row, int width, char *out, size_t size)
 static const struct tui_column worker_columns[] = {
 	{ "SLOT", 4, ALIGN_RIGHT, 90, 0, worker_slot },
 	{ "PID", 7, ALIGN_RIGHT, 60, 0, worker_pid },
+	[TUI_WORKER_HOST_COLUMN] = { "HOST", 10, ALIGN_LEFT, 65, 0, worker_host },
 	{ "STATE", 6, ALIGN_LEFT, 80, 0, worker_state },
 	{ "ITEM", 8, ALIGN_LEFT, 100, 1, worker_item },
 	{ "TIME", 6, ALIGN_RIGHT, 40, 0, worker_time },

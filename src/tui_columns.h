@@ -37,6 +37,8 @@ struct tui_table {
 };
 
 extern const struct tui_table tui_worker_table;
+/* The worker table's HOST column, hidden while every slot runs here. */
+#define TUI_WORKER_HOST_COLUMN 2
 extern const struct tui_table tui_result_table;
 
 /* Chooses which columns show in `width` terminal columns (one space
@@ -60,6 +62,12 @@ int tui_text_fit(char *out, size_t size, const char *in, size_t len, int width);
 
 /* How an attempt ended: "exit 0", "signal TERM", an error, plus ", retry". */
 void tui_result_status(const struct result_row *row, char *out, size_t size);
+
+/* Does some slot run on another host?  (The HOST column shows then.) */
+bool tui_slots_remote(const struct pool *pool);
+/* The slots per host for the header, "hosts :=1 alpha=2" in the order of
+ * the slots ("" while every slot runs here; cut to size).  Returns out. */
+char *tui_host_counts(const struct pool *pool, char *out, size_t size);
 
 /* The short name of a worker state: run, idle, retire, stop. */
 const char *tui_state_name(enum slot_state state);

@@ -78,7 +78,7 @@ static int table_row_draw(const struct tui_table *table, const int *widths, int 
 
 /* --- the header ----------------------------------------------------------- */
 
-enum header_part { PART_NAME, PART_JOBS, PART_NOTE, PART_BAR, PART_COUNT, PART_FAILED,
+enum header_part { PART_NAME, PART_JOBS, PART_HOSTS, PART_NOTE, PART_BAR, PART_COUNT, PART_FAILED,
 		   PART_RATE, PART_ETA, PART_CPU, PART_BUSY, PART_LOAD, PART_MEMORY, PART_ELAPSED,
 		   PART_TITLE, PART_TOTAL };
 
@@ -86,7 +86,7 @@ enum header_part { PART_NAME, PART_JOBS, PART_NOTE, PART_BAR, PART_COUNT, PART_F
  * pool comes first; the machine's figures (busy, load, memory) go before
  * the progress bar and the title do. */
 static const int header_keep[PART_TOTAL] = {
-	[PART_NAME] = 45, [PART_JOBS] = 100, [PART_NOTE] = 98, [PART_BAR] = 30,
+	[PART_NAME] = 45, [PART_JOBS] = 100, [PART_HOSTS] = 85, [PART_NOTE] = 98, [PART_BAR] = 30,
 	[PART_COUNT] = 95, [PART_FAILED] = 90, [PART_RATE] = 80, [PART_ETA] = 70,
 	[PART_CPU] = 60, [PART_BUSY] = 28, [PART_LOAD] = 26, [PART_MEMORY] = 24,
 	[PART_ELAPSED] = 50, [PART_TITLE] = 10,
@@ -119,6 +119,7 @@ static void header_parts(const struct tui *tui, const struct pool_stats *stats,
 	const char *throttle = pool_throttle(tui->pool);
 	snprintf(parts[PART_NAME], 64, "pooltop");
 	snprintf(parts[PART_JOBS], 64, "%d/%d jobs", stats->running, stats->target);
+	tui_host_counts(tui->pool, parts[PART_HOSTS], 64);
 	parts[PART_NOTE][0] = '\0';
 	if (tui->finished)
 		snprintf(parts[PART_NOTE], 64, "done");
@@ -356,7 +357,10 @@ void tui_scroll_settle(int *top, int cursor, int visible, int count)
 static void workers_draw(struct tui *tui, const struct layout *layout)
 {
 	int widths[TUI_COLUMNS_MAX];
-	tui_columns_fit_shown(&tui_worker_table, tui->columns_hidden, COLS, widths);
+	unsigned long hidden = tui->columns_hidden;
+	if (!tui_slots_remote(tui->pool))
+		hidden |= 1UL << TUI_WORKER_HOST_COLUMN;
+	tui_columns_fit_shown(&tui_worker_table, hidden, COLS, widths);
 	tui_look_set(tui, LOOK_TITLE);
 	line_clear(layout->table_y);
 	table_row_draw(&tui_worker_table, widths, layout->table_y, NULL);

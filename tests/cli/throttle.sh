@@ -76,8 +76,8 @@ ok 'wait_for 10 json_is "s[\"cpu_percent\"] is not None and s[\"cpu_percent\"] >
 ok 'wait_for 10 json_is "s[\"rss_bytes\"] > 0" True' "rss_bytes counts the job's memory"
 is "$(json_get 's["throttle"]')" None "nothing throttles: throttle is null"
 is "$(json_get 'sorted(s["workers"][0])')" \
-	"['cpu_percent', 'done', 'elapsed', 'failed', 'item', 'pid', 'rss_bytes', 'slot', 'state']" \
-	"a worker has slot, pid, state, item, elapsed, cpu_percent, rss_bytes, done, failed"
+	"['cpu_percent', 'done', 'elapsed', 'failed', 'host', 'item', 'pid', 'rss_bytes', 'slot', 'state']" \
+	"a worker has slot, pid, host, state, item, elapsed, cpu_percent, rss_bytes, done, failed"
 is "$(json_get '[s["workers"][0][k] for k in ("slot", "state", "item")]')" "[1, 'run', '1']" \
 	"the worker shows its slot, state and item"
 ok 'wait_for 10 json_is "s[\"workers\"][0][\"cpu_percent\"] is not None and s[\"workers\"][0][\"cpu_percent\"] > 0" True' \

@@ -36,8 +36,8 @@ ok '[ ! -e "$rc" ] && heading_has_peak' "with no settings file every column show
 tui_keys c
 tui_wait_text 5 "[x] PEAK"
 ok $? "c lists the worker table's columns, each on or off"
-# SLOT PID STATE ITEM TIME CPU% RSS PEAK: PEAK is the eighth.
-tui_keys Down Down Down Down Down Down Down Space
+# SLOT PID HOST STATE ITEM TIME CPU% RSS PEAK: PEAK is the ninth.
+tui_keys Down Down Down Down Down Down Down Down Space
 tui_wait_text 5 "[ ] PEAK"
 ok $? "Space turns the column under the cursor off"
 tui_keys Right
@@ -48,7 +48,7 @@ tui_wait_text 5 "settings saved in $rc"
 ok $? "closing the list saves the choice in \$XDG_CONFIG_HOME/pooltop/pooltoprc"
 wait_for 5 heading_lacks_peak
 ok $? "the worker table no longer shows PEAK"
-ok 'grep -qx "columns=SLOT,PID,STATE,ITEM,TIME,CPU%,RSS,DONE,FAIL" "$rc"' \
+ok 'grep -qx "columns=SLOT,PID,HOST,STATE,ITEM,TIME,CPU%,RSS,DONE,FAIL" "$rc"' \
 	"the file names the columns shown" || diag "$(cat "$rc")"
 ok 'grep -qx "refresh=2" "$rc"' "and the refresh interval"
 stop_pooltop
@@ -67,7 +67,7 @@ tui_wait_text 5 "[x] PEAK"
 tui_keys End Up Up Up Space c
 tui_wait_text 5 "changed for this run only (--no-config)"
 ok $? "with --no-config a change is not saved"
-ok 'grep -q "columns=SLOT,PID,STATE,ITEM,TIME,CPU%,RSS,DONE,FAIL" "$rc"' \
+ok 'grep -q "columns=SLOT,PID,HOST,STATE,ITEM,TIME,CPU%,RSS,DONE,FAIL" "$rc"' \
 	"and the file is left as it was"
 stop_pooltop
 

@@ -184,7 +184,7 @@ START_TEST(unknown_empty_and_overlong_commands_are_errors)
 	ck_assert_int_eq(run("frobnicate"), -1);
 	ck_assert_str_eq(reply, "error unknown command 'frobnicate' (verbs: jobs, pause, resume, "
 			 "suspend, continue, status, watch, kill, requeue, autotune, quit, load, memfree, "
-			 "memsuspend)");
+			 "memsuspend, host)");
 	ck_assert_int_eq(run(""), -1);
 	ck_assert_str_eq(reply, "error empty command");
 	ck_assert_int_eq(run("   "), -1);
@@ -216,7 +216,7 @@ START_TEST(every_verb_the_unknown_reply_names_is_known)
 		run(name);
 		ck_assert_msg(strncmp(reply, "error unknown command", 21), "%s: %s", name, reply);
 	}
-	ck_assert_int_eq(count, 14);
+	ck_assert_int_eq(count, 15);
 }
 END_TEST
 
@@ -426,8 +426,8 @@ START_TEST(status_has_cpu_memory_throttle_and_a_worker_per_slot)
 	ck_assert_str_eq(json_string_value(json_object_get(status, "throttle")), "paused");
 	json_t *workers = json_object_get(status, "workers");
 	ck_assert_int_eq(json_array_size(workers), 2);
-	const char *worker_fields[] = { "slot", "pid", "state", "item", "elapsed", "cpu_percent", "rss_bytes",
-					"done", "failed" };
+	const char *worker_fields[] = { "slot", "pid", "host", "state", "item", "elapsed", "cpu_percent",
+					"rss_bytes", "done", "failed" };
 	for (size_t w = 0; w < 2; w++) {
 		json_t *worker = json_array_get(workers, w);
 		for (size_t i = 0; i < sizeof worker_fields / sizeof worker_fields[0]; i++)
@@ -436,6 +436,7 @@ START_TEST(status_has_cpu_memory_throttle_and_a_worker_per_slot)
 		ck_assert_int_eq(json_integer_value(json_object_get(worker, "slot")), (json_int_t)w + 1);
 		ck_assert_str_eq(json_string_value(json_object_get(worker, "state")), "idle");
 		ck_assert(json_is_null(json_object_get(worker, "item")));
+		ck_assert_str_eq(json_string_value(json_object_get(worker, "host")), ":");  /* this machine */
 	}
 	json_decref(status);
 }

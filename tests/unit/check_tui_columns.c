@@ -131,6 +131,32 @@ START_TEST(a_running_worker_reads_like_top)
 }
 END_TEST
 
+START_TEST(a_job_on_another_host_shows_the_host_and_its_pid_there)
+{
+	struct worker_row row = running_row("4");
+	ck_assert_str_eq(worker_cell(&row, "HOST", 10), ":         ");  /* this machine */
+	row.view.host = "user@alpha";
+	row.view.remote_pid = 31337;  /* view.pid is the local ssh */
+	ck_assert_str_eq(worker_cell(&row, "HOST", 10), "user@alpha");
+	ck_assert_str_eq(worker_cell(&row, "PID", 7), "  31337");
+	row.view.remote_pid = 0;
+	ck_assert_str_eq(worker_cell(&row, "PID", 7), "      -");  /* not known yet */
+	row.view.host = "";
+	ck_assert_str_eq(worker_cell(&row, "HOST", 10), "-         ");  /* waiting for a host */
+}
+END_TEST
+
+START_TEST(a_long_or_hostile_login_is_cut_and_escaped)
+{
+	setlocale(LC_ALL, "C.UTF-8");
+	struct worker_row row = running_row("4");
+	row.view.host = "worker-node-0042.example.com";
+	ck_assert_str_eq(worker_cell(&row, "HOST", 10), "worker-no\xe2\x80\xa6");
+	row.view.host = "a\x1b[2Jb";
+	ck_assert_str_eq(worker_cell(&row, "HOST", 10), "a\\x1b[2Jb ");
+}
+END_TEST
+
 START_TEST(a_tree_not_sampled_yet_shows_dashes_not_zeros)
 {
 	struct worker_row row = running_row("4");
@@ -447,6 +473,8 @@ static Suite *columns_suite(void)
 
 	TCase *workers = tcase_create("worker cells");
 	tcase_add_test(workers, a_running_worker_reads_like_top);
+	tcase_add_test(workers, a_job_on_another_host_shows_the_host_and_its_pid_there);
+	tcase_add_test(workers, a_long_or_hostile_login_is_cut_and_escaped);
 	tcase_add_test(workers, a_tree_not_sampled_yet_shows_dashes_not_zeros);
 	tcase_add_test(workers, an_idle_slot_shows_the_cpu_its_short_jobs_used);
 	tcase_add_test(workers, peak_memory_shows_beside_the_current);
