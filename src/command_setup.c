@@ -3,10 +3,15 @@
  * source when jobs take several items. */
 #include "command_setup.h"
 
+#include <errno.h>
 #include <limits.h>
+#include <string.h>
+#include <unistd.h>
 #include <stdio.h>
 
 #include "items_group.h"
+#include "pipe_items.h"
+#include "sources.h"
 
 struct template *command_setup_template(const struct options *options, char *error, size_t size)
 {
@@ -56,4 +61,25 @@ struct items *command_setup_group(const struct options *options, const struct te
 	if (!options->max_args && !options->fill_line)
 		return items;
 	return items_group_new(items, &config);
+}
+
+struct items *command_setup_pipe(struct options *options, char *error, size_t size)
+{
+	const struct sources_config *sources = &options->sources;
+	int fd = sources_open_fd(sources->count ? sources->specs[0].path : NULL, error, size);
+	if (fd < 0)
+		return NULL;
+	const struct feed_source *feed = NULL;
+	*error = '\0';
+	struct items *items = options->pipe_part
+		? pipe_items_from_file(fd, &options->pipe_settings, &feed, error, size)
+		: pipe_items_from_stream(fd, &options->pipe_settings, &feed);
+	if (!items) {
+		if (!*error)
+			snprintf(error, size, "cannot read the input: %s", strerror(errno));
+		close(fd);
+		return NULL;
+	}
+	options->pool.feed = feed;
+	return items;
 }

@@ -18,5 +18,9 @@ struct template *command_setup_template(const struct options *options, char *err
  * over). */
 struct items *command_setup_group(const struct options *options, const struct template *template,
 				  struct items *items);
+/* --pipe, --pipepart: standard input or the one -a FILE cut into blocks
+ * that jobs read on their stdin (options->pool.feed is set); NULL with
+ * one line in error. */
+struct items *command_setup_pipe(struct options *options, char *error, size_t size);
 
 #endif

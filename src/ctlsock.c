@@ -709,3 +709,21 @@ int ctlsock_client(const char *path, char **words, int count)
 	close(fd);
 	return status;
 }
+
+int ctlsock_idle_seconds_from_env(double *seconds, char *error, size_t size)
+{
+	*seconds = CTLSOCK_IDLE_SECONDS;
+	const char *text = getenv("POOLTOP_CONTROL_IDLE_SECONDS");
+	if (!text || !*text)
+		return 0;
+	char *end;
+	errno = 0;
+	double value = strtod(text, &end);
+	if (errno || *end || !(value > 0) || value > 86400 * 365) {
+		snprintf(error, size, "POOLTOP_CONTROL_IDLE_SECONDS is '%.200s': give a number of seconds above 0",
+			 text);
+		return -1;
+	}
+	*seconds = value;
+	return 0;
+}

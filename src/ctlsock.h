@@ -41,4 +41,9 @@ void ctlsock_unlink(struct ctlsock *sock);
  * answers. */
 int ctlsock_client(const char *path, char **words, int count);
 
+/* The clients' idle time-out: CTLSOCK_IDLE_SECONDS, or the seconds that
+ * POOLTOP_CONTROL_IDLE_SECONDS gives (the tests shorten it).  0, or -1
+ * with a message in error. */
+int ctlsock_idle_seconds_from_env(double *seconds, char *error, size_t size);
+
 #endif

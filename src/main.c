@@ -27,7 +27,6 @@
 #include "options.h"
 #include "output.h"
 #include "output_format.h"
-#include "pipe_items.h"
 #include "pool.h"
 #include "remote_run.h"
 #include "rlimits.h"
@@ -509,27 +508,6 @@ static int choose_initial_jobs(struct app *app)
 	return 0;  /* pool_start() clamps the count to the bounds, as every resize does */
 }
 
-/* POOLTOP_CONTROL_IDLE_SECONDS: how long a silent control client stays. */
-static int control_idle_seconds(double *seconds)
-{
-	*seconds = CTLSOCK_IDLE_SECONDS;
-	const char *text = getenv("POOLTOP_CONTROL_IDLE_SECONDS");
-	if (!text || !*text)
-		return 0;
-	char *end;
-	errno = 0;
-	double value = strtod(text, &end);
-	if (errno || *end || !(value > 0) || value > 86400 * 365) {
-		char message[512];
-		snprintf(message, sizeof message,
-			 "POOLTOP_CONTROL_IDLE_SECONDS is '%.200s': give a number of seconds above 0", text);
-		batch_message(NULL, message);
-		return -1;
-	}
-	*seconds = value;
-	return 0;
-}
-
 /* The control socket opens before any job starts: if it cannot, the run
  * does not begin. */
 static int open_control_socket(struct app *app)
@@ -537,9 +515,11 @@ static int open_control_socket(struct app *app)
 	if (!app->options.control_path)
 		return 0;
 	struct ctlsock_limits limits = { .max_clients = app->control_clients };
-	if (control_idle_seconds(&limits.idle_seconds))
-		return -1;
 	char error[512];
+	if (ctlsock_idle_seconds_from_env(&limits.idle_seconds, error, sizeof error)) {
+		batch_message(NULL, error);  /* it quotes the variable's value: escaped */
+		return -1;
+	}
 	app->ctlsock = ctlsock_open(app->loop, &app->control, app->options.control_path, &limits, error,
 				    sizeof error);
 	if (app->ctlsock)
@@ -557,58 +537,16 @@ static void start_tuning(struct app *app)
 		app->autotune = app_autotune_new(app);
 }
 
-/* --pipe, --pipepart: standard input or the one -a FILE, cut into blocks
- * that the jobs read on their stdin. */
-static struct items *open_pipe_items(struct options *options)
-{
-	const struct sources_config *sources = &options->sources;
-	const char *path = sources->count ? sources->specs[0].path : "-";
-	char error[512] = "";
-	int fd;
-	if (strcmp(path, "-")) {
-		fd = open(path, O_RDONLY | O_CLOEXEC);
-		if (fd < 0) {
-			snprintf(error, sizeof error, "cannot read '%s': %s", path, strerror(errno));
-			batch_message(NULL, error);
-			return NULL;
-		}
-	} else {
-		/* Jobs get /dev/null as stdin; pooltop reads the blocks from a copy. */
-		fd = fcntl(0, F_DUPFD_CLOEXEC, 3);
-		int null_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
-		bool moved = fd >= 0 && null_fd >= 0 && dup2(null_fd, 0) == 0;
-		int saved = errno;
-		if (null_fd >= 0)
-			close(null_fd);
-		if (!moved) {
-			if (fd >= 0)
-				close(fd);
-			fprintf(stderr, "pooltop: cannot set up standard input: %s\n", strerror(saved));
-			return NULL;
-		}
-	}
-	const struct feed_source *feed = NULL;
-	struct items *items = options->pipe_part
-		? pipe_items_from_file(fd, &options->pipe_settings, &feed, error, sizeof error)
-		: pipe_items_from_stream(fd, &options->pipe_settings, &feed);
-	if (!items) {
-		batch_message(NULL, *error ? error : strerror(errno));
-		close(fd);
-		return NULL;
-	}
-	options->pool.feed = feed;
-	return items;
-}
-
-/* The input sources as one stream of items; the command's words become
- * app->command_words, with --header's names turned into positions.  The
- * messages may quote a file name: batch_message escapes them. */
 static struct items *open_items(struct app *app)
 {
 	struct options *options = &app->options;
-	if (options->pipe)
-		return open_pipe_items(options);
 	char message[512];
+	if (options->pipe) {
+		struct items *blocks = command_setup_pipe(options, message, sizeof message);
+		if (!blocks)
+			batch_message(NULL, message);
+		return blocks;
+	}
 	options->sources.delimiter = options->delimiter;
 	options->sources.max_length = options->pool.max_line;
 	struct sources *sources = sources_open(&options->sources, message, sizeof message);

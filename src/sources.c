@@ -137,6 +137,16 @@ static int take_stdin(bool explicit_dash, char *error, size_t size)
 	return fd;
 }
 
+int sources_open_fd(const char *path, char *error, size_t size)
+{
+	if (!path || !strcmp(path, "-"))
+		return take_stdin(path != NULL, error, size);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		snprintf(error, size, "cannot read '%s': %s", path, strerror(errno));
+	return fd;
+}
+
 /* path "-" is standard input, and so is NULL (no source given). */
 static struct items *open_file(struct sources *sources, const struct sources_config *config,
 			       const char *path, char *error, size_t size)

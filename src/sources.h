@@ -65,6 +65,10 @@ struct sources;
  * cannot be read, a held source passes the limit or a header line does
  * not match. */
 struct sources *sources_open(const struct sources_config *config, char *error, size_t size);
+/* The descriptor of one input file for a reader of its own (--pipe):
+ * path, or pooltop's copy of standard input for "-" or NULL (the jobs
+ * then get /dev/null).  -1 with a message in error. */
+int sources_open_fd(const char *path, char *error, size_t size);
 /* The command words with --header's names turned into positions ({name}
  * into {3}, {name.} into {3.}, and so on); a new vector of new strings,
  * for sources_free_words. */
