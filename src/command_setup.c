@@ -52,6 +52,8 @@ struct template *command_setup_template(const struct options *options, char *err
 struct items *command_setup_group(const struct options *options, const struct template *template,
 				  struct items *items)
 {
+	if (options->pipe)
+		return items;  /* -N counts records within a block: the cutter's */
 	struct items_group_config config = {
 		.max_args = options->max_args,
 		.max_length = options->max_chars ? options->max_chars : items_group_default_limit(),
