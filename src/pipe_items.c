@@ -200,7 +200,8 @@ static enum items_status stream_fill(struct pipe_stream *stream)
 static void stream_new_round(struct pipe_stream *stream)
 {
 	size_t held = stream->end - stream->start;
-	memmove(stream->buffer, stream->buffer + stream->start, held);
+	if (held)  /* the first round has no buffer yet */
+		memmove(stream->buffer, stream->buffer + stream->start, held);
 	stream->start = 0;
 	stream->end = held;
 	stream->fill_to = held + (size_t)(stream->block_size - held % stream->block_size);
