@@ -237,7 +237,8 @@ char **remote_files_job_argv(struct remote_files *files, char **argv, const char
 	static const char *const chdir_script =
 		"mkdir -p -- \"$0\" 2>/dev/null; cd -- \"$0\" 2>/dev/null || "
 		"{ echo \"pooltop: cannot chdir to $0\" >&2; exit 255; }; exec \"$@\"";
-	size_t words = 0, bytes = strlen(chdir_script) + strlen(dir) + sizeof "sh" + sizeof "-c";
+	/* Each of the four head words and argv's words with its NUL. */
+	size_t words = 0, bytes = strlen(chdir_script) + 1 + strlen(dir) + 1 + sizeof "sh" + sizeof "-c";
 	while (argv[words])
 		bytes += strlen(argv[words++]) + 1;
 	char **wrapped = xmalloc((words + 5) * sizeof *wrapped + bytes);
