@@ -62,7 +62,9 @@ sample_targets 3
 is "$(sort -u "$TEST_DIR/targets" | tr '\n' ' ')" "3 " "the count then stays where it was put"
 ctl autotune on
 is "$(field autotune)" true "autotune on turns it back on"
-wait_for 30 field_at_least target 8
+# Autotune rightly holds while the CPUs are saturated, and make -j2 check
+# may run a CPU-heavy test beside this one: the bound leaves it room to pass.
+wait_for 90 field_at_least target 8
 ok $? "and it climbs again"
 stop_pool
 
