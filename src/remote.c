@@ -682,17 +682,6 @@ struct pool *remote_pool_new(const struct pool_config *config, struct loop *loop
 	return pool;
 }
 
-struct pool *remote_pool_open(const struct options *options, struct loop *loop, struct items *items,
-			      const struct pool_events *events, struct hosts **hosts, char *error, size_t size)
-{
-	*hosts = hosts_new(options->ssh_command);
-	for (int i = 0; i < options->sshlogin_count; i++)
-		if (hosts_add_list(*hosts, options->sshlogins[i], options->jobs_given ? options->pool.jobs : 0, error,
-				   size))
-			return NULL;
-	return remote_pool_new(&options->pool, loop, items, events, *hosts, options->shell);
-}
-
 int remote_pool_connect(struct pool *pool, char *error, size_t size)
 {
 	struct remote *remote = remote_of(pool);

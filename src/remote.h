@@ -8,7 +8,6 @@
 #include <stddef.h>
 
 #include "hosts.h"
-#include "options.h"
 #include "pool.h"
 
 /* A command-mode pool over hosts (which it does not own).  Its initial
@@ -17,11 +16,6 @@
  * runs in the remote login shell as GNU parallel runs a command. */
 struct pool *remote_pool_new(const struct pool_config *config, struct loop *loop, struct items *items,
 			     const struct pool_events *events, struct hosts *hosts, bool shell);
-/* The hosts of options' -S (in *hosts, for the caller to close and free
- * after the pool) and a pool over them; a host without N/ takes -j slots
- * when -j was given, as with GNU parallel.  NULL with a message in error. */
-struct pool *remote_pool_open(const struct options *options, struct loop *loop, struct items *items,
-			      const struct pool_events *events, struct hosts **hosts, char *error, size_t size);
 /* Start the hosts' connections, before pool_start (slots wait for their
  * host).  -1 with a message in error. */
 int remote_pool_connect(struct pool *pool, char *error, size_t size);
