@@ -6,8 +6,12 @@
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
 . "$top_srcdir/tests/tuning/tuning_lib.sh"
 
-# Each item notes its start, works a while, then prints itself.
-item="echo {} >> '$TEST_DIR/started'; sleep 1.5; echo {}"
+# Each item notes its start, holds until the file "gate" exists (30 s at
+# most), then prints itself: no job ends on its own while a test looks at
+# the pool, however slowly a loaded machine runs it.
+item="echo {} >> '$TEST_DIR/started'; tries=0
+while [ ! -e '$TEST_DIR/gate' ] && [ \$tries -lt 600 ]; do sleep 0.05; tries=\$((tries + 1)); done
+echo {}"
 
 each_once() {          # each_once FILE COUNT: lines 1..COUNT, each once
 	[ "$(sort -n "$1" | tr '\n' ' ')" = "$(seq 1 "$2" | tr '\n' ' ')" ]
@@ -17,14 +21,37 @@ started_count() {
 	wc -l < "$TEST_DIR/started"
 }
 
+started_count_is() {
+	[ "$(started_count)" -eq "$1" ]
+}
+
+# new_round: a fresh record of starts and a closed gate.
+new_round() {
+	rm -f "$SOCK" "$TEST_DIR/gate"
+	: > "$TEST_DIR/started"
+}
+
+# wait_started COUNT: every running job has noted its start, so a kill
+# cannot land before an item's first start is on record.
+wait_started() {
+	wait_for 10 started_count_is "$1" ||
+		diag "  $(started_count) items noted their start, expected $1"
+}
+
+open_gate() {
+	touch "$TEST_DIR/gate"
+}
+
 # --- graceful ---------------------------------------------------------------
 
-: > "$TEST_DIR/started"
+new_round
 start_pool -j6 --range=1..12 --shell "$item" || bail_out "pooltop did not start"
 wait_field 10 running 6 "six jobs run"
+wait_started 6
 ctl jobs 2
 is "$reply" "ok jobs 2" "a graceful shrink to two is accepted"
 is "$(field running)" 6 "the retiring workers' jobs go on running"
+open_gate
 wait_pool 60
 is "$pool_status" 0 "every item succeeds"
 ok 'each_once "$TEST_DIR/pool.out" 12' "each of the 12 items is completed once"
@@ -32,13 +59,14 @@ is "$(started_count)" 12 "and none was started twice"
 
 # --- --shrink=kill ------------------------------------------------------------
 
-rm -f "$SOCK"
-: > "$TEST_DIR/started"
+new_round
 start_pool -j6 --shrink=kill --range=1..12 --shell "$item" || bail_out "pooltop did not start"
 wait_field 10 running 6 "with --shrink=kill, six jobs run"
+wait_started 6
 ctl jobs 2
 is "$reply" "ok jobs 2" "a shrink to two is accepted"
 wait_field 5 running 2 "four jobs are killed at once"
+open_gate
 wait_pool 60
 is "$pool_status" 0 "every item still succeeds: killed items are not failures"
 ok 'each_once "$TEST_DIR/pool.out" 12' "each of the 12 items is completed once"
@@ -52,13 +80,14 @@ is "$first_after_kill" "3 4 5 6 " "and ran again before any new item"
 
 # --- jobs -N! ---------------------------------------------------------------
 
-rm -f "$SOCK"
-: > "$TEST_DIR/started"
+new_round
 start_pool -j5 --range=1..10 --shell "$item" || bail_out "pooltop did not start"
 wait_field 10 running 5 "five jobs run (graceful by default)"
+wait_started 5
 ctl 'jobs -3!'
 is "$reply" "ok jobs 2" "jobs -3! shrinks by three, killing"
 wait_field 5 running 2 "three jobs are killed at once"
+open_gate
 wait_pool 60
 is "$pool_status" 0 "every item succeeds"
 ok 'each_once "$TEST_DIR/pool.out" 10' "each of the 10 items is completed once"
