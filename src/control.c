@@ -217,6 +217,33 @@ static json_t *limits_json(const struct control *control)
 	return object;
 }
 
+/* Hosts of a run over -S: omitted for a plain pool.  Logins and reasons
+ * are sanitized as the workers' are. */
+static json_t *sanitized_string(const char *text)
+{
+	char clean[STATUS_ITEM_SIZE];
+	text_sanitize(clean, sizeof clean, text, strlen(text), 0);
+	return json_string(clean);
+}
+
+static json_t *hosts_json(const struct control *control)
+{
+	json_t *hosts = json_array();
+	struct remote_host_stats host;
+	for (int index = 0; remote_pool_host_stats(control->pool, index, &host); index++) {
+		json_t *object = json_object();
+		json_object_set_new(object, "login", sanitized_string(host.login));
+		json_object_set_new(object, "state", json_string(host.state));
+		json_object_set_new(object, "reason", host.reason ? sanitized_string(host.reason) : json_null());
+		json_object_set_new(object, "slots", json_integer(host.slots));
+		json_object_set_new(object, "running", json_integer(host.running));
+		json_object_set_new(object, "done", json_integer((json_int_t)host.done));
+		json_object_set_new(object, "cpus", host.cores ? json_integer(host.cores) : json_null());
+		json_array_append_new(hosts, object);
+	}
+	return hosts;
+}
+
 /* jansson allocates through xalloc.h: it never sees NULL. */
 static void json_use_xalloc(void)
 {
@@ -248,6 +275,8 @@ char *control_status_json(struct control *control)
 	json_object_set_new(status, "throttle", throttle ? json_string(throttle) : json_null());
 	json_object_set_new(status, "limits", limits_json(control));
 	json_object_set_new(status, "workers", workers_json(control, loop_now()));
+	if (remote_pool_host_count(control->pool))
+		json_object_set_new(status, "hosts", hosts_json(control));
 	char *text = json_dumps(status, JSON_COMPACT | JSON_REAL_PRECISION(6));
 	json_decref(status);
 	return text;
@@ -340,7 +369,7 @@ static int verb_quit(struct control *control, int argc, char **argv, char **repl
 	return reply_ok(reply, "%s", kill ? "quitting, killing jobs" : "quitting when running jobs finish");
 }
 
-/* host add|drain LOGIN: hosts join or leave a run over -S hosts. */
+/* host add|drain|remove LOGIN: hosts join or leave a run over -S hosts. */
 static int verb_host(struct control *control, int argc, char **argv, char **reply)
 {
 	(void)argc;
@@ -365,7 +394,7 @@ static const struct verb verbs[] = {
 	{ "load", 1, 1, "load N|N%|off", verb_throttle },
 	{ "memfree", 1, 1, "memfree SIZE|off", verb_throttle },
 	{ "memsuspend", 1, 1, "memsuspend SIZE|off", verb_throttle },
-	{ "host", 2, 2, "host add|drain LOGIN", verb_host },
+	{ "host", 2, 2, "host add|drain|remove LOGIN", verb_host },
 };
 
 /* "jobs, pause, ...": every verb of the table, so a new verb is named in

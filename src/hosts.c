@@ -137,6 +137,8 @@ struct host *hosts_at(const struct hosts *hosts, int index)
 
 static int wanted_slots(const struct hosts *hosts, const struct host *host)
 {
+	if (host->slots_set)
+		return host->slots_set;
 	if (host->slots_given)
 		return host->slots_given;
 	if (hosts->default_slots)
@@ -156,10 +158,15 @@ int host_slot_limit(const struct hosts *hosts, const struct host *host)
 
 bool hosts_all_down(const struct hosts *hosts)
 {
-	for (int i = 0; i < hosts->count; i++)
+	int counted = 0;
+	for (int i = 0; i < hosts->count; i++) {
+		if (hosts->hosts[i]->removed)
+			continue;
 		if (hosts->hosts[i]->state != HOST_DOWN)
 			return false;
-	return hosts->count > 0;
+		counted++;
+	}
+	return counted > 0;
 }
 
 static int fail(char *error, size_t size, const char *format, ...) __attribute__((format(printf, 3, 4)));
@@ -625,23 +632,39 @@ int hosts_run_detached(struct hosts *hosts, const struct host *host, const char 
 /* Killing the master ends the connection at once, as `ssh -O exit` would,
  * without a wait on a command: the remote sessions see their input end and
  * their jobs are killed there (remote.c). */
+static void master_close(struct host *host)
+{
+	if (host->table->loop)
+		loop_del_timer(host->table->loop, host->retry_timer);
+	host->retry_timer = 0;
+	if (host->master_in >= 0 || host->master_out >= 0)
+		close_master_fds(host);
+	if (host->master_pid > 0)
+		kill(-host->master_pid, SIGTERM);
+	host->master_pid = 0;
+	if (host->control_path)
+		unlink(host->control_path);
+}
+
+void hosts_disconnect(struct hosts *hosts, struct host *host)
+{
+	(void)hosts;
+	if (host->local) {
+		host->state = HOST_DOWN;
+		return;
+	}
+	log_debug("host %s: closing its connection", host->login);
+	master_close(host);
+	host->state = HOST_DOWN;
+	host->out_len = host->err_len = 0;
+}
+
 void hosts_close(struct hosts *hosts)
 {
 	if (!hosts)
 		return;
-	for (int i = 0; i < hosts->count; i++) {
-		struct host *host = hosts->hosts[i];
-		if (hosts->loop)
-			loop_del_timer(hosts->loop, host->retry_timer);
-		host->retry_timer = 0;
-		if (host->master_in >= 0 || host->master_out >= 0)
-			close_master_fds(host);
-		if (host->master_pid > 0)
-			kill(-host->master_pid, SIGTERM);
-		host->master_pid = 0;
-		if (host->control_path)
-			unlink(host->control_path);
-	}
+	for (int i = 0; i < hosts->count; i++)
+		master_close(hosts->hosts[i]);
 	if (hosts->control_dir) {
 		rmdir(hosts->control_dir);
 		free(hosts->control_dir);

@@ -39,6 +39,11 @@ struct host {
 	char *reason;            /* why the host is down (ssh's message), or NULL */
 	bool ever_up;            /* it was up once: a later loss is a drop, not unreachable */
 	bool draining;           /* host drain: no new items there; running ones finish */
+	bool removed;            /* host remove: drained, its items killed and requeued,
+				    its master closed once no slot is on it */
+	int slots_set;           /* slots set while the run goes on (host add N/LOGIN,
+				    autotune), 0 when none: wins over N/ and the CPUs */
+	uint64_t done;           /* attempts that ended there */
 
 	/* The control master (hosts.c). */
 	char *control_path;
@@ -104,6 +109,10 @@ void hosts_lost(struct hosts *hosts, struct host *host, const char *reason);
 int hosts_default_slots(const struct hosts *hosts);
 /* The host of login (as given, without N/), or NULL. */
 struct host *hosts_find(const struct hosts *hosts, const char *login);
+
+/* Close the host's master for good (host remove): no retry, no down
+ * event; hosts_connect opens it again. */
+void hosts_disconnect(struct hosts *hosts, struct host *host);
 
 /* Close every master (their remote sessions end, and with them what
  * runs there) and remove the private directory. */

@@ -335,7 +335,13 @@ static void report_reaped(struct pool *pool, const struct slot *slot, pid_t pid,
 		.cpu_seconds = (double)usage->ru_utime.tv_sec + (double)usage->ru_utime.tv_usec / 1e6 +
 			       (double)usage->ru_stime.tv_sec + (double)usage->ru_stime.tv_usec / 1e6,
 		.max_rss_bytes = child_max_rss(usage),
+		.host = slot->host,
 	};
+	double elsewhere = pool->kind->cpu_seconds ? pool->kind->cpu_seconds(slot) : -1;
+	if (elsewhere >= 0) {
+		reaped.cpu_seconds = elsewhere;
+		reaped.max_rss_bytes = 0;
+	}
 	pool->events.reaped(pool->events.data, &reaped);
 }
 
@@ -354,8 +360,8 @@ void pool_child_exited(struct pool *pool, pid_t pid, int status, const struct ru
 	bool dispatching = pool->dispatching;
 	pool->dispatching = true;
 	slot->reaped = true;  /* a halt its results cause must not signal it */
-	report_reaped(pool, slot, pid, usage);
 	slot_drain_output(slot);
+	report_reaped(pool, slot, pid, usage);  /* a remote job's CPU is in its output */
 	loop_del_timer(pool->loop, slot->timeout_timer);
 	loop_del_timer(pool->loop, slot->kill_timer);
 	slot->timeout_timer = slot->kill_timer = 0;

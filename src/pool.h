@@ -106,6 +106,7 @@ struct pool_reaped {
 	double cpu_seconds;      /* user + system */
 	uint64_t max_rss_bytes;  /* peak resident memory of the process or a descendant,
 				    0 when not above pooltop's own (see child_max_rss) */
+	const char *host;        /* the login of the host it ran on, NULL for a plain pool */
 };
 
 /* An item is about to start on a slot (-t prints its command). */

@@ -28,7 +28,7 @@
 #define MARKER_START '\036'
 #define PID_MARKER "\036pooltop-pid "
 #define EXIT_MARKER "\036pooltop-exit "
-#define MARKER_MAX 40
+#define MARKER_MAX 128
 /* The longest line of ssh's own read before the pid marker. */
 #define HEAD_MAX 512
 
@@ -53,6 +53,7 @@ struct remote_slot {
 	char tail[MARKER_MAX];   /* the end of stderr held back: maybe the exit marker */
 	size_t tail_len;
 	int exit_code;           /* from the exit marker, -1 until it came */
+	double cpu_seconds;      /* the job's CPU there, from the exit marker; -1 unknown */
 	bool refused;            /* the master refused the session (MaxSessions) */
 };
 
@@ -107,17 +108,19 @@ char *remote_wrapper(char *const *argv, bool shell_script, int grace_seconds)
 	 * of its own, which says its pid before anything else and runs the
 	 * command in the login shell, with no arguments; a watcher kills
 	 * that group (TERM, KILL after the grace) once fd 3 ends: pooltop
-	 * closed it, died, or the connection dropped.  The exit status comes
-	 * last on stderr, so that a job that ended is told from a connection
-	 * that failed. */
+	 * closed it, died, the connection dropped, or the session ended with
+	 * the job, so that what the job left in its group dies with it.  The
+	 * exit status comes last on stderr, so that a job that ended is told
+	 * from a connection that failed, followed by `times`: its last line
+	 * is the CPU of the job's reaped tree there. */
 	char *wrapper = xasprintf(
 		"exec 3<&0 </dev/null; p=; command -v setsid >/dev/null 2>&1 && p=setsid; "
 		"$p \"${SHELL:-/bin/sh}\" -c 'printf \"\\036pooltop-pid %%s\\n\" $$ >&2; exec 3<&-; "
 		"eval \"set --; $1\"' \"${SHELL:-/bin/sh}\" %s & j=$!; "
 		"(while read -r _; do :; done; kill -TERM -$j 2>/dev/null || kill -TERM $j 2>/dev/null; "
-		"kill -CONT -$j 2>/dev/null; sleep %d; kill -KILL -$j 2>/dev/null) <&3 >/dev/null 2>&1 & w=$!; "
-		"exec 3<&-; wait $j; s=$?; kill $w 2>/dev/null; "
-		"printf '\\036pooltop-exit %%s\\n' $s >&2; exit $s",
+		"kill -CONT -$j 2>/dev/null; sleep %d; kill -KILL -$j 2>/dev/null) <&3 >/dev/null 2>&1 & "
+		"exec 3<&-; wait $j; s=$?; "
+		"printf '\\036pooltop-exit %%s ' $s >&2; { times || echo; } >&2; exit $s",
 		quoted, grace_seconds);
 	free(quoted);
 	return wrapper;
@@ -138,11 +141,24 @@ static void slot_take_host(struct slot *slot, struct host *host)
 static void slot_leave_host(struct slot *slot)
 {
 	struct remote_slot *rs = remote_slot(slot);
-	if (!rs->host)
+	struct host *host = rs->host;
+	if (!host)
 		return;
-	rs->host->slots_used--;
+	host->slots_used--;
 	rs->host = NULL;
 	slot->host = NULL;
+	if (host->removed && !host->slots_used && host->state != HOST_DOWN)
+		hosts_disconnect(remote_of(slot->pool)->hosts, host);
+}
+
+/* An idle slot leaves its host when the host cannot take items there (down,
+ * drained, removed), or has more slots than its count now allows (a
+ * lowered count, autotune): it then finds the host with most room. */
+static bool slot_should_move(const struct remote *remote, const struct remote_slot *rs)
+{
+	const struct host *host = rs->host;
+	return host && (host->state != HOST_UP || host->draining ||
+			host->slots_used > host_slot_limit(remote->hosts, host));
 }
 
 /* The up host with the most free slots, or NULL. */
@@ -178,7 +194,7 @@ static void place_slots(struct remote *remote)
 		struct remote_slot *rs = remote_slot(slot);
 		if (!rs || slot->retiring || !slot_idle(slot))
 			continue;
-		if (rs->host && (rs->host->state != HOST_UP || rs->host->draining))
+		if (slot_should_move(remote, rs))
 			slot_leave_host(slot);
 		if (!rs->host) {
 			struct host *host = roomiest_host(remote);
@@ -235,6 +251,29 @@ static void err_append(struct slot *slot, const char *data, size_t len)
 		spool_append(&slot->err, data, len);
 }
 
+/* The exit marker: "\036pooltop-exit CODE " and the output of `times`,
+ * whose second line is the CPU of the shell's reaped children: the job's
+ * tree.  *cpu_seconds is -1 when `times` said nothing readable. */
+static bool parse_exit_marker(const struct remote_slot *rs, int *code, double *cpu_seconds)
+{
+	size_t prefix = strlen(EXIT_MARKER);
+	if (rs->tail_len <= prefix || rs->tail_len > MARKER_MAX || memcmp(rs->tail, EXIT_MARKER, prefix) ||
+	    rs->tail[rs->tail_len - 1] != '\n')
+		return false;
+	char text[MARKER_MAX + 1];
+	memcpy(text, rs->tail + prefix, rs->tail_len - prefix);
+	text[rs->tail_len - prefix] = '\0';
+	int used = 0;
+	if (sscanf(text, "%d%n", code, &used) != 1)
+		return false;
+	double minutes[4], seconds[4];
+	*cpu_seconds = -1;
+	if (sscanf(text + used, " %lfm%lfs %lfm%lfs %lfm%lfs %lfm%lfs", &minutes[0], &seconds[0], &minutes[1],
+		   &seconds[1], &minutes[2], &seconds[2], &minutes[3], &seconds[3]) == 8)
+		*cpu_seconds = 60 * (minutes[2] + minutes[3]) + seconds[2] + seconds[3];
+	return true;
+}
+
 /* The tail held back is the exit marker, or output after all. */
 static void finish_stderr(struct slot *slot, struct remote_slot *rs)
 {
@@ -246,15 +285,28 @@ static void finish_stderr(struct slot *slot, struct remote_slot *rs)
 	if (!rs->tail_len)
 		return;
 	int code;
-	char end;
-	rs->tail[rs->tail_len] = '\0';
-	if (rs->tail_len > strlen(EXIT_MARKER) && !memcmp(rs->tail, EXIT_MARKER, strlen(EXIT_MARKER)) &&
-	    sscanf(rs->tail + strlen(EXIT_MARKER), "%d%c", &code, &end) == 2 && end == '\n' &&
-	    rs->tail[rs->tail_len - 1] == '\n')
+	double cpu_seconds;
+	if (parse_exit_marker(rs, &code, &cpu_seconds)) {
 		rs->exit_code = code;
-	else
+		rs->cpu_seconds = cpu_seconds;
+	} else {
 		err_append(slot, rs->tail, rs->tail_len);
+	}
 	rs->tail_len = 0;
+}
+
+/* The CPU a remote job used there, as its exit marker says; the local
+ * rusage is that of ssh. */
+static double remote_cpu_seconds(const struct slot *slot)
+{
+	const struct remote_slot *rs = remote_slot(slot);
+	int code;
+	double cpu_seconds;
+	if (!rs || !rs->host || rs->host->local)
+		return -1;
+	if (rs->cpu_seconds >= 0)
+		return rs->cpu_seconds;
+	return parse_exit_marker(rs, &code, &cpu_seconds) && cpu_seconds > 0 ? cpu_seconds : 0;
 }
 
 static void stderr_body(struct slot *slot, struct remote_slot *rs, const char *data, size_t len)
@@ -343,6 +395,7 @@ static void remote_open(struct slot *slot)
 	struct remote *remote = remote_of(slot->pool);
 	struct remote_slot *rs = xcalloc(1, sizeof *rs);
 	rs->exit_code = -1;
+	rs->cpu_seconds = -1;
 	slot->kind_data = rs;
 	struct host *host = roomiest_host(remote);
 	if (host)
@@ -361,6 +414,7 @@ static void reset_attempt(struct remote_slot *rs)
 	rs->head_done = false;
 	rs->head_len = rs->tail_len = 0;
 	rs->exit_code = -1;
+	rs->cpu_seconds = -1;
 	rs->refused = false;
 }
 
@@ -497,10 +551,19 @@ static int reported_status(const struct slot *slot, int code)
 
 static bool remote_exited(struct slot *slot, int status)
 {
-	if (slot_is_local(slot))
-		return job_slot_kind.exited(slot, status);
 	struct remote *remote = remote_of(slot->pool);
 	struct remote_slot *rs = remote_slot(slot);
+	if (slot_is_local(slot)) {
+		rs->host->done += slot->inflight_count > 0;
+		bool stays = job_slot_kind.exited(slot, status);
+		if (stays && !slot->retiring && slot_should_move(remote, rs)) {
+			slot_leave_host(slot);
+			struct host *host = roomiest_host(remote);
+			if (host)
+				slot_take_host(slot, host);
+		}
+		return stays;
+	}
 	finish_stderr(slot, rs);
 	slot_close_fd(slot, &slot->in_fd);
 	if (slot->inflight_count) {
@@ -526,6 +589,7 @@ static bool remote_exited(struct slot *slot, int status)
 			hosts_lost(remote->hosts, rs->host, said);
 		} else {
 			int final = ended_there ? reported_status(slot, rs->exit_code) : status;
+			rs->host->done++;
 			pool_finish_attempt(slot, slot_pop_item(slot), final, slot->error);
 		}
 		free(said);
@@ -533,7 +597,7 @@ static bool remote_exited(struct slot *slot, int status)
 	bool refused = rs->refused;
 	reset_attempt(rs);
 	if (!slot->retiring) {
-		if (rs->host && (rs->host->state != HOST_UP || refused || rs->host->draining))
+		if (rs->host && (refused || slot_should_move(remote, rs)))
 			slot_leave_host(slot);
 		struct host *host = rs->host ? NULL : roomiest_host(remote);
 		if (host)
@@ -649,6 +713,7 @@ const struct slot_kind remote_slot_kind = {
 	.release = remote_release,
 	.held = remote_held,
 	.remote = remote_where,
+	.cpu_seconds = remote_cpu_seconds,
 };
 
 struct pool *remote_pool_new(const struct pool_config *config, struct loop *loop, struct items *items,
@@ -700,30 +765,49 @@ static void host_arrays_grow(struct remote *remote)
 	remote->counted[count - 1] = remote->told_down[count - 1] = false;
 }
 
-/* The pool grows or shrinks by the host's slots: `jobs` spreads them. */
-static void resize_for_host(struct remote *remote, const struct host *host, int sign)
+/* The slots the pool counts for the host: its limit, or the one slot
+ * counted while its CPU count is not known. */
+static int counted_slots(const struct remote *remote, const struct host *host)
 {
 	int limit = host_slot_limit(remote->hosts, host);
-	int slots = limit > 0 ? limit : 1;
-	pool_resize(remote->pool, pool_target(remote->pool) + sign * slots, SHRINK_GRACEFUL, NULL);
+	return remote->counted[host->index] ? limit : (limit > 0 ? limit : 1);
+}
+
+/* The host's slot count changed from `before`: the pool follows, and slots
+ * over the host's new count move to other hosts as they finish. */
+static void host_count_changed(struct remote *remote, int before, int after)
+{
+	if (after != before)
+		pool_resize(remote->pool, pool_target(remote->pool) + after - before, SHRINK_GRACEFUL, NULL);
+	place_slots(remote);
+	pool_dispatch(remote->pool);
 }
 
 static int host_add(struct remote *remote, const char *login, char *reply, size_t size)
 {
 	int before = hosts_count(remote->hosts);
+	const char *name = strchr(login, '/') ? strchr(login, '/') + 1 : login;
+	struct host *known = hosts_find(remote->hosts, name);
+	int slots_before = known && !known->removed && !known->draining ? counted_slots(remote, known) : 0;
 	if (hosts_add_list(remote->hosts, login, hosts_default_slots(remote->hosts), reply, size))
 		return -1;
-	if (hosts_count(remote->hosts) == before) {
-		/* Known already: a drained host takes items again. */
-		const char *name = strchr(login, '/') ? strchr(login, '/') + 1 : login;
-		struct host *host = hosts_find(remote->hosts, name);
-		if (!host || !host->draining) {
-			snprintf(reply, size, "host %s is in the pool already", login);
+	if (known) {
+		/* Known already: N/ sets its slots; a drained or removed host
+		 * takes items again. */
+		bool was_removed = known->removed;
+		if (name != login)
+			known->slots_set = 0;
+		known->draining = known->removed = false;
+		if (was_removed)
+			hosts_connect(remote->hosts, known);
+		int slots_after = counted_slots(remote, known);
+		if (slots_after == slots_before && !was_removed) {
+			snprintf(reply, size, "host %s is in the pool already (%d slot%s)", known->login, slots_after,
+				 slots_after == 1 ? "" : "s");
 			return 0;
 		}
-		host->draining = false;
-		resize_for_host(remote, host, +1);
-		snprintf(reply, size, "host %s takes items again", host->login);
+		host_count_changed(remote, slots_before, slots_after);
+		snprintf(reply, size, "host %s takes %d slots", known->login, slots_after);
 		return 0;
 	}
 	struct host *host = hosts_at(remote->hosts, before);
@@ -731,28 +815,69 @@ static int host_add(struct remote *remote, const char *login, char *reply, size_
 	remote->counted[host->index] = host_slot_limit(remote->hosts, host) > 0;
 	log_debug("host %s added (%d slots asked)", host->login, host_slot_limit(remote->hosts, host));
 	hosts_connect(remote->hosts, host);
-	resize_for_host(remote, host, +1);
+	host_count_changed(remote, 0, counted_slots(remote, host));
 	snprintf(reply, size, "host %s added", host->login);
 	return 0;
 }
 
-static int host_drain(struct remote *remote, const char *login, char *reply, size_t size)
+static struct host *host_named(struct remote *remote, const char *login, char *reply, size_t size)
 {
 	struct host *host = hosts_find(remote->hosts, login);
-	if (!host) {
+	if (!host || host->removed) {
 		snprintf(reply, size, "no host %s in the pool", login);
-		return -1;
+		return NULL;
 	}
+	return host;
+}
+
+static int host_drain(struct remote *remote, const char *login, char *reply, size_t size)
+{
+	struct host *host = host_named(remote, login, reply, size);
+	if (!host)
+		return -1;
 	if (!host->draining) {
-		int limit = host_slot_limit(remote->hosts, host);
-		int slots = remote->counted[host->index] ? limit : 1;
+		int slots = counted_slots(remote, host);
 		host->draining = true;
 		log_debug("host %s drained: its %d running items finish", host->login, host->slots_used);
-		pool_resize(remote->pool, pool_target(remote->pool) - slots, SHRINK_GRACEFUL, NULL);
-		place_slots(remote);
-		pool_dispatch(remote->pool);
+		host_count_changed(remote, slots, 0);
 	}
 	snprintf(reply, size, "host %s drained: no new items, %d running finish", host->login, host->slots_used);
+	return 0;
+}
+
+/* Drained at once: its running items are killed and go back to the head
+ * of the queue (uncounted, as a kill-shrink's), and its connection is
+ * closed once no slot is on it. */
+static int host_remove(struct remote *remote, const char *login, char *reply, size_t size)
+{
+	struct host *host = host_named(remote, login, reply, size);
+	if (!host)
+		return -1;
+	int others = 0;
+	for (int i = 0; i < hosts_count(remote->hosts); i++)
+		others += hosts_at(remote->hosts, i) != host && !hosts_at(remote->hosts, i)->removed;
+	if (!others) {
+		snprintf(reply, size, "host %s is the last host of the run", host->login);
+		return -1;
+	}
+	int slots = host->draining ? 0 : counted_slots(remote, host);
+	host->draining = host->removed = true;
+	int killed = 0;
+	struct pool *pool = remote->pool;
+	for (int i = 0; i < pool->nslots; i++) {
+		struct slot *slot = pool->slots[i];
+		struct remote_slot *rs = remote_slot(slot);
+		if (!rs || rs->host != host || !slot->pid || slot->reaped)
+			continue;
+		slot->requeue = true;
+		slot_signal(slot, SIGKILL);
+		killed++;
+	}
+	log_debug("host %s removed: %d running items killed and requeued", host->login, killed);
+	if (!host->slots_used && host->state != HOST_DOWN)
+		hosts_disconnect(remote->hosts, host);
+	host_count_changed(remote, slots, 0);
+	snprintf(reply, size, "host %s removed: %d running items run again elsewhere", host->login, killed);
 	return 0;
 }
 
@@ -767,6 +892,59 @@ int remote_pool_host(struct pool *pool, const char *action, const char *login, c
 		return host_add(remote, login, reply, size);
 	if (!strcmp(action, "drain"))
 		return host_drain(remote, login, reply, size);
-	snprintf(reply, size, "host wants add or drain");
+	if (!strcmp(action, "remove"))
+		return host_remove(remote, login, reply, size);
+	snprintf(reply, size, "host wants add, drain or remove");
 	return -1;
+}
+
+/* ---- per host, for autotune and status ---------------------------------- */
+
+int remote_pool_host_count(const struct pool *pool)
+{
+	return pool->kind == &remote_slot_kind ? hosts_count(remote_of(pool)->hosts) : 0;
+}
+
+bool remote_pool_host_stats(const struct pool *pool, int index, struct remote_host_stats *stats)
+{
+	if (index < 0 || index >= remote_pool_host_count(pool))
+		return false;
+	const struct remote *remote = remote_of(pool);
+	const struct host *host = hosts_at(remote->hosts, index);
+	int running = 0;
+	for (int i = 0; i < pool->nslots; i++) {
+		const struct remote_slot *rs = remote_slot(pool->slots[i]);
+		running += rs && rs->host == host && pool->slots[i]->inflight_count > 0;
+	}
+	*stats = (struct remote_host_stats){
+		.login = host->login,
+		.state = host->removed ? "removed" : host->draining ? "draining"
+			 : host->state == HOST_UP ? "up" : host->state == HOST_CONNECTING ? "connecting" : "down",
+		.reason = host->state == HOST_DOWN && !host->removed ? host->reason : NULL,
+		.takes_items = host->state == HOST_UP && !host->draining,
+		.slots = host_slot_limit(remote->hosts, host),
+		.slots_used = host->slots_used,
+		.running = running,
+		.done = host->done,
+		.cores = host->cpus,
+		.session_limit = host->session_limit,
+	};
+	return true;
+}
+
+int remote_pool_set_host_slots(struct pool *pool, int index, int slots)
+{
+	if (index < 0 || index >= remote_pool_host_count(pool) || slots < 1)
+		return -1;
+	struct remote *remote = remote_of(pool);
+	struct host *host = hosts_at(remote->hosts, index);
+	if (host->removed || host->draining)
+		return -1;
+	int before = counted_slots(remote, host);
+	host->slots_set = slots;
+	remote->counted[host->index] = true;
+	int after = host_slot_limit(remote->hosts, host);
+	log_debug("host %s: %d slots (asked %d)", host->login, after, slots);
+	host_count_changed(remote, before, after);
+	return after;
 }

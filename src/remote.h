@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "hosts.h"
 #include "pool.h"
@@ -25,6 +26,28 @@ int remote_pool_connect(struct pool *pool, char *error, size_t size);
  * (no new items there, running ones finish, the pool shrunk by its
  * slots).  0 or -1, with what happened in reply. */
 int remote_pool_host(struct pool *pool, const char *action, const char *login, char *reply, size_t size);
+
+/* One host of a remote pool, as the views and autotune see it. */
+struct remote_host_stats {
+	const char *login;
+	const char *state;       /* "up", "connecting", "down", "draining", "removed" */
+	const char *reason;      /* why it is down, or NULL */
+	bool takes_items;        /* up and not drained */
+	int slots;               /* the slots it takes now */
+	int slots_used;          /* slots of the pool on it */
+	int running;             /* of them, running an item */
+	uint64_t done;           /* attempts that ended there */
+	int cores;               /* its CPUs, 0 until known */
+	int session_limit;       /* channels its sshd allowed, 0 when none was refused */
+};
+
+/* The hosts of the pool (0 for a pool without -S), and one of them. */
+int remote_pool_host_count(const struct pool *pool);
+bool remote_pool_host_stats(const struct pool *pool, int index, struct remote_host_stats *stats);
+/* Set the host's slot count (autotune): the pool grows or shrinks by the
+ * difference.  Returns the count it takes (its sshd may allow fewer), or
+ * -1 for a host drained or removed. */
+int remote_pool_set_host_slots(struct pool *pool, int index, int slots);
 
 /* --workdir, --transferfile, --return, --cleanup, --basefile around the
  * remote jobs (not owned; NULL: none). */

@@ -93,6 +93,9 @@ struct slot_kind {
 	 * is then its pid there, 0 while not known.  For the views; NULL when
 	 * every slot of the kind runs here. */
 	bool (*remote)(const struct slot *slot, pid_t *remote_pid);
+	/* CPU seconds the slot's process just reaped used where it ran, when
+	 * its local rusage does not tell (-1: it does); may be NULL. */
+	double (*cpu_seconds)(const struct slot *slot);
 };
 
 extern const struct slot_kind job_slot_kind;

@@ -1,6 +1,7 @@
 #!/bin/bash
 # tests/remote/remote_hosts.sh - hosts join and leave a run that goes on:
-# `pooltop ctl SOCKET host add LOGIN` and `host drain LOGIN`, and --slf
+# `pooltop ctl SOCKET host add LOGIN`, `host drain LOGIN` and `host
+# remove LOGIN`, and --slf
 # read again when the file changes; every item runs once, none fails, and
 # `jobs N` spreads slots over the hosts within each host's limit.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
@@ -71,9 +72,46 @@ wait_for 60 five_more_done
 is "$(remote_done)" "$drained_at" "the next five items ran here, none on the drained host"
 like "$("$POOLTOP" ctl "$socket" host drain nowhere)" "^error no host nowhere in the pool" \
 	"draining an unknown host is an error"
-like "$("$POOLTOP" ctl "$socket" host remove testhost)" "^error host wants add or drain" \
-	"host wants add or drain"
+like "$("$POOLTOP" ctl "$socket" host forget testhost)" "^error host wants add, drain or remove" \
+	"host wants add, drain or remove"
 check_run "add and drain"
+
+# --- host add N/LOGIN for a host in the pool, host remove ----------------------
+
+# host_field LOGIN FIELD: FIELD of LOGIN in the hosts array of status.
+host_field() {
+	"$POOLTOP" ctl "$socket" status 2> /dev/null | python3 -c '
+import json, sys
+text = sys.stdin.read()
+try:
+    hosts = json.loads(text[text.index("{"):])["hosts"]
+except (ValueError, KeyError):
+    sys.exit(0)
+for host in hosts:
+    if host["login"] == sys.argv[1]:
+        print(host[sys.argv[2]])' "$1" "$2"
+}
+
+host_field_is() { [ "$(host_field "$1" "$2")" = "$3" ]; }
+
+start_pool -S 1/: -S 2/testhost
+wait_for 60 has_workers_on 2 testhost
+ok $? "two workers run on testhost" || diag "$(cat "$TEST_DIR/err")"
+is "$(host_field testhost slots)" 2 "status lists the host with its slots"
+is "$(host_field testhost state)" up "and its state"
+is "$("$POOLTOP" ctl "$socket" host add 4/testhost)" "ok host testhost takes 4 slots" \
+	"host add 4/testhost sets the slots of a host in the pool"
+wait_for 60 has_workers_on 4 testhost
+ok $? "four workers then run on testhost" || diag "$("$POOLTOP" ctl "$socket" status)"
+like "$("$POOLTOP" ctl "$socket" host remove testhost)" \
+	"^ok host testhost removed: [0-9]+ running items run again elsewhere" \
+	"host remove testhost: its running items are killed and requeued"
+wait_for 30 has_workers_on 0 testhost
+ok $? "no worker is left on testhost"
+is "$(host_field testhost state)" removed "status says the host was removed"
+like "$("$POOLTOP" ctl "$socket" host remove :)" "^error host : is the last host of the run" \
+	"the last host cannot be removed"
+check_run "remove"
 
 # --- --slf: the login file, read again when it changes --------------------------
 
