@@ -2,7 +2,8 @@
 # Remote jobs die with their run: when pooltop is told to quit, when it is
 # killed with SIGKILL (its ssh processes die with it, the sessions' input
 # ends, and the remote wrapper kills the job's process group), and when
-# an item is killed or suspended through the control socket.
+# an item is killed or suspended through the control socket; and what a
+# remote job leaves in its process group dies when the job's session ends.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
 . "$top_srcdir/tests/sshd_lib.sh"
 sshd_start
@@ -66,4 +67,15 @@ wait_for 30 has_exited $pool_pid
 ok $? "the run ends"
 wait_for 20 no_remote_sleeps
 ok $? "...leaving no remote job"
+# A job that leaves a child in its process group: the child dies when the
+# job's session ends with the job, as what a local job leaves is killed by
+# the guardian when pooltop ends.
+left_child() { pgrep -f '^sleep 329$' > /dev/null; }
+no_left_child() { ! left_child; }
+run "$POOLTOP" --batch --ssh "$SSH" -S 1/testhost --shell 'sleep {} > /dev/null 2>&1 & echo started' ::: 329
+is "$status" 0 "a job that leaves a child behind succeeds"
+is "$output" started "and its output came back"
+wait_for 20 no_left_child
+ok $? "the child it left in its process group is gone"
+
 done_testing
