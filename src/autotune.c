@@ -10,11 +10,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "autotune_hosts.h"
 #include "log.h"
+#include "remote.h"
 #include "xalloc.h"
 
 #define TICK_SECONDS 0.25
-#define WARMUP_SECONDS 0.5       /* at least this long after a change before measuring */
 
 /* What the readings mean. */
 #define CPU_WORKER_MIN 25.0      /* a worker using less of a core than this (%) mostly waits */
@@ -491,6 +492,8 @@ struct autotune {
 	int next_task;           /* the slot index the next tick's reading starts at */
 	double task_run, task_wait, task_span;  /* this window: seconds the jobs ran, waited
 						   for a core, and were watched */
+
+	struct autotune_hosts *hosts;  /* a pool over -S hosts: one search per host instead */
 };
 
 static void autotune_tick(struct loop *loop, void *data);
@@ -613,8 +616,7 @@ static void begin_warmup(struct autotune *autotune, const struct pool_stats *sta
 	window_restart(autotune, stats, now);
 }
 
-/* The figures behind a reason, for the step's note and the log. */
-static void reason_figures(const struct autotune_reading *reading, enum autotune_reason reason, char *out,
+void autotune_reason_figures(const struct autotune_reading *reading, enum autotune_reason reason, char *out,
 			   size_t size)
 {
 	switch (reason) {
@@ -641,7 +643,7 @@ static void note_step(struct autotune *autotune, int from, int to, const struct 
 		return;
 	enum autotune_reason reason = autotune->search.reason;
 	char figures[128], text[200];
-	reason_figures(reading, reason, figures, sizeof figures);
+	autotune_reason_figures(reading, reason, figures, sizeof figures);
 	snprintf(text, sizeof text, "autotune: jobs %d -> %d, %s: %s", from, to, autotune_reason_name(reason),
 		 figures);
 	struct autotune_step step = { .from = from, .to = to, .reason = reason, .text = text };
@@ -677,7 +679,7 @@ static void window_judge(struct autotune *autotune, const struct pool_stats *sta
 	int from = autotune->jobs;
 	int next = autotune_search_step(&autotune->search, reading);
 	char figures[128];
-	reason_figures(reading, AUTOTUNE_REASON_CPU, figures, sizeof figures);
+	autotune_reason_figures(reading, AUTOTUNE_REASON_CPU, figures, sizeof figures);
 	log_debug("autotune: %.2f/s with %d jobs over %.1f s (%s, memory pressure %.0f%%, io pressure %.0f%%): "
 		  "%s: %s (best %d at %.2f/s), next %d", reading->rate, from, seconds, figures,
 		  reading->pressure.memory, reading->pressure.io, autotune_reason_name(autotune->search.reason),
@@ -698,6 +700,10 @@ static void window_judge(struct autotune *autotune, const struct pool_stats *sta
 
 static void autotune_sample(struct autotune *autotune)
 {
+	if (autotune->hosts) {
+		autotune_hosts_tick(autotune->hosts, loop_now());
+		return;
+	}
 	struct pool_stats stats;
 	pool_get_stats(autotune->control->pool, &stats);
 	double now = loop_now();
@@ -711,7 +717,7 @@ static void autotune_sample(struct autotune *autotune)
 	bool starved = stats.paused || stats.suspended || stats.stopping || stats.running < stats.target;
 	if (autotune->warming) {
 		bool turned_over = stats.done - autotune->done_at_change >= (uint64_t)stats.target;
-		if (now - autotune->changed_at >= WARMUP_SECONDS && turned_over && !starved) {
+		if (now - autotune->changed_at >= AUTOTUNE_WARMUP_SECONDS && turned_over && !starved) {
 			autotune->warming = false;
 			window_restart(autotune, &stats, now);
 		}
@@ -769,6 +775,8 @@ struct autotune *autotune_new(struct loop *loop, struct control *control, const 
 	autotune->note_data = data;
 	autotune->machine = machine_new(NULL);
 	autotune_search_init(&autotune->search, tuning);
+	if (remote_pool_host_count(control->pool) > 0)
+		autotune->hosts = autotune_hosts_new(control->pool, loop, tuning, note, data);
 	autotune_set_enabled(autotune, true);
 	return autotune;
 }
@@ -779,6 +787,7 @@ void autotune_free(struct autotune *autotune)
 		return;
 	loop_del_timer(autotune->loop, autotune->timer);
 	machine_free(autotune->machine);
+	autotune_hosts_free(autotune->hosts);
 	free(autotune->tasks);
 	free(autotune);
 }
@@ -787,6 +796,8 @@ void autotune_reaped(struct autotune *autotune, const struct pool_reaped *reaped
 {
 	if (autotune)
 		autotune->reaped_cpu += reaped->cpu_seconds;
+	if (autotune && autotune->hosts)
+		autotune_hosts_reaped(autotune->hosts, reaped);
 }
 
 void autotune_set_enabled(struct autotune *autotune, bool on)
@@ -801,6 +812,8 @@ void autotune_set_enabled(struct autotune *autotune, bool on)
 	if (!on)
 		return;
 	autotune_search_init(&autotune->search, &autotune->search.tuning);
+	if (autotune->hosts)
+		autotune_hosts_restart(autotune->hosts, loop_now());
 	struct pool_stats stats;
 	pool_get_stats(autotune->control->pool, &stats);
 	begin_warmup(autotune, &stats, loop_now());

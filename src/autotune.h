@@ -7,6 +7,7 @@
 #define POOLTOP_AUTOTUNE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "control.h"
@@ -52,6 +53,9 @@ enum autotune_reason {
 
 /* The word for a reason: "throughput", "cpu", "pressure". */
 const char *autotune_reason_name(enum autotune_reason reason);
+/* The figures behind a reason, for a step's note and the log. */
+void autotune_reason_figures(const struct autotune_reading *reading, enum autotune_reason reason, char *out,
+			     size_t size);
 
 enum autotune_phase {
 	AUTOTUNE_MEASURE,        /* measuring where it starts (two windows) */
@@ -106,6 +110,9 @@ bool autotune_search_sure(const struct autotune_search *search, const struct aut
  * item-times: five completions per worker, for up to 8 workers (40 say
  * enough of a rate), and two per worker beyond 20, so that a large pool
  * of slow items is not judged once a minute. */
+/* After a change, measuring waits this long at least, and for about one
+ * completion per worker: retiring and new jobs first come and go. */
+#define AUTOTUNE_WARMUP_SECONDS 0.5
 #define AUTOTUNE_WINDOW_SECONDS 1.5
 #define AUTOTUNE_WINDOW_ITEMS_PER_JOB 5
 #define AUTOTUNE_WINDOW_FULL_JOBS 8

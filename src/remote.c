@@ -948,3 +948,24 @@ int remote_pool_set_host_slots(struct pool *pool, int index, int slots)
 	host_count_changed(remote, before, after);
 	return after;
 }
+
+char **remote_pool_host_argv(const struct pool *pool, int index, const char *command)
+{
+	if (index < 0 || index >= remote_pool_host_count(pool))
+		return NULL;
+	const struct remote *remote = remote_of(pool);
+	const struct host *host = hosts_at(remote->hosts, index);
+	if (host->state != HOST_UP)
+		return NULL;
+	if (!host->local)
+		return hosts_ssh_argv(remote->hosts, host, false, command);
+	/* This machine: sh -c COMMAND, in one block as hosts_ssh_argv's. */
+	size_t len = strlen(command) + 1;
+	char **argv = xmalloc(4 * sizeof *argv + sizeof "sh" + sizeof "-c" + len);
+	char *text = (char *)(argv + 4);
+	argv[0] = memcpy(text, "sh", sizeof "sh");
+	argv[1] = memcpy(text + sizeof "sh", "-c", sizeof "-c");
+	argv[2] = memcpy(text + sizeof "sh" + sizeof "-c", command, len);
+	argv[3] = NULL;
+	return argv;
+}

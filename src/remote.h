@@ -48,6 +48,10 @@ bool remote_pool_host_stats(const struct pool *pool, int index, struct remote_ho
  * difference.  Returns the count it takes (its sshd may allow fewer), or
  * -1 for a host drained or removed. */
 int remote_pool_set_host_slots(struct pool *pool, int index, int slots);
+/* The argv (NULL-terminated, one malloc'd block: free() it) that runs the
+ * shell command on the host (through its connection, or sh -c here); NULL
+ * while it is not up. */
+char **remote_pool_host_argv(const struct pool *pool, int index, const char *command);
 
 /* --workdir, --transferfile, --return, --cleanup, --basefile around the
  * remote jobs (not owned; NULL: none). */

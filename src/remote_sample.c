@@ -25,13 +25,24 @@
  * and parentheses, so the fields are taken after its last ") ".  Every
  * name eval builds holds digits only.  Output:
  *   pooltop-sample 1 HERTZ PAGE_SIZE UPTIME
+ *   host BUSY_TICKS ALL_TICKS LOAD1 CPU_PRESSURE (the host: /proc/stat's cpu
+ *                                               line, the load, PSI some avg10
+ *                                               or -1)
  *   pid ROOT TICKS PAGES PROCESSES STARTTIME     (one line per argument)
- *   end */
+ *   end
+ * Without arguments the walk over /proc is skipped. */
 const char remote_sample_script[] =
 	"hz=$(getconf CLK_TCK 2>/dev/null) || hz=100\n"
 	"pg=$(getconf PAGESIZE 2>/dev/null) || pg=4096\n"
 	"read -r up idle < /proc/uptime || exit 1\n"
 	"echo \"pooltop-sample 1 $hz $pg ${up%% *}\"\n"
+	"if read -r c u n s i w q sq st x < /proc/stat; then\n"
+	"  b=$((u+n+s+${q:-0}+${sq:-0}+${st:-0}))\n"
+	"  l=-1; read -r l x 2>/dev/null < /proc/loadavg\n"
+	"  p=-1; if read -r x 2>/dev/null < /proc/pressure/cpu; then p=${x#*avg10=}; p=${p%% *}; fi\n"
+	"  echo \"host $b $((b+i+w)) $l $p\"\n"
+	"fi\n"
+	"[ $# -gt 0 ] || { echo end; exit 0; }\n"
 	"roots=\n"
 	"for r in \"$@\"; do\n"
 	"  case $r in ''|*[!0-9]*) continue;; esac\n"
@@ -101,6 +112,7 @@ int remote_sample_parse(const char *text, size_t len, struct tree_usage *trees, 
 	size_t pos = 0;
 	char line[256];
 	int version;
+	reading->host_known = false;
 	if (!next_line(text, len, &pos, line, sizeof line) ||
 	    sscanf(line, "pooltop-sample %d %ld %ld %lf", &version, &reading->hertz, &reading->page_size,
 		   &reading->uptime) != 4 ||
@@ -109,6 +121,11 @@ int remote_sample_parse(const char *text, size_t len, struct tree_usage *trees, 
 	while (next_line(text, len, &pos, line, sizeof line)) {
 		if (!strcmp(line, "end"))
 			return 0;
+		if (!strncmp(line, "host ", 5)) {
+			reading->host_known = sscanf(line, "host %llu %llu %lf %lf", &reading->busy_ticks,
+						     &reading->all_ticks, &reading->load1, &reading->cpu_pressure) == 4;
+			continue;
+		}
 		long root;
 		unsigned long long ticks, pages, started;
 		int processes;
@@ -150,6 +167,7 @@ struct remote_probe {
 	size_t previous_count, previous_cap;
 	double previous_uptime, uptime;
 	unsigned long readings;
+	struct remote_reading host;  /* the host's part of the last complete reading */
 };
 
 char *remote_sample_command(const pid_t *roots, size_t n)
@@ -271,6 +289,7 @@ static void probe_finish(struct remote_probe *probe)
 	}
 	probe->tree_count = probe->asked_count;
 	probe->uptime = reading.uptime;
+	probe->host = reading;
 	trees_cpu_percent(probe, reading.hertz);
 }
 
@@ -369,6 +388,14 @@ int remote_probe_start(struct remote_probe *probe, char *const argv[], const pid
 	loop_add_fd(probe->loop, probe->out_fd, POLLIN, probe_read, probe);
 	loop_add_fd(probe->loop, probe->err_fd, POLLIN, probe_read, probe);
 	return 0;
+}
+
+bool remote_probe_host(const struct remote_probe *probe, struct remote_reading *reading)
+{
+	if (probe->failed || !probe->host.host_known)
+		return false;
+	*reading = probe->host;
+	return true;
 }
 
 bool remote_probe_figures(const struct remote_probe *probe, pid_t root, struct tree_usage *usage)

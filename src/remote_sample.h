@@ -22,6 +22,10 @@ struct remote_reading {
 	long hertz;            /* clock ticks per second on the host */
 	long page_size;        /* bytes per page there */
 	double uptime;         /* the host's uptime in seconds: CPU% is measured on its clock */
+	bool host_known;       /* the host line came (the fields below) */
+	unsigned long long busy_ticks, all_ticks;  /* /proc/stat: busy and all CPU ticks */
+	double load1;          /* 1-minute load average, -1 unknown */
+	double cpu_pressure;   /* PSI cpu some avg10 %, -1 without PSI */
 };
 
 /* Parses the script's whole output.  For each trees[i].root listed there,
@@ -56,6 +60,8 @@ void remote_probe_free(struct remote_probe *probe);
 int remote_probe_start(struct remote_probe *probe, char *const argv[], const pid_t *roots, size_t n);
 /* A reading is under way. */
 bool remote_probe_busy(const struct remote_probe *probe);
+/* The host's part of the last complete reading; false when none. */
+bool remote_probe_host(const struct remote_probe *probe, struct remote_reading *reading);
 /* How many readings ended, complete or not (tests wait on this). */
 unsigned long remote_probe_readings(const struct remote_probe *probe);
 /* The figures of root's tree as of the last complete reading (cpu_percent
