@@ -175,6 +175,24 @@ START_TEST(a_complete_reading_gives_each_root_its_figures)
 }
 END_TEST
 
+START_TEST(the_host_line_gives_busy_ticks_load_and_pressure)
+{
+	const char text[] = "pooltop-sample 1 100 4096 5000.50\n"
+			    "host 750 1000 1.50 12.25\n"
+			    "end\n";
+	struct remote_reading reading;
+	ck_assert_int_eq(remote_sample_parse(text, strlen(text), NULL, 0, NULL, &reading), 0);
+	ck_assert(reading.host_known);
+	ck_assert_uint_eq(reading.busy_ticks, 750);
+	ck_assert_uint_eq(reading.all_ticks, 1000);
+	ck_assert_double_eq_tol(reading.load1, 1.5, 1e-9);
+	ck_assert_double_eq_tol(reading.cpu_pressure, 12.25, 1e-9);
+	const char old[] = "pooltop-sample 1 100 4096 5000.50\nend\n";
+	ck_assert_int_eq(remote_sample_parse(old, strlen(old), NULL, 0, NULL, &reading), 0);
+	ck_assert(!reading.host_known);
+}
+END_TEST
+
 START_TEST(a_reading_cut_short_is_refused)
 {
 	const char text[] = "pooltop-sample 1 100 4096 5000.50\npid 42 250 1024 3 480000\n";
@@ -214,6 +232,12 @@ START_TEST(the_script_reports_the_host_clock_and_unknown_roots_as_gone)
 	struct tree_usage usage;
 	ck_assert(!remote_probe_figures(probe, nobody, &usage));
 	ck_assert_int_eq(usage.processes, 0);
+	/* This machine's own figures come with every reading. */
+	struct remote_reading host;
+	ck_assert(remote_probe_host(probe, &host));
+	ck_assert_uint_gt(host.all_ticks, 0);
+	ck_assert_uint_le(host.busy_ticks, host.all_ticks);
+	ck_assert(host.load1 >= 0);
 	remote_probe_free(probe);
 	loop_free(loop);
 }
@@ -323,6 +347,7 @@ static Suite *remote_sample_suite(void)
 	TCase *parser = tcase_create("parser");
 	tcase_add_test(parser, a_complete_reading_gives_each_root_its_figures);
 	tcase_add_test(parser, a_reading_cut_short_is_refused);
+	tcase_add_test(parser, the_host_line_gives_busy_ticks_load_and_pressure);
 	tcase_add_test(parser, what_is_not_a_reading_is_refused);
 	suite_add_tcase(suite, parser);
 
