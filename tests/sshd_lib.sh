@@ -184,3 +184,21 @@ sshd_stop() {
 	kill -CONT "$pid" 2> /dev/null
 	unset "sshd_pid[$name]"
 }
+
+# status_eval SOCKET EXPRESSION [ARG...]: the Python EXPRESSION evaluated on
+# the status of the pooltop at SOCKET (`status`, the JSON object; ARGs in
+# sys.argv[1:]), printed (a list as its items); nothing when there is no
+# status or the expression finds no such key.
+status_eval() {
+	local socket=$1 expression=$2
+	shift 2
+	"$POOLTOP" ctl "$socket" status 2> /dev/null | python3 -c "
+import json, sys
+text = sys.stdin.read()
+try:
+    status = json.loads(text[text.index('{'):])
+    value = $expression
+except (ValueError, KeyError):
+    sys.exit(0)
+print(*value) if isinstance(value, list) else print(value)" "$@"
+}

@@ -18,14 +18,7 @@ else sleep 0.5; fi; : {}'
 
 # host_slots LOGIN: the slots status gives the host.
 host_slots() {
-	"$POOLTOP" ctl "$socket" status 2> /dev/null | python3 -c '
-import json, sys
-text = sys.stdin.read()
-try:
-    hosts = json.loads(text[text.index("{"):])["hosts"]
-except (ValueError, KeyError):
-    sys.exit(0)
-print(*[host["slots"] for host in hosts if host["login"] == sys.argv[1]])' "$1"
+	status_eval "$socket" '[h["slots"] for h in status["hosts"] if h["login"] == sys.argv[1]]' "$1"
 }
 
 slots_at_least() { local n; n=$(host_slots "$1"); [ -n "$n" ] && [ "$n" -ge "$2" ]; }

@@ -18,14 +18,7 @@ items=300
 
 # workers_on HOST: how many workers status shows on HOST.
 workers_on() {
-	"$POOLTOP" ctl "$socket" status 2> /dev/null | python3 -c '
-import json, sys
-text = sys.stdin.read()
-try:
-    workers = json.loads(text[text.index("{"):])["workers"]
-except (ValueError, KeyError):
-    sys.exit(0)
-print(sum(1 for w in workers if w.get("host") == sys.argv[1]))' "$1"
+	status_eval "$socket" 'sum(1 for w in status["workers"] if w.get("host") == sys.argv[1])' "$1"
 }
 
 has_workers_on() { [ "$(workers_on "$2")" = "$1" ]; }
@@ -80,16 +73,7 @@ check_run "add and drain"
 
 # host_field LOGIN FIELD: FIELD of LOGIN in the hosts array of status.
 host_field() {
-	"$POOLTOP" ctl "$socket" status 2> /dev/null | python3 -c '
-import json, sys
-text = sys.stdin.read()
-try:
-    hosts = json.loads(text[text.index("{"):])["hosts"]
-except (ValueError, KeyError):
-    sys.exit(0)
-for host in hosts:
-    if host["login"] == sys.argv[1]:
-        print(host[sys.argv[2]])' "$1" "$2"
+	status_eval "$socket" '[h[sys.argv[2]] for h in status["hosts"] if h["login"] == sys.argv[1]]' "$1" "$2"
 }
 
 host_field_is() { [ "$(host_field "$1" "$2")" = "$3" ]; }
