@@ -463,6 +463,53 @@ bool autotune_window_full(double seconds, uint64_t completed, int jobs)
 	return seconds >= AUTOTUNE_WINDOW_SECONDS && completed >= wanted;
 }
 
+void autotune_window_restart(struct autotune_window *window, int jobs, uint64_t done, double now)
+{
+	window->jobs = jobs;
+	window->start = now;
+	window->done_at_start = done;
+	window->ticks = window->starved_ticks = 0;
+}
+
+void autotune_window_warmup(struct autotune_window *window, int jobs, uint64_t done, double now)
+{
+	window->warming = true;
+	window->changed_at = now;
+	window->done_at_change = done;
+	autotune_window_restart(window, jobs, done, now);
+}
+
+enum autotune_window_event autotune_window_tick(struct autotune_window *window, uint64_t done, bool starved,
+						double now)
+{
+	if (window->warming) {
+		bool turned_over = done - window->done_at_change >= (uint64_t)window->jobs;
+		if (now - window->changed_at < AUTOTUNE_WARMUP_SECONDS || !turned_over || starved)
+			return AUTOTUNE_WINDOW_WAIT;
+		window->warming = false;
+		autotune_window_restart(window, window->jobs, done, now);
+		return AUTOTUNE_WINDOW_WARMED;
+	}
+	window->ticks++;
+	window->starved_ticks += starved;
+	/* Without full work (pause, the input's end, a slow producer) the rate
+	 * says nothing about the worker count. */
+	if (window->ticks >= 4 && window->starved_ticks * 4 > window->ticks) {
+		autotune_window_restart(window, window->jobs, done, now);
+		return AUTOTUNE_WINDOW_DROPPED;
+	}
+	double seconds = now - window->start;
+	uint64_t completed = done - window->done_at_start;
+	if (autotune_window_full(seconds, completed, window->jobs))
+		return AUTOTUNE_WINDOW_FULL;
+	/* Once a second, with a completion per worker in the window: a pool
+	 * that overfills the cores needs no more windows to say so, nor does
+	 * a step down from them to no fewer workers than cores. */
+	if (seconds >= AUTOTUNE_WINDOW_SECONDS && completed >= (uint64_t)window->jobs && window->ticks % 4 == 0)
+		return AUTOTUNE_WINDOW_EARLY;
+	return AUTOTUNE_WINDOW_WAIT;
+}
+
 /* ---- the driver ---------------------------------------------------------- */
 
 struct autotune {
@@ -474,13 +521,7 @@ struct autotune {
 	bool enabled;
 	uint64_t timer;
 
-	int jobs;                /* the count being measured */
-	bool warming;            /* waiting for the pool to turn over after a change */
-	double changed_at;       /* when the count last changed */
-	uint64_t done_at_change; /* completions then */
-	double window_start;     /* the window being measured */
-	uint64_t window_done;
-	int ticks, starved_ticks;/* samples in the window, and those without full work */
+	struct autotune_window window;
 
 	struct machine *machine; /* the machine's busy time and pressure */
 	struct machine_figures machine_figures;  /* as last read */
@@ -568,15 +609,18 @@ static void tasks_read(struct autotune *autotune, double now)
 	autotune->next_task = (autotune->next_task + count) % slots;
 }
 
-static void window_restart(struct autotune *autotune, const struct pool_stats *stats, double now)
+/* A window began: what the driver counts besides completions starts too. */
+static void window_began(struct autotune *autotune)
 {
-	autotune->jobs = stats->target;
-	autotune->window_start = now;
-	autotune->window_done = stats->done;
-	autotune->ticks = autotune->starved_ticks = 0;
 	autotune->window_cpu = autotune->reaped_cpu;
 	autotune->task_run = autotune->task_wait = autotune->task_span = 0;
 	machine_read(autotune->machine, &autotune->machine_figures);  /* busy is counted from here */
+}
+
+static void window_restart(struct autotune *autotune, const struct pool_stats *stats, double now)
+{
+	autotune_window_restart(&autotune->window, stats->target, stats->done, now);
+	window_began(autotune);
 }
 
 /* What the window measured so far.  The pool's CPU is that of the jobs
@@ -584,17 +628,17 @@ static void window_restart(struct autotune *autotune, const struct pool_stats *s
 static void window_reading(struct autotune *autotune, const struct pool_stats *stats, double now,
 			   struct autotune_reading *reading)
 {
-	double seconds = now - autotune->window_start;
+	double seconds = now - autotune->window.start;
 	struct machine_figures *machine = &autotune->machine_figures;
 	machine_read(autotune->machine, machine);
 	/* Watched long enough (a quarter of a second per worker) to say. */
-	bool tasks_known = autotune->task_span >= 0.25 * autotune->jobs && autotune->task_span > 0;
+	bool tasks_known = autotune->task_span >= 0.25 * autotune->window.jobs && autotune->task_span > 0;
 	double asleep = autotune->task_span - autotune->task_run - autotune->task_wait;
 	if (asleep < 0)
 		asleep = 0;
 	*reading = (struct autotune_reading){
-		.jobs = autotune->jobs,
-		.rate = seconds > 0 ? (double)(stats->done - autotune->window_done) / seconds : 0,
+		.jobs = autotune->window.jobs,
+		.rate = seconds > 0 ? (double)(stats->done - autotune->window.done_at_start) / seconds : 0,
 		.pool_cpu = seconds > 0 ? (autotune->reaped_cpu - autotune->window_cpu) / seconds * 100.0 : -1,
 		.machine_busy = machine->busy_percent,
 		.cores = machine->cores,
@@ -610,10 +654,8 @@ static void window_reading(struct autotune *autotune, const struct pool_stats *s
  * for about one completion per worker. */
 static void begin_warmup(struct autotune *autotune, const struct pool_stats *stats, double now)
 {
-	autotune->warming = true;
-	autotune->changed_at = now;
-	autotune->done_at_change = stats->done;
-	window_restart(autotune, stats, now);
+	autotune_window_warmup(&autotune->window, stats->target, stats->done, now);
+	window_began(autotune);
 }
 
 void autotune_reason_figures(const struct autotune_reading *reading, enum autotune_reason reason, char *out,
@@ -675,8 +717,8 @@ static const char *step_reason(const struct autotune_search *search, int from, i
 static void window_judge(struct autotune *autotune, const struct pool_stats *stats, double now,
 			 const struct autotune_reading *reading)
 {
-	double seconds = now - autotune->window_start;
-	int from = autotune->jobs;
+	double seconds = now - autotune->window.start;
+	int from = autotune->window.jobs;
 	int next = autotune_search_step(&autotune->search, reading);
 	char figures[128];
 	autotune_reason_figures(reading, AUTOTUNE_REASON_CPU, figures, sizeof figures);
@@ -708,43 +750,29 @@ static void autotune_sample(struct autotune *autotune)
 	pool_get_stats(autotune->control->pool, &stats);
 	double now = loop_now();
 	tasks_read(autotune, now);
-	if (stats.target != autotune->jobs) {  /* resized by another path: measure anew */
-		log_debug("autotune: resized from %d to %d jobs by another path: measuring anew", autotune->jobs,
-			  stats.target);
+	if (stats.target != autotune->window.jobs) {  /* resized by another path: measure anew */
+		log_debug("autotune: resized from %d to %d jobs by another path: measuring anew",
+			  autotune->window.jobs, stats.target);
 		begin_warmup(autotune, &stats, now);
 		return;
 	}
 	bool starved = stats.paused || stats.suspended || stats.stopping || stats.running < stats.target;
-	if (autotune->warming) {
-		bool turned_over = stats.done - autotune->done_at_change >= (uint64_t)stats.target;
-		if (now - autotune->changed_at >= AUTOTUNE_WARMUP_SECONDS && turned_over && !starved) {
-			autotune->warming = false;
-			window_restart(autotune, &stats, now);
-		}
-		return;
-	}
-	autotune->ticks++;
-	autotune->starved_ticks += starved;
-	/* Without full work (pause, the input's end, a slow producer) the rate
-	 * says nothing about the worker count. */
-	if (autotune->ticks >= 4 && autotune->starved_ticks * 4 > autotune->ticks) {
-		log_debug("autotune: window dropped: the pool lacked work (paused, stopping or waiting for items)");
-		window_restart(autotune, &stats, now);
-		return;
-	}
-	double seconds = now - autotune->window_start;
-	uint64_t completed = stats.done - autotune->window_done;
 	struct autotune_reading reading;
-	if (autotune_window_full(seconds, completed, autotune->jobs)) {
+	switch (autotune_window_tick(&autotune->window, stats.done, starved, now)) {
+	case AUTOTUNE_WINDOW_WAIT:
+		return;
+	case AUTOTUNE_WINDOW_DROPPED:
+		log_debug("autotune: window dropped: the pool lacked work (paused, stopping or waiting for items)");
+		window_began(autotune);
+		return;
+	case AUTOTUNE_WINDOW_WARMED:
+		window_began(autotune);
+		return;
+	case AUTOTUNE_WINDOW_FULL:
 		window_reading(autotune, &stats, now, &reading);
 		window_judge(autotune, &stats, now, &reading);
 		return;
-	}
-	/* Once a second, with a completion per worker in the window: a pool
-	 * that overfills the cores needs no more windows to say so, nor does
-	 * a step down from them to no fewer workers than cores. */
-	if (seconds >= AUTOTUNE_WINDOW_SECONDS && completed >= (uint64_t)autotune->jobs &&
-	    autotune->ticks % 4 == 0) {
+	case AUTOTUNE_WINDOW_EARLY:
 		window_reading(autotune, &stats, now, &reading);
 		if (autotune_search_sure(&autotune->search, &reading)) {
 			window_judge(autotune, &stats, now, &reading);
@@ -752,9 +780,10 @@ static void autotune_sample(struct autotune *autotune)
 		}
 		log_debug("autotune: %d jobs after %.1f s: pool CPU %.0f%%, machine %.0f%% of %d%%, load %.2f, "
 			  "cpu pressure %.0f%%, jobs compute %.2f and wait %.2f: the window goes on",
-			  reading.jobs, seconds, reading.pool_cpu, reading.machine_busy,
+			  reading.jobs, now - autotune->window.start, reading.pool_cpu, reading.machine_busy,
 			  reading.cores * 100, reading.load, reading.pressure.cpu, reading.task_compute,
 			  reading.task_wait);
+		return;
 	}
 }
 

@@ -119,6 +119,36 @@ bool autotune_search_sure(const struct autotune_search *search, const struct aut
 #define AUTOTUNE_WINDOW_ITEMS_BEYOND 2
 bool autotune_window_full(double seconds, uint64_t completed, int jobs);
 
+/* ---- a measuring window, as the drivers keep one ---------------------------- */
+
+/* After a change the window warms up (AUTOTUNE_WARMUP_SECONDS and one
+ * completion per worker, with full work), then counts ticks until it is
+ * full, or is dropped when the workers lacked work in over a quarter of
+ * its ticks.  `done` is the completions so far of what is measured. */
+struct autotune_window {
+	int jobs;                /* the count measured */
+	bool warming;
+	double changed_at;       /* when the count last changed */
+	uint64_t done_at_change; /* completions then */
+	double start;            /* when the window began */
+	uint64_t done_at_start;
+	int ticks, starved_ticks;/* samples in it, and those without full work */
+};
+
+enum autotune_window_event {
+	AUTOTUNE_WINDOW_WAIT,    /* warming up, or not long enough yet */
+	AUTOTUNE_WINDOW_WARMED,  /* the warm-up ended: a window starts now */
+	AUTOTUNE_WINDOW_DROPPED, /* the workers lacked work: a window starts now */
+	AUTOTUNE_WINDOW_FULL,    /* long enough to judge */
+	AUTOTUNE_WINDOW_EARLY,   /* not full, but a verdict may be sure already */
+};
+
+void autotune_window_restart(struct autotune_window *window, int jobs, uint64_t done, double now);
+void autotune_window_warmup(struct autotune_window *window, int jobs, uint64_t done, double now);
+/* One tick (four a second); starved: the workers lacked work. */
+enum autotune_window_event autotune_window_tick(struct autotune_window *window, uint64_t done, bool starved,
+						double now);
+
 /* ---- the driver ------------------------------------------------------------ */
 
 /* Without MIN..MAX, autotune searches the pool's bounds up to this many

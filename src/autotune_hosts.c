@@ -19,13 +19,7 @@
 struct host_tuner {
 	struct autotune_search search;
 	bool tuning;             /* the host takes items and its cores are known */
-	int jobs;                /* its slot count being measured */
-	bool warming;
-	double changed_at;
-	uint64_t done_at_change;
-	double window_start;
-	uint64_t window_done;
-	int ticks, starved_ticks;
+	struct autotune_window window;  /* over its slot count and the attempts that ended there */
 	double reaped_cpu;       /* CPU seconds of its jobs reaped so far */
 	double window_cpu;       /* reaped_cpu when the window began */
 
@@ -74,14 +68,17 @@ void autotune_hosts_free(struct autotune_hosts *tuner)
 	free(tuner);
 }
 
-static void window_restart(struct host_tuner *host, const struct remote_host_stats *stats, double now)
+/* A window began: the host's CPU and figures count from here. */
+static void window_began(struct host_tuner *host)
 {
-	host->jobs = stats->slots;
-	host->window_start = now;
-	host->window_done = stats->done;
-	host->ticks = host->starved_ticks = 0;
 	host->window_cpu = host->reaped_cpu;
 	host->have_first = host->have_last = false;
+}
+
+static void window_restart(struct host_tuner *host, const struct remote_host_stats *stats, double now)
+{
+	autotune_window_restart(&host->window, stats->slots, stats->done, now);
+	window_began(host);
 }
 
 /* A reading of the host's figures every PROBE_SECONDS, one at a time; each
@@ -116,10 +113,8 @@ static void host_probe(struct autotune_hosts *tuner, int index, struct host_tune
 
 static void begin_warmup(struct host_tuner *host, const struct remote_host_stats *stats, double now)
 {
-	host->warming = true;
-	host->changed_at = now;
-	host->done_at_change = stats->done;
-	window_restart(host, stats, now);
+	autotune_window_warmup(&host->window, stats->slots, stats->done, now);
+	window_began(host);
 }
 
 /* A host starts (again) to be tuned from its count now. */
@@ -137,10 +132,10 @@ static void host_start(struct autotune_hosts *tuner, struct host_tuner *host, co
 static void window_reading(const struct host_tuner *host, const struct remote_host_stats *stats, double now,
 			   struct autotune_reading *reading)
 {
-	double seconds = now - host->window_start;
+	double seconds = now - host->window.start;
 	*reading = (struct autotune_reading){
-		.jobs = host->jobs,
-		.rate = seconds > 0 ? (double)(stats->done - host->window_done) / seconds : 0,
+		.jobs = host->window.jobs,
+		.rate = seconds > 0 ? (double)(stats->done - host->window.done_at_start) / seconds : 0,
 		.pool_cpu = seconds > 0 ? (host->reaped_cpu - host->window_cpu) / seconds * 100.0 : -1,
 		.machine_busy = -1,
 		.cores = stats->cores,
@@ -180,10 +175,10 @@ static void note_step(struct autotune_hosts *tuner, const struct host_tuner *hos
 static void window_judge(struct autotune_hosts *tuner, int index, struct host_tuner *host,
 			 const struct remote_host_stats *stats, double now, const struct autotune_reading *reading)
 {
-	int from = host->jobs;
+	int from = host->window.jobs;
 	int next = autotune_search_step(&host->search, reading);
 	log_debug("autotune: host %s: %.2f/s with %d jobs over %.1f s, CPU %.0f%% of %d cores: %s, next %d",
-		  stats->login, reading->rate, from, now - host->window_start, reading->pool_cpu, reading->cores,
+		  stats->login, reading->rate, from, now - host->window.start, reading->pool_cpu, reading->cores,
 		  autotune_reason_name(host->search.reason), next);
 	if (next == from) {
 		window_restart(host, stats, now);
@@ -223,38 +218,29 @@ static void host_sample(struct autotune_hosts *tuner, int index, const struct po
 		host_start(tuner, host, &stats, now);
 		return;
 	}
-	if (stats.slots != host->jobs) {  /* changed by another path (host add N/, a refused session) */
+	if (stats.slots != host->window.jobs) {  /* changed by another path (host add N/, a refused session) */
 		begin_warmup(host, &stats, now);
 		return;
 	}
 	bool starved = pool_stats->paused || pool_stats->suspended || pool_stats->stopping ||
 		       stats.running < stats.slots;
-	if (host->warming) {
-		bool turned_over = stats.done - host->done_at_change >= (uint64_t)stats.slots;
-		if (now - host->changed_at >= AUTOTUNE_WARMUP_SECONDS && turned_over && !starved) {
-			host->warming = false;
-			window_restart(host, &stats, now);
-		}
-		return;
-	}
-	host->ticks++;
-	host->starved_ticks += starved;
-	if (host->ticks >= 4 && host->starved_ticks * 4 > host->ticks) {
-		window_restart(host, &stats, now);  /* without full work the rate says nothing */
-		return;
-	}
-	double seconds = now - host->window_start;
-	uint64_t completed = stats.done - host->window_done;
 	struct autotune_reading reading;
-	if (autotune_window_full(seconds, completed, host->jobs)) {
+	switch (autotune_window_tick(&host->window, stats.done, starved, now)) {
+	case AUTOTUNE_WINDOW_WAIT:
+		return;
+	case AUTOTUNE_WINDOW_WARMED:
+	case AUTOTUNE_WINDOW_DROPPED:
+		window_began(host);
+		return;
+	case AUTOTUNE_WINDOW_FULL:
 		window_reading(host, &stats, now, &reading);
 		window_judge(tuner, index, host, &stats, now, &reading);
 		return;
-	}
-	if (seconds >= AUTOTUNE_WINDOW_SECONDS && completed >= (uint64_t)host->jobs && host->ticks % 4 == 0) {
+	case AUTOTUNE_WINDOW_EARLY:
 		window_reading(host, &stats, now, &reading);
 		if (autotune_search_sure(&host->search, &reading))
 			window_judge(tuner, index, host, &stats, now, &reading);
+		return;
 	}
 }
 
