@@ -203,6 +203,7 @@ _pooltop() {
 			case ${words[3]} in
 			autotune) _pooltop_add on off ;;
 			quit) _pooltop_add kill ;;
+			host) _pooltop_add add drain remove ;;
 			esac
 			;;
 		esac

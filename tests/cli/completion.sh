@@ -134,6 +134,7 @@ is "$(offered 'pooltop ctl pool.sock re')" "$(lines requeue resume)" \
 is "$(offered 'pooltop ctl pool.sock autotune ')" "$(lines off on)" \
 	"autotune takes on or off"
 is "$(offered 'pooltop ctl pool.sock quit ')" "kill" "quit takes kill"
+is "$(offered 'pooltop ctl pool.sock host ')" "$(lines add drain remove)" "host takes add, drain or remove"
 
 # --- with bash-completion's helpers ------------------------------------------------
 
