@@ -14,6 +14,7 @@
 #include "log.h"
 #include "remote.h"
 #include "remote_sample.h"
+#include "text.h"
 #include "xalloc.h"
 
 struct host_tuner {
@@ -162,7 +163,7 @@ static void note_step(struct autotune_hosts *tuner, const struct host_tuner *hos
 	enum autotune_reason reason = host->search.reason;
 	char figures[128], text[256], name[64];
 	autotune_reason_figures(reading, reason, figures, sizeof figures);
-	snprintf(name, sizeof name, "%s", login);
+	text_sanitize(name, sizeof name, login, strlen(login), 0);  /* a login from --slf is not ours */
 	struct pool_stats stats;
 	pool_get_stats(tuner->pool, &stats);
 	snprintf(text, sizeof text, "autotune: host %s jobs %d -> %d, %s: %s", name, from, to,
