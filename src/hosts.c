@@ -301,39 +301,21 @@ char **hosts_ssh_argv(const struct hosts *hosts, const struct host *host, bool m
 	size_t nwords = 0;
 	while (host->ssh_words[nwords])
 		nwords++;
-	size_t argc = nwords + ncommon + nextra + 2;
-	size_t bytes = (argc + 1) * sizeof(char *);
-	for (size_t i = 0; i < nwords; i++)
-		bytes += strlen(host->ssh_words[i]) + 1;
-	for (size_t i = 0; i < ncommon; i++)
-		bytes += strlen(common[i]) + 1;
-	for (size_t i = 0; i < nextra; i++)
-		bytes += strlen(extra[i]) + 1;
-	bytes += strlen(host->destination) + 1 + strlen(remote_command) + 1;
-
-	char **argv = xmalloc(bytes);
-	char *strings = (char *)(argv + argc + 1);
+	const char **words = xmalloc((nwords + ncommon + nextra + 2) * sizeof *words);
 	size_t at = 0;
-#define PUT(word)                                     \
-	do {                                          \
-		size_t word_len = strlen(word) + 1;   \
-		memcpy(strings, (word), word_len);    \
-		argv[at++] = strings;                 \
-		strings += word_len;                  \
-	} while (0)
-	PUT(host->ssh_words[0]);
+	words[at++] = host->ssh_words[0];
 	for (size_t i = 0; i < ncommon; i++)
-		PUT(common[i]);
+		words[at++] = common[i];
 	for (size_t i = 0; i < nextra; i++)
-		PUT(extra[i]);
+		words[at++] = extra[i];
 	/* The login's own options come after ours: ssh keeps the first value
 	 * of an option, and ours must hold. */
 	for (size_t i = 1; i < nwords; i++)
-		PUT(host->ssh_words[i]);
-	PUT(host->destination);
-	PUT(remote_command);
-#undef PUT
-	argv[at] = NULL;
+		words[at++] = host->ssh_words[i];
+	words[at++] = host->destination;
+	words[at++] = remote_command;
+	char **argv = proc_argv_join(words, at, NULL);
+	free(words);
 	return argv;
 }
 

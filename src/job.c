@@ -77,13 +77,7 @@ static void job_start(struct slot *slot, struct pending *item)
 		pool_finish_attempt(slot, slot_pop_item(slot), exit_code << 8, error);
 		return;
 	}
-	slot->pid = pid;
-	slot->out_fd = out[0];
-	slot->err_fd = err[0];
-	slot_watch_output(slot);
-	if (pool->suspended)
-		slot_signal(slot, SIGSTOP);
-	slot_arm_timeout(slot, item->started);
+	slot_run_process(slot, pid, out[0], err[0], item->started);
 }
 
 static void job_output(struct slot *slot, int stream, const char *data, size_t len)

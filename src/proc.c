@@ -235,6 +235,25 @@ int proc_pipe(int fds[2])
 	return 0;
 }
 
+char **proc_argv_join(const char *const head[], size_t heads, char *const tail[])
+{
+	size_t words = 0, bytes = 0;
+	for (size_t i = 0; i < heads; i++)
+		bytes += strlen(head[i]) + 1;
+	while (tail && tail[words])
+		bytes += strlen(tail[words++]) + 1;
+	char **argv = xmalloc((heads + words + 1) * sizeof *argv + bytes);
+	char *strings = (char *)(argv + heads + words + 1);
+	for (size_t i = 0; i < heads + words; i++) {
+		const char *word = i < heads ? head[i] : tail[i - heads];
+		size_t len = strlen(word) + 1;
+		argv[i] = memcpy(strings, word, len);
+		strings += len;
+	}
+	argv[heads + words] = NULL;
+	return argv;
+}
+
 const char *proc_exec_error(int error, int *exit_code)
 {
 	switch (error) {
@@ -324,6 +343,17 @@ void slot_watch_output(struct slot *slot)
 		loop_add_fd(slot->pool->loop, slot->out_fd, events, slot_output_ready, slot);
 	if (slot->err_fd >= 0)
 		loop_add_fd(slot->pool->loop, slot->err_fd, events, slot_output_ready, slot);
+}
+
+void slot_run_process(struct slot *slot, pid_t pid, int out_fd, int err_fd, double started)
+{
+	slot->pid = pid;
+	slot->out_fd = out_fd;
+	slot->err_fd = err_fd;
+	slot_watch_output(slot);
+	if (slot->pool->suspended)
+		slot_signal(slot, SIGSTOP);
+	slot_arm_timeout(slot, started);
 }
 
 /* A paused pipe still reports its end (POLLHUP): the little a finished

@@ -455,14 +455,8 @@ static void remote_start(struct slot *slot, struct pending *item)
 		return;
 	}
 	free(argv);
-	slot->pid = pid;
 	slot->in_fd = in[1];   /* never written: its end tells the remote side to stop */
-	slot->out_fd = out[0];
-	slot->err_fd = err[0];
-	slot_watch_output(slot);
-	if (pool->suspended)
-		slot_signal(slot, SIGSTOP);
-	slot_arm_timeout(slot, item->started);
+	slot_run_process(slot, pid, out[0], err[0], item->started);
 }
 
 static void remote_output(struct slot *slot, int stream, const char *data, size_t len)

@@ -237,22 +237,8 @@ char **remote_files_job_argv(struct remote_files *files, char **argv, const char
 	static const char *const chdir_script =
 		"mkdir -p -- \"$0\" 2>/dev/null; cd -- \"$0\" 2>/dev/null || "
 		"{ echo \"pooltop: cannot chdir to $0\" >&2; exit 255; }; exec \"$@\"";
-	/* Each of the four head words and argv's words with its NUL. */
-	size_t words = 0, bytes = strlen(chdir_script) + 1 + strlen(dir) + 1 + sizeof "sh" + sizeof "-c";
-	while (argv[words])
-		bytes += strlen(argv[words++]) + 1;
-	char **wrapped = xmalloc((words + 5) * sizeof *wrapped + bytes);
-	char *strings = (char *)(wrapped + words + 5);
 	const char *head[] = { "sh", "-c", chdir_script, dir };
-	size_t at = 0;
-	for (size_t i = 0; i < 4 + words; i++) {
-		const char *word = i < 4 ? head[i] : argv[i - 4];
-		size_t len = strlen(word) + 1;
-		memcpy(strings, word, len);
-		wrapped[at++] = strings;
-		strings += len;
-	}
-	wrapped[at] = NULL;
+	char **wrapped = proc_argv_join(head, 4, argv);
 	free(dir);
 	return wrapped;
 }
@@ -563,21 +549,8 @@ char **remote_files_local_argv(struct remote_files *files, char **ssh_argv, char
 	free(workdir);
 	free(ssh);
 
-	size_t words = 0, bytes = script.len + 1 + sizeof "sh" * 2 + sizeof "-c";
-	while (ssh_argv[words])
-		bytes += strlen(ssh_argv[words++]) + 1;
-	char **wrapped = xmalloc((words + 5) * sizeof *wrapped + bytes);
-	char *strings = (char *)(wrapped + words + 5);
 	const char *head[] = { "sh", "-c", script.data, "sh" };
-	size_t at = 0;
-	for (size_t i = 0; i < 4 + words; i++) {
-		const char *word = i < 4 ? head[i] : ssh_argv[i - 4];
-		size_t len = strlen(word) + 1;
-		memcpy(strings, word, len);
-		wrapped[at++] = strings;
-		strings += len;
-	}
-	wrapped[at] = NULL;
+	char **wrapped = proc_argv_join(head, 4, ssh_argv);
 	free(script.data);
 	free(ssh_argv);
 	return wrapped;

@@ -217,12 +217,6 @@ char **remote_pool_host_argv(const struct pool *pool, int index, const char *com
 	if (!host->local)
 		return hosts_ssh_argv(remote->hosts, host, false, command);
 	/* This machine: sh -c COMMAND, in one block as hosts_ssh_argv's. */
-	size_t len = strlen(command) + 1;
-	char **argv = xmalloc(4 * sizeof *argv + sizeof "sh" + sizeof "-c" + len);
-	char *text = (char *)(argv + 4);
-	argv[0] = memcpy(text, "sh", sizeof "sh");
-	argv[1] = memcpy(text + sizeof "sh", "-c", sizeof "-c");
-	argv[2] = memcpy(text + sizeof "sh" + sizeof "-c", command, len);
-	argv[3] = NULL;
-	return argv;
+	const char *words[] = { "sh", "-c", command };
+	return proc_argv_join(words, 3, NULL);
 }

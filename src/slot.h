@@ -234,6 +234,9 @@ void proc_set_niceness(bool nice, int niceness);
 void proc_forget_paths(void);
 /* A pipe whose read end (fds[0]) is non-blocking; both close on exec. */
 int proc_pipe(int fds[2]);
+/* One malloc'd, NULL-terminated argv (free() it): the words of head[0..
+ * heads-1], then those of tail (NULL-terminated, may be NULL). */
+char **proc_argv_join(const char *const head[], size_t heads, char *const tail[]);
 /* What a failed exec means for the user, and the exit code it stands for. */
 const char *proc_exec_error(int error, int *exit_code);
 /* The process is blocked reading its stdin (from /proc/PID/syscall). */
@@ -242,6 +245,10 @@ bool proc_waits_for_stdin(pid_t pid);
 /* Watch the slot's out_fd and err_fd: what arrives goes to kind->output
  * (unless the pool's output is paused). */
 void slot_watch_output(struct slot *slot);
+/* The slot's item now runs in process pid (its group) writing to out_fd
+ * and err_fd: the slot watches them, stops the process if the pool is
+ * suspended, and times the item from `started`. */
+void slot_run_process(struct slot *slot, pid_t pid, int out_fd, int err_fd, double started);
 /* Stop or resume reading the slot's out_fd and err_fd. */
 void slot_pause_output(struct slot *slot, bool paused);
 /* Read what is left in the output pipes, then close them. */
